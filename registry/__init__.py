@@ -1,0 +1,1 @@
+"""The registry domain: records, identity, storage. Plain Python, free of Dagster, testable directly."""

@@ -1,0 +1,80 @@
+"""Normalisation of names and contact fields, for comparison only: displayed values keep their spelling."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+# Legal-form words and abbreviations that say nothing about which organisation is meant.
+_LEGAL_FORMS = [
+    r"ekonomisk förening",
+    r"ekonomiska föreningen",
+    r"ek\.? ?för(?:ening)?\.?",
+    r"ideell förening",
+    r"ideella föreningen",
+    r"aktiebolag(?:et)?",
+    r"ab",
+    r"\(?svb\)?",
+    r"stiftelsen",
+    r"stiftelse",
+    r"kooperativ(?:et|en)?",
+    r"arbetskooperativ(?:et)?",
+    r"hb",
+    r"handelsbolag(?:et)?",
+]
+_LEGAL_FORM_RE = re.compile(r"(?<!\w)(?:" + "|".join(_LEGAL_FORMS) + r")(?!\w)", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics: 'Vägen Ut!' -> 'vagen ut!'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise_name(name: str) -> str:
+    """The comparison key of an organisation name: legal forms, punctuation, case and diacritics removed."""
+    text = name.replace("&", " och ")
+    text = _LEGAL_FORM_RE.sub(" ", text)
+    text = fold(text)
+    text = _NON_WORD.sub(" ", text)
+    return " ".join(text.split())
+
+
+def clean_display(text: str | None) -> str | None:
+    """Collapse whitespace of a value as written; empty becomes None."""
+    if text is None:
+        return None
+    collapsed = " ".join(str(text).split())
+    return collapsed or None
+
+
+def web_domain(url: str | None) -> str | None:
+    """'https://www.Vagenut.coop/om' -> 'vagenut.coop'."""
+    if not url:
+        return None
+    candidate = url.strip()
+    if "://" not in candidate:
+        candidate = "http://" + candidate
+    host = (urlsplit(candidate).hostname or "").lower()
+    host = host.removeprefix("www.")
+    return host if "." in host else None
+
+
+def email_domain(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return None
+    return email.strip().rsplit("@", 1)[1].lower() or None
+
+
+def normalise_phone(phone: str | None) -> str | None:
+    """Swedish numbers to one national form: '+46 8-123 45 67' and '08-123 45 67' -> '081234567'."""
+    if not phone:
+        return None
+    digits = re.sub(r"\D", "", phone)
+    if digits.startswith("0046"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("46") and phone.strip().startswith("+"):
+        digits = "0" + digits[2:]
+    return digits if len(digits) >= 6 else None

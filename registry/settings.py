@@ -1,0 +1,49 @@
+"""Settings read from the environment. Secrets (database passwords, API credentials) live only there."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB_URL = "sqlite:///data/registry.db"
+DEFAULT_RECORDINGS_DIR = PROJECT_ROOT / "recordings"
+DEFAULT_LIVE_ARCHIVE_DIR = Path("data/raw")
+DEFAULT_CITY_LIST_DIR = PROJECT_ROOT / "examples" / "city_list"
+DEFAULT_CONTACT = "asf-registry@example.org"
+
+
+def registry_db_url() -> str:
+    return os.environ.get("ASF_REGISTRY_DB_URL") or DEFAULT_DB_URL
+
+
+def http_mode() -> str:
+    mode = (os.environ.get("ASF_HTTP_MODE") or "replay").lower()
+    if mode not in ("replay", "live"):
+        raise ValueError(f"ASF_HTTP_MODE must be 'replay' or 'live', not {mode!r}")
+    return mode
+
+
+def raw_archive_dir(mode: str) -> Path:
+    configured = os.environ.get("ASF_RAW_ARCHIVE_DIR")
+    if configured:
+        return Path(configured)
+    return DEFAULT_RECORDINGS_DIR if mode == "replay" else DEFAULT_LIVE_ARCHIVE_DIR
+
+
+def city_list_dir() -> Path:
+    return Path(os.environ.get("ASF_CITY_LIST_DIR") or DEFAULT_CITY_LIST_DIR)
+
+
+def contact_address() -> str:
+    return os.environ.get("ASF_CONTACT") or DEFAULT_CONTACT
+
+
+def redact_url(url: str) -> str:
+    """A database URL fit for logs and the UI: the password is replaced."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
