@@ -1,0 +1,98 @@
+"""The registry tables. Downstream systems read these: column names and meanings are a contract."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, Text
+from sqlmodel import Field, SQLModel
+
+
+def _timestamp(**kwargs: object) -> object:
+    return Field(sa_column=Column(DateTime(timezone=True), **kwargs))
+
+
+class Organisation(SQLModel, table=True):
+    """One organisation, identified by a stable registry ID. Never deleted: inactive when no source lists it."""
+
+    __tablename__ = "organisations"
+
+    registry_id: str = Field(primary_key=True, description="Stable registry ID, e.g. asf-k3m9q2xa")
+    name: str = Field(description="Display name, from the most trusted source that has one")
+    orgnr: str | None = Field(default=None, index=True, description="Organisationsnummer NNNNNN-NNNN, if known")
+    municipality: str | None = Field(default=None, description="Municipality (kommun) as the sources write it")
+    address: str | None = None
+    website: str | None = None
+    email: str | None = Field(default=None, description="Organisation-level e-mail only")
+    phone: str | None = None
+    activity: str | None = Field(default=None, sa_column=Column(Text), description="What the organisation does")
+    sources: str = Field(description="Comma-separated names of the sources that list it")
+    source_count: int = Field(description="Number of distinct sources that list it")
+    first_seen_at: datetime = _timestamp(nullable=False)
+    last_seen_at: datetime = _timestamp(nullable=False)
+    active: bool = Field(default=True, index=True, description="Listed by at least one source in the last run")
+
+
+class SourceRecordRow(SQLModel, table=True):
+    """A source's record of an organisation, as the source wrote it, linked to the organisation it belongs to."""
+
+    __tablename__ = "source_records"
+
+    source: str = Field(primary_key=True)
+    source_key: str = Field(primary_key=True, description="The source's own stable key for the record")
+    registry_id: str = Field(index=True)
+    name: str
+    orgnr_as_written: str | None = Field(default=None, description="As the source wrote it; never 'fixed'")
+    orgnr: str | None = Field(default=None, description="Canonical NNNNNN-NNNN when valid")
+    orgnr_status: str = Field(description="valid, invalid or missing")
+    municipality: str | None = None
+    address: str | None = None
+    website: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    activity: str | None = Field(default=None, sa_column=Column(Text))
+    source_url: str | None = None
+    match_explanation: str | None = Field(default=None, sa_column=Column(Text))
+    listed: bool = Field(default=True, description="Present in the source's last successful fetch")
+    fetched_at: datetime = _timestamp(nullable=False)
+    first_seen_at: datetime = _timestamp(nullable=False)
+    last_seen_at: datetime = _timestamp(nullable=False)
+
+
+class QuarantineRow(SQLModel, table=True):
+    """A record that could not be used, with the reason. Kept for review, never published."""
+
+    __tablename__ = "quarantine"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(index=True)
+    source: str
+    source_key: str | None = None
+    reason: str
+    raw: str = Field(sa_column=Column(Text, nullable=False), description="The record's fields as JSON")
+    quarantined_at: datetime = _timestamp(nullable=False)
+
+
+class RegistryIdRedirect(SQLModel, table=True):
+    """A retired registry ID (after a merge) and the ID that now stands for its organisation."""
+
+    __tablename__ = "registry_id_redirects"
+
+    old_id: str = Field(primary_key=True)
+    new_id: str = Field(index=True)
+    run_id: str
+    created_at: datetime = _timestamp(nullable=False)
+
+
+class RunRow(SQLModel, table=True):
+    """One publication of the registry."""
+
+    __tablename__ = "runs"
+
+    run_id: str = Field(primary_key=True)
+    published_at: datetime = _timestamp(nullable=False)
+    organisations_active: int
+    records: int
+    quarantined: int
+    source_summary: str = Field(sa_column=Column(Text, nullable=False), description="Per-source counts, JSON")
+    failed_sources: str = Field(default="", description="Comma-separated sources that failed this run")

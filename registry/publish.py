@@ -1,0 +1,258 @@
+"""Publishing a resolved night into the registry tables, as one transaction.
+
+Nothing is deleted: organisations no source lists any more become inactive, records a source no longer
+lists are marked unlisted, merged-away IDs get a redirect. A source that failed this run keeps its last
+good records untouched.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlmodel import Session, select
+
+from registry.ids import RecordKey, assign_ids
+from registry.models import Organisation, QuarantineRow, RegistryIdRedirect, RunRow, SourceRecordRow
+from registry.orgnr import OrgnrStatus
+from registry.records import QuarantinedRecord, SourceRecord
+from registry.resolve import Cluster
+
+_RECORD_FIELDS = (
+    "name",
+    "orgnr_as_written",
+    "orgnr",
+    "municipality",
+    "address",
+    "website",
+    "email",
+    "phone",
+    "activity",
+    "source_url",
+    "fetched_at",
+)
+_ORGANISATION_FIELDS = ("name", "orgnr", "municipality", "address", "website", "email", "phone", "activity")
+
+
+@dataclass(frozen=True)
+class SourceBatch:
+    """What one source delivered this run. A failed source has ok=False and no fresh records."""
+
+    source: str
+    ok: bool
+    records: list[SourceRecord] = field(default_factory=list)
+    quarantined: list[QuarantinedRecord] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedOrganisation:
+    registry_id: str
+    cluster: Cluster
+
+
+@dataclass(frozen=True)
+class Resolution:
+    organisations: list[ResolvedOrganisation]
+    redirects: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ResolvedNight:
+    """What one night delivers to publishing: every source's batch and the organisations resolved from them."""
+
+    batches: list[SourceBatch]
+    resolution: Resolution
+
+
+@dataclass(frozen=True)
+class PublishSummary:
+    run_id: str
+    organisations_active: int
+    organisations_inactive: int
+    added: int
+    records: int
+    quarantined: int
+    per_source: dict[str, int]
+    failed_sources: list[str]
+
+
+def previous_ids(session: Session) -> dict[RecordKey, str]:
+    rows = session.exec(select(SourceRecordRow.source, SourceRecordRow.source_key, SourceRecordRow.registry_id))
+    return {(source, key): registry_id for source, key, registry_id in rows}
+
+
+def issued_ids(session: Session) -> set[str]:
+    ids = set(session.exec(select(Organisation.registry_id)))
+    ids |= set(session.exec(select(RegistryIdRedirect.old_id)))
+    return ids
+
+
+def last_listed_records(session: Session, source: str) -> list[SourceRecord]:
+    """The records a source listed at its last successful fetch: what a failed source falls back to."""
+    rows = session.exec(select(SourceRecordRow).where(SourceRecordRow.source == source, SourceRecordRow.listed))
+    return [
+        SourceRecord(
+            source=row.source,
+            source_key=row.source_key,
+            orgnr_status=OrgnrStatus(row.orgnr_status),
+            **{name: getattr(row, name) for name in _RECORD_FIELDS},
+        )
+        for row in rows
+    ]
+
+
+def assign_registry_ids(session: Session, clusters: Sequence[Cluster]) -> Resolution:
+    assignment = assign_ids([c.keys for c in clusters], previous_ids(session), issued_ids(session))
+    organisations = [
+        ResolvedOrganisation(registry_id, cluster)
+        for registry_id, cluster in zip(assignment.ids, clusters, strict=True)
+    ]
+    return Resolution(organisations, assignment.redirects)
+
+
+def organisation_fields(members: Sequence[SourceRecord], priority: Mapping[str, int]) -> dict[str, object]:
+    """Each published field from the most trusted source that has a value for it."""
+    ranked = sorted(members, key=lambda r: (priority.get(r.source, 100), r.source, r.source_key))
+    values: dict[str, object] = {}
+    for name in _ORGANISATION_FIELDS:
+        values[name] = next((getattr(r, name) for r in ranked if getattr(r, name)), None)
+    sources = sorted({r.source for r in members})
+    values["sources"] = ",".join(sources)
+    values["source_count"] = len(sources)
+    return values
+
+
+def _explanation(record: SourceRecord, cluster: Cluster) -> str | None:
+    lines = [
+        f"{'/'.join(link.right if link.left == record.key else link.left)}: {link.explanation}"
+        for link in cluster.links
+        if record.key in (link.left, link.right)
+    ]
+    return "\n".join(lines) or None
+
+
+def publish(
+    session: Session,
+    run_id: str,
+    batches: Sequence[SourceBatch],
+    resolution: Resolution,
+    priority: Mapping[str, int],
+    now: datetime | None = None,
+) -> PublishSummary:
+    """Write one night into the registry. The caller commits (or rolls back) the session as a whole."""
+    now = now or datetime.now(UTC)
+    fresh_sources = {b.source for b in batches if b.ok}
+    existing_records = {(r.source, r.source_key): r for r in session.exec(select(SourceRecordRow))}
+    existing_orgs = {o.registry_id: o for o in session.exec(select(Organisation))}
+
+    seen_records: set[RecordKey] = set()
+    for resolved in resolution.organisations:
+        for record in resolved.cluster.members:
+            seen_records.add(record.key)
+            row = existing_records.get(record.key)
+            if row is None:
+                row = SourceRecordRow(
+                    source=record.source,
+                    source_key=record.source_key,
+                    registry_id=resolved.registry_id,
+                    name=record.name,
+                    orgnr_status=record.orgnr_status.value,
+                    fetched_at=record.fetched_at,
+                    first_seen_at=now,
+                    last_seen_at=now,
+                )
+            for name in _RECORD_FIELDS:
+                setattr(row, name, getattr(record, name))
+            row.orgnr_status = record.orgnr_status.value
+            row.registry_id = resolved.registry_id
+            row.match_explanation = _explanation(record, resolved.cluster)
+            row.listed = True
+            if record.source in fresh_sources:
+                row.last_seen_at = now
+            session.add(row)
+    for key, row in existing_records.items():
+        if key not in seen_records and row.source in fresh_sources and row.listed:
+            row.listed = False
+            session.add(row)
+
+    published: set[str] = set()
+    added = 0
+    for resolved in resolution.organisations:
+        values = organisation_fields(resolved.cluster.members, priority)
+        org = existing_orgs.get(resolved.registry_id)
+        if org is None:
+            added += 1
+            org = Organisation(registry_id=resolved.registry_id, first_seen_at=now, last_seen_at=now, **values)
+        else:
+            for name, value in values.items():
+                setattr(org, name, value)
+        org.active = True
+        if any(m.source in fresh_sources for m in resolved.cluster.members):
+            org.last_seen_at = now
+        published.add(resolved.registry_id)
+        session.add(org)
+    inactive = 0
+    for registry_id, org in existing_orgs.items():
+        if registry_id not in published:
+            inactive += 1
+            if org.active:
+                org.active = False
+                session.add(org)
+
+    known_redirects = set(session.exec(select(RegistryIdRedirect.old_id)))
+    for old_id, new_id in sorted(resolution.redirects.items()):
+        if old_id not in known_redirects:
+            session.add(RegistryIdRedirect(old_id=old_id, new_id=new_id, run_id=run_id, created_at=now))
+
+    quarantined = [q for b in batches for q in b.quarantined]
+    for item in quarantined:
+        session.add(
+            QuarantineRow(
+                run_id=run_id,
+                source=item.source,
+                source_key=item.source_key,
+                reason=item.reason,
+                raw=json.dumps(item.raw, ensure_ascii=False, default=str),
+                quarantined_at=now,
+            )
+        )
+
+    per_source = Counter(m.source for r in resolution.organisations for m in r.cluster.members)
+    failed = sorted(b.source for b in batches if not b.ok)
+    summary = PublishSummary(
+        run_id=run_id,
+        organisations_active=len(published),
+        organisations_inactive=inactive,
+        added=added,
+        records=sum(per_source.values()),
+        quarantined=len(quarantined),
+        per_source=dict(sorted(per_source.items())),
+        failed_sources=failed,
+    )
+    session.merge(
+        RunRow(
+            run_id=run_id,
+            published_at=now,
+            organisations_active=summary.organisations_active,
+            records=summary.records,
+            quarantined=summary.quarantined,
+            source_summary=json.dumps(
+                {
+                    b.source: {
+                        "ok": b.ok,
+                        "records": per_source.get(b.source, 0),
+                        "quarantined": len(b.quarantined),
+                        "error": b.error,
+                    }
+                    for b in batches
+                },
+                ensure_ascii=False,
+            ),
+            failed_sources=",".join(failed),
+        )
+    )
+    return summary
