@@ -1,0 +1,118 @@
+"""The raw archive: every HTTP response kept, content-addressed, with an index to find it again.
+
+Bodies live under ``bodies/<sha256[:2]>/<sha256>``; ``index.jsonl`` holds one line per response
+(URL, time, status, headers, hash). Identical bodies are stored once. Parsers can be re-run over the
+archive without the network, and replay mode serves requests from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import Message
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ArchivedResponse:
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime
+    sha256: str
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def declared_charset(self) -> str | None:
+        content_type = next((v for k, v in self.headers.items() if k.lower() == "content-type"), None)
+        if not content_type:
+            return None
+        message = Message()
+        message["content-type"] = content_type
+        return message.get_param("charset")  # type: ignore[return-value]
+
+    def text(self) -> str:
+        """The body as text: the declared charset, else UTF-8, else Windows-1252 (common on older Swedish sites)."""
+        for encoding in (self.declared_charset, "utf-8"):
+            if encoding:
+                try:
+                    return self.body.decode(encoding)
+                except (LookupError, UnicodeDecodeError):
+                    continue
+        return self.body.decode("cp1252", errors="replace")
+
+    def json(self) -> object:
+        return json.loads(self.text())
+
+
+class RawArchive:
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self.index_path = self.root / "index.jsonl"
+
+    def _body_path(self, sha256: str) -> Path:
+        return self.root / "bodies" / sha256[:2] / sha256
+
+    def store(
+        self,
+        url: str,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
+        fetched_at: datetime | None = None,
+    ) -> ArchivedResponse:
+        fetched_at = fetched_at or datetime.now(UTC)
+        sha256 = hashlib.sha256(body).hexdigest()
+        path = self._body_path(sha256)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_bytes(body)
+            tmp.replace(path)  # atomic: a reader never sees half a body
+        entry = {
+            "url": url,
+            "status": status,
+            "fetched_at": fetched_at.isoformat(),
+            "sha256": sha256,
+            "size": len(body),
+            "headers": dict(headers),
+        }
+        self.root.mkdir(parents=True, exist_ok=True)
+        # One short line per append: concurrent writers (parallel source assets) do not interleave.
+        with self.index_path.open("a", encoding="utf-8") as index:
+            index.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+        return ArchivedResponse(url, status, dict(headers), body, fetched_at, sha256)
+
+    def entries(self) -> Iterator[dict[str, object]]:
+        if not self.index_path.exists():
+            return
+        with self.index_path.open(encoding="utf-8") as index:
+            for line in index:
+                if line.strip():
+                    yield json.loads(line)
+
+    def latest(self, url: str) -> ArchivedResponse | None:
+        """The most recent archived response for a URL, or None if it was never fetched."""
+        found: dict[str, object] | None = None
+        for entry in self.entries():
+            if entry["url"] == url and (found is None or str(entry["fetched_at"]) >= str(found["fetched_at"])):
+                found = entry
+        if found is None:
+            return None
+        sha256 = str(found["sha256"])
+        return ArchivedResponse(
+            url=url,
+            status=int(found["status"]),  # type: ignore[call-overload]
+            headers=dict(found["headers"]),  # type: ignore[call-overload]
+            body=self._body_path(sha256).read_bytes(),
+            fetched_at=datetime.fromisoformat(str(found["fetched_at"])),
+            sha256=sha256,
+        )
