@@ -1,0 +1,11 @@
+"""The registered sources. Adding a source: write one module with SPEC and crawl(), add it here."""
+
+from __future__ import annotations
+
+from assets.sources import city_list, skoopi
+from assets.sources.base import Connector
+
+CONNECTORS: tuple[Connector, ...] = (
+    city_list,
+    skoopi,
+)

@@ -1,0 +1,42 @@
+"""What every source connector is: declared metadata plus one ``crawl`` function (no Dagster here)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from registry.http_client import HttpClient
+from registry.records import SourceRecord
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    name: str
+    title: str
+    description: str
+    url: str | None
+    # Lower is more trusted: the published value of a field comes from the most trusted source that has it.
+    priority: int
+    kinds: frozenset[str] = field(default_factory=frozenset)
+    # A weak signal (a member list of all kinds of companies) never proves that an organisation is an ASF.
+    weak_signal: bool = False
+    # A closed source, kept as a historical seed.
+    historical: bool = False
+
+
+@dataclass(frozen=True)
+class CrawlContext:
+    """The shared machinery a connector needs: HTTP with archiving, local files, a logger."""
+
+    http: HttpClient
+    city_list_dir: Path
+    log: logging.Logger | logging.LoggerAdapter
+
+
+class Connector(Protocol):
+    SPEC: SourceSpec
+
+    def crawl(self, ctx: CrawlContext) -> Iterable[SourceRecord]: ...
