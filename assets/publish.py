@@ -1,0 +1,88 @@
+"""Publishing: the resolved night written into the registry tables in one transaction, and its checks."""
+
+import dagster as dg
+from sqlmodel import Session, col, func, select
+
+from assets.metadata import OWNER, markdown_table, table_schema
+from assets.sources import CONNECTORS
+from pipelines.resources import RegistryDatabase
+from registry.db import transaction
+from registry.models import Organisation, SourceRecordRow
+from registry.orgnr import contains_personnummer
+from registry.publish import PublishSummary, ResolvedNight, publish
+
+PUBLISH_GROUP = "publish"
+SOURCE_PRIORITY = {c.SPEC.name: c.SPEC.priority for c in CONNECTORS}
+_PREVIEW_COLUMNS = ("registry_id", "name", "orgnr", "municipality", "sources", "activity")
+
+
+@dg.asset(
+    group_name=PUBLISH_GROUP,
+    kinds={"sqlmodel", "sqlite", "postgres"},
+    owners=[OWNER],
+    description=(
+        "The published registry: tables organisations, source_records, registry_id_redirects, quarantine and "
+        "runs. Nothing is deleted: organisations no source lists any more become inactive."
+    ),
+)
+def registry_organisations(
+    context: dg.AssetExecutionContext, registry_db: RegistryDatabase, resolved_organisations: ResolvedNight
+) -> dg.Output[PublishSummary]:
+    engine = registry_db.engine()
+    with transaction(engine) as session:
+        summary = publish(
+            session,
+            run_id=context.run.run_id,
+            batches=resolved_organisations.batches,
+            resolution=resolved_organisations.resolution,
+            priority=SOURCE_PRIORITY,
+        )
+    with Session(engine) as session:
+        active = session.exec(select(Organisation).where(Organisation.active).order_by(col(Organisation.name))).all()
+        preview = markdown_table((o.model_dump() for o in active), _PREVIEW_COLUMNS, limit=30)
+    context.log.info(f"published {summary.organisations_active} active organisations to {registry_db.display_url}")
+    return dg.Output(
+        summary,
+        metadata={
+            "dagster/row_count": summary.organisations_active,
+            "dagster/column_schema": table_schema(Organisation),
+            "organisations_active": summary.organisations_active,
+            "organisations_inactive": summary.organisations_inactive,
+            "organisations_added": summary.added,
+            "source_records": summary.records,
+            "quarantined": summary.quarantined,
+            "records_per_source": dg.MetadataValue.json(summary.per_source),
+            "failed_sources": ", ".join(summary.failed_sources) or "none",
+            "database": registry_db.display_url,
+            "preview": dg.MetadataValue.md(preview),
+        },
+    )
+
+
+@dg.asset_check(
+    asset=registry_organisations,
+    description="The published registry lists at least one active organisation.",
+)
+def registry_not_empty(registry_db: RegistryDatabase) -> dg.AssetCheckResult:
+    with Session(registry_db.engine()) as session:
+        active = session.exec(select(func.count()).select_from(Organisation).where(Organisation.active)).one()
+    return dg.AssetCheckResult(passed=active > 0, metadata={"active_organisations": active})
+
+
+@dg.asset_check(
+    asset=registry_organisations,
+    description="No personnummer (a sole trader's identity number) appears in any published table.",
+)
+def no_personnummer_published(registry_db: RegistryDatabase) -> dg.AssetCheckResult:
+    findings: list[str] = []
+    with Session(registry_db.engine()) as session:
+        for model in (Organisation, SourceRecordRow):
+            for row in session.exec(select(model)):
+                for name, value in row.model_dump().items():
+                    if isinstance(value, str) and contains_personnummer(value):
+                        findings.append(f"{model.__tablename__}.{name}")
+    return dg.AssetCheckResult(
+        passed=not findings,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"columns_with_personnummer": ", ".join(sorted(set(findings))) or "none"},
+    )

@@ -1,0 +1,64 @@
+"""Resolution: all sources' records into organisations with stable registry IDs."""
+
+import dagster as dg
+from sqlmodel import Session
+
+from assets.ingest import source_asset_key
+from assets.metadata import OWNER, markdown_table
+from assets.sources import CONNECTORS
+from pipelines.resources import RegistryDatabase
+from registry.publish import ResolvedNight, SourceBatch, assign_registry_ids, last_listed_records
+from registry.resolve import resolve
+
+RESOLVE_GROUP = "resolve"
+
+
+@dg.asset(
+    group_name=RESOLVE_GROUP,
+    ins={f"source_{c.SPEC.name}": dg.AssetIn(key=source_asset_key(c.SPEC.name)) for c in CONNECTORS},
+    kinds={"python"},
+    owners=[OWNER],
+    description=(
+        "Records of all sources grouped into organisations (fuzzy name matching with rapidfuzz, blocked on "
+        "name tokens, orgnr, web and mail domain, phone; never joining different valid organisationsnummer), "
+        "each with its stable registry ID. A failed source contributes its last good records."
+    ),
+)
+def resolved_organisations(
+    context: dg.AssetExecutionContext, registry_db: RegistryDatabase, **batches: SourceBatch
+) -> dg.Output[ResolvedNight]:
+    ordered = [batches[name] for name in sorted(batches)]
+    with Session(registry_db.engine()) as session:
+        records = []
+        for batch in ordered:
+            if batch.ok:
+                records.extend(batch.records)
+            else:
+                kept = last_listed_records(session, batch.source)
+                context.log.warning(f"source {batch.source} failed ({batch.error}); using its {len(kept)} last records")
+                records.extend(kept)
+        resolution = assign_registry_ids(session, resolve(records))
+    multi_source = [o for o in resolution.organisations if len({m.source for m in o.cluster.members}) > 1]
+    preview = markdown_table(
+        (
+            {
+                "registry_id": o.registry_id,
+                "records": len(o.cluster.members),
+                "names": " / ".join(sorted({m.name for m in o.cluster.members})),
+                "why": "; ".join(link.explanation for link in o.cluster.links),
+            }
+            for o in multi_source
+        ),
+        ("registry_id", "records", "names", "why"),
+    )
+    return dg.Output(
+        ResolvedNight(batches=ordered, resolution=resolution),
+        metadata={
+            "dagster/row_count": len(resolution.organisations),
+            "records": len(records),
+            "organisations": len(resolution.organisations),
+            "in_several_sources": len(multi_source),
+            "redirects": len(resolution.redirects),
+            "merged_across_sources": dg.MetadataValue.md(preview),
+        },
+    )

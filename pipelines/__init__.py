@@ -1,0 +1,1 @@
+"""Dagster definitions, resources, schedules and the command line of asf-registry."""

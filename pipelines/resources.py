@@ -1,0 +1,81 @@
+"""Resources: configuration comes from the environment (secrets never from code or the UI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from sqlalchemy.engine import Engine
+
+from registry import settings
+from registry.db import create_schema, make_engine
+from registry.http_client import HttpClient
+from registry.raw_archive import RawArchive
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def _engine(url: str) -> Engine:
+    """One engine (and connection pool) per URL per process, its schema created on first use."""
+    if url not in _ENGINES:
+        engine = make_engine(url)
+        create_schema(engine)
+        _ENGINES[url] = engine
+    return _ENGINES[url]
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (before dropping a database, or at the end of a process)."""
+    while _ENGINES:
+        _ENGINES.popitem()[1].dispose()
+
+
+class RegistryDatabase(dg.ConfigurableResource):
+    """The registry database. Unset url: ASF_REGISTRY_DB_URL, else sqlite:///data/registry.db."""
+
+    url: str | None = None
+
+    @property
+    def resolved_url(self) -> str:
+        return self.url or settings.registry_db_url()
+
+    @property
+    def display_url(self) -> str:
+        return settings.redact_url(self.resolved_url)
+
+    def engine(self) -> Engine:
+        return _engine(self.resolved_url)
+
+
+class WebClient(dg.ConfigurableResource):
+    """HTTP for all web sources. Unset fields: ASF_HTTP_MODE (replay), ASF_RAW_ARCHIVE_DIR, ASF_CONTACT."""
+
+    mode: str | None = None
+    archive_dir: str | None = None
+    contact: str | None = None
+    timeout_seconds: float = 30.0
+    retries: int = 4
+
+    def client(self) -> HttpClient:
+        mode = self.mode or settings.http_mode()
+        archive_dir = Path(self.archive_dir) if self.archive_dir else settings.raw_archive_dir(mode)
+        return HttpClient(
+            RawArchive(archive_dir),
+            mode="live" if mode == "live" else "replay",
+            contact=self.contact or settings.contact_address(),
+            timeout=self.timeout_seconds,
+            retries=self.retries,
+        )
+
+
+class LocalSources(dg.ConfigurableResource):
+    """Local source files. Unset city_list_dir: ASF_CITY_LIST_DIR, else the bundled example list."""
+
+    city_list_dir: str | None = None
+
+    def city_list_path(self) -> Path:
+        return Path(self.city_list_dir) if self.city_list_dir else settings.city_list_dir()
+
+
+def default_resources() -> dict[str, dg.ConfigurableResource]:
+    return {"registry_db": RegistryDatabase(), "web": WebClient(), "local_sources": LocalSources()}
