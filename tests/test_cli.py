@@ -1,0 +1,31 @@
+"""`asf-registry run`, as a user calls it: a real process on an empty database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from registry.settings import PROJECT_ROOT
+
+
+def test_run_prints_a_summary_of_a_non_empty_registry(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASF_", "DAGSTER_"))}
+    env["ASF_REGISTRY_DB_URL"] = f"sqlite:///{tmp_path / 'fresh' / 'registry.db'}"
+    completed = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "run"],
+        cwd=tmp_path,  # not the project root: default paths must not depend on where it is started
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    out = completed.stdout
+    assert "Registry published: 13 active organisations (13 new, 0 inactive)" in out
+    assert "city_list            10" in out and "skoopi               10" in out
+    assert f"Database: sqlite:///{tmp_path / 'fresh' / 'registry.db'}" in out
+    assert (tmp_path / "fresh" / "registry.db").exists()
+    assert PROJECT_ROOT.joinpath("recordings", "index.jsonl").exists()

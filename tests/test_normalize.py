@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from registry.normalize import email_domain, fold, normalise_name, normalise_phone, web_domain
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Vägen Ut Kooperativen ek. för.",
+        "VAGEN UT",
+        "Kooperativet Vägen ut",
+        "Vägen ut! kooperativen",
+        "vägen  ut ekonomisk förening",
+    ],
+)
+def test_legal_forms_case_diacritics_and_punctuation_do_not_count(name: str) -> None:
+    assert normalise_name(name) == "vagen ut"
+
+
+def test_ampersand_is_och_and_svb_is_a_legal_form() -> None:
+    assert normalise_name("Bygg & Städ AB (svb)") == normalise_name("Bygg och städ aktiebolag")
+
+
+def test_fold_keeps_letters_but_drops_diacritics() -> None:
+    assert fold("Åre Östra Människan") == "are ostra manniskan"
+
+
+def test_domains_and_phones() -> None:
+    assert web_domain("https://www.Vagenut.coop/om-oss") == web_domain("vagenut.coop") == "vagenut.coop"
+    assert web_domain("not a url") is None
+    assert email_domain("info@Basta.se") == "basta.se"
+    assert normalise_phone("+46 8-123 45 67") == normalise_phone("08-123 45 67") == "081234567"
+    assert normalise_phone("0046 8 123 45 67") == "081234567"
+    assert normalise_phone("123") is None

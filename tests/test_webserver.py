@@ -1,0 +1,76 @@
+"""The Dagster UI starts from workspace.yaml and lists the project's assets with their groups."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from registry.settings import PROJECT_ROOT
+
+QUERY = "{ assetNodes { assetKey { path } groupName } }"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.webserver
+def test_webserver_lists_assets_with_their_groups(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    webserver = Path(sys.executable).with_name("dagster-webserver")
+    log_path = tmp_path / "webserver.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(webserver), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/graphql"
+            groups = _wait_for_asset_groups(url, process, log_path, deadline=time.monotonic() + 120)
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    assert groups == {
+        "source_city_list": "ingest",
+        "source_skoopi": "ingest",
+        "resolved_organisations": "resolve",
+        "registry_organisations": "publish",
+    }
+    assert process.returncode == 0, log_path.read_text()[-3000:]
+
+
+def _wait_for_asset_groups(
+    url: str, process: subprocess.Popen[bytes], log_path: Path, deadline: float
+) -> dict[str, str]:
+    last_error = ""
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = log_path.read_text()[-3000:]
+            pytest.fail(f"dagster-webserver exited with {process.returncode}:\n{output}")
+        try:
+            answer = requests.post(url, json={"query": QUERY}, timeout=10)
+            nodes = answer.json()["data"]["assetNodes"]
+            if nodes:
+                return {"/".join(n["assetKey"]["path"]): n["groupName"] for n in nodes}
+        except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
+            last_error = repr(exc)
+        time.sleep(1)
+    pytest.fail(f"the webserver did not answer in time: {last_error}")
