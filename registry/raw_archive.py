@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ class RawArchive:
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
         self.index_path = self.root / "index.jsonl"
+        # URL -> its index entries, oldest first; reloaded when another process appended to the index.
+        self._by_url: dict[str, list[dict[str, Any]]] = {}
+        self._loaded_size = -1
 
     def _body_path(self, sha256: str) -> Path:
         return self.root / "bodies" / sha256[:2] / sha256
@@ -91,7 +95,7 @@ class RawArchive:
             index.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
         return ArchivedResponse(url, status, dict(headers), body, fetched_at, sha256)
 
-    def entries(self) -> Iterator[dict[str, object]]:
+    def entries(self) -> Iterator[dict[str, Any]]:
         if not self.index_path.exists():
             return
         with self.index_path.open(encoding="utf-8") as index:
@@ -99,20 +103,36 @@ class RawArchive:
                 if line.strip():
                     yield json.loads(line)
 
-    def latest(self, url: str) -> ArchivedResponse | None:
-        """The most recent archived response for a URL, or None if it was never fetched."""
-        found: dict[str, object] | None = None
-        for entry in self.entries():
-            if entry["url"] == url and (found is None or str(entry["fetched_at"]) >= str(found["fetched_at"])):
-                found = entry
-        if found is None:
-            return None
-        sha256 = str(found["sha256"])
-        return ArchivedResponse(
-            url=url,
-            status=int(found["status"]),  # type: ignore[call-overload]
-            headers=dict(found["headers"]),  # type: ignore[call-overload]
-            body=self._body_path(sha256).read_bytes(),
-            fetched_at=datetime.fromisoformat(str(found["fetched_at"])),
-            sha256=sha256,
-        )
+    def _index(self) -> dict[str, list[dict[str, Any]]]:
+        size = self.index_path.stat().st_size if self.index_path.exists() else 0
+        if size != self._loaded_size:
+            by_url: dict[str, list[dict[str, Any]]] = {}
+            for entry in self.entries():
+                by_url.setdefault(entry["url"], []).append(entry)
+            for entries in by_url.values():
+                entries.sort(key=lambda e: e["fetched_at"])
+            self._by_url, self._loaded_size = by_url, size
+        return self._by_url
+
+    def latest(
+        self, url: str, *, as_of: datetime | None = None, statuses: Container[int] | None = None
+    ) -> ArchivedResponse | None:
+        """The newest archived response for a URL (fetched at or before ``as_of``; with one of ``statuses``).
+
+        ``as_of`` replays the archive as it was at a moment, so a parser fix can re-process history.
+        """
+        for entry in reversed(self._index().get(url, [])):
+            fetched_at = datetime.fromisoformat(entry["fetched_at"])
+            if as_of is not None and fetched_at > as_of:
+                continue
+            if statuses is not None and entry["status"] not in statuses:
+                continue
+            return ArchivedResponse(
+                url=url,
+                status=int(entry["status"]),
+                headers=dict(entry["headers"]),
+                body=self._body_path(entry["sha256"]).read_bytes(),
+                fetched_at=fetched_at,
+                sha256=entry["sha256"],
+            )
+        return None

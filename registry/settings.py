@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,6 +31,20 @@ def raw_archive_dir(mode: str) -> Path:
     if configured:
         return Path(configured)
     return DEFAULT_RECORDINGS_DIR if mode == "replay" else DEFAULT_LIVE_ARCHIVE_DIR
+
+
+def parse_moment(text: str) -> datetime:
+    """An ISO date or date-time; a date means the end of that day, UTC when no zone is given."""
+    moment = datetime.fromisoformat(text)
+    if len(text) == 10:
+        moment = moment.replace(hour=23, minute=59, second=59)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def replay_as_of() -> datetime | None:
+    """ASF_REPLAY_AS_OF: replay the raw archive as it was at that moment (re-process history)."""
+    configured = os.environ.get("ASF_REPLAY_AS_OF")
+    return parse_moment(configured) if configured else None
 
 
 def city_list_dir() -> Path:

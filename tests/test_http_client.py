@@ -1,38 +1,63 @@
-"""The HTTP client against a real local server on loopback: retries, user agent, archiving, replay."""
+"""The HTTP client against a real local server on loopback: politeness, retries, failures, archiving, replay."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from registry.http_client import FetchError, HttpClient, NotInArchive
+from registry.http_client import DisallowedByRobots, FetchError, HostRateLimiter, HttpClient, NotInArchive
 from registry.raw_archive import RawArchive
 
 
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b"ok"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    # Announce more bytes than are sent: the connection ends early, as on a dropped transfer.
+    truncate: bool = False
+
+
 class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.script: dict[str, list[int]] = {}
-        self.seen_agents: list[str] = []
+        self.replies: dict[str, list[Reply]] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}{path}"
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
-        self.server.seen_agents.append(self.headers.get("User-Agent", ""))
-        statuses = self.server.script.get(self.path, [404])
-        status = statuses.pop(0) if len(statuses) > 1 else statuses[0]
-        body = f"status {status}".encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
+        self.server.requests.append((self.path, dict(self.headers.items())))
+        queue = self.server.replies.get(self.path, [Reply(404, b"not found")])
+        reply = queue.pop(0) if len(queue) > 1 else queue[0]
+        time.sleep(reply.delay)
+        self.send_response(reply.status)
+        for name, value in {"Content-Type": "text/plain; charset=utf-8", **reply.headers}.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(reply.body) + (1000 if reply.truncate else 0)))
+        if reply.truncate:
+            self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(body)
+        if reply.status != 304:
+            self.wfile.write(reply.body)
+        if reply.truncate:
+            self.close_connection = True
 
     def log_message(self, *_args: object) -> None:
         pass
@@ -48,42 +73,140 @@ def server() -> Iterator[_Server]:
     srv.server_close()
 
 
-def _url(server: _Server, path: str) -> str:
-    return f"http://127.0.0.1:{server.server_address[1]}{path}"
+def _client(tmp_path: Path, **kwargs: object) -> HttpClient:
+    options: dict = {"mode": "live", "contact": "scan@example.se", "backoff": 0.01, "min_interval": 0.0, **kwargs}
+    return HttpClient(RawArchive(tmp_path), **options)
 
 
-def test_a_500_then_success_is_retried_and_archived(server: _Server, tmp_path: Path) -> None:
-    server.script["/list"] = [500, 503, 200]
-    client = HttpClient(RawArchive(tmp_path), mode="live", contact="scan@example.se", backoff=0.01)
-    response = client.get_ok(_url(server, "/list"))
-    assert response.status == 200 and response.text() == "status 200"
-    assert len(server.seen_agents) == 3
-    assert all("asf-registry" in agent and "scan@example.se" in agent for agent in server.seen_agents)
-    assert [e["status"] for e in RawArchive(tmp_path).entries()] == [200]
+def _statuses(tmp_path: Path) -> list[tuple[str, int]]:
+    return [(str(e["url"]).rsplit("/", 1)[-1], int(e["status"])) for e in RawArchive(tmp_path).entries()]
 
 
-def test_a_source_that_keeps_failing_is_a_fetch_error_with_the_status(server: _Server, tmp_path: Path) -> None:
-    server.script["/down"] = [500]
-    client = HttpClient(RawArchive(tmp_path), mode="live", retries=2, backoff=0.01)
+def test_a_500_then_success_is_retried_and_every_request_identifies_the_project(
+    server: _Server, tmp_path: Path
+) -> None:
+    server.replies["/list"] = [Reply(500), Reply(503), Reply(200, b"the list")]
+    response = _client(tmp_path).get_ok(server.url("/list"))
+    assert response.status == 200 and response.text() == "the list"
+    agents = [headers["User-Agent"] for path, headers in server.requests if path == "/list"]
+    assert len(agents) == 3
+    assert all("asf-registry" in agent and "scan@example.se" in agent for agent in agents)
+    assert ("list", 200) in _statuses(tmp_path)
+
+
+def test_a_source_that_keeps_failing_is_a_fetch_error_and_its_answer_is_kept(server: _Server, tmp_path: Path) -> None:
+    server.replies["/down"] = [Reply(500, b"error page")]
     with pytest.raises(FetchError, match="HTTP 500"):
-        client.get_ok(_url(server, "/down"))
-    # The failing answer is kept too: it is evidence of what the source did.
-    assert [e["status"] for e in RawArchive(tmp_path).entries()] == [500]
+        _client(tmp_path, retries=2).get_ok(server.url("/down"))
+    assert ("down", 500) in _statuses(tmp_path)
+
+
+def test_a_timeout_is_a_fetch_error(server: _Server, tmp_path: Path) -> None:
+    server.replies["/slow"] = [Reply(200, b"late", delay=1.5)]
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"(?i)timeout|timed out"):
+        _client(tmp_path, timeout=0.3, retries=1).get(server.url("/slow"))
+    assert time.monotonic() - started < 10
+
+
+def test_a_truncated_body_is_a_fetch_error_not_a_short_page(server: _Server, tmp_path: Path) -> None:
+    server.replies["/cut"] = [Reply(200, b"<table><tr><td>Basta", truncate=True)]
+    with pytest.raises(FetchError):
+        _client(tmp_path, retries=0).get(server.url("/cut"))
+    assert not any(name == "cut" for name, _ in _statuses(tmp_path))
+
+
+def test_a_body_over_the_size_limit_is_refused(server: _Server, tmp_path: Path) -> None:
+    server.replies["/huge"] = [Reply(200, b"x" * 5000)]
+    with pytest.raises(FetchError, match="larger than 1000 bytes"):
+        _client(tmp_path, max_bytes=1000).get(server.url("/huge"))
 
 
 def test_an_unreachable_host_is_a_fetch_error(tmp_path: Path) -> None:
-    client = HttpClient(RawArchive(tmp_path), mode="live", retries=1, backoff=0.01, timeout=2)
     with pytest.raises(FetchError, match="ConnectionError"):
-        client.get("http://127.0.0.1:9/nothing-listens-here")
+        _client(tmp_path, retries=1, timeout=2).get("http://127.0.0.1:9/nothing-listens-here")
+
+
+def test_robots_txt_is_honoured(server: _Server, tmp_path: Path) -> None:
+    server.replies["/robots.txt"] = [Reply(200, b"User-agent: *\nDisallow: /private/\n")]
+    server.replies["/public/list"] = [Reply(200, b"list")]
+    client = _client(tmp_path)
+    assert client.get_ok(server.url("/public/list")).text() == "list"
+    with pytest.raises(DisallowedByRobots, match="disallowed by"):
+        client.get(server.url("/private/list"))
+    assert not any(path == "/private/list" for path, _ in server.requests)
+    # robots.txt is fetched once per host and archived like every other response.
+    assert sum(path == "/robots.txt" for path, _ in server.requests) == 1
+
+
+def test_an_unreachable_robots_txt_means_disallow_all(server: _Server, tmp_path: Path) -> None:
+    server.replies["/robots.txt"] = [Reply(503)]
+    server.replies["/list"] = [Reply(200, b"list")]
+    with pytest.raises(FetchError, match="complete disallow"):
+        _client(tmp_path, retries=0).get(server.url("/list"))
+    assert not any(path == "/list" for path, _ in server.requests)
+
+
+def test_an_unchanged_page_is_asked_for_conditionally(server: _Server, tmp_path: Path) -> None:
+    headers = {"ETag": '"v1"', "Last-Modified": "Mon, 02 Nov 2026 14:21:07 GMT"}
+    server.replies["/list"] = [Reply(200, b"the list", headers), Reply(304, b"", headers)]
+    client = _client(tmp_path)
+    first = client.get_ok(server.url("/list"))
+    second = client.get_ok(server.url("/list"))
+    assert second.body == first.body == b"the list"
+    sent = [h for path, h in server.requests if path == "/list"]
+    assert "If-None-Match" not in sent[0]
+    assert sent[1]["If-None-Match"] == '"v1"' and sent[1]["If-Modified-Since"] == headers["Last-Modified"]
+    assert [s for name, s in _statuses(tmp_path) if name == "list"] == [200, 304]
+
+
+def test_an_immutable_snapshot_is_fetched_once(server: _Server, tmp_path: Path) -> None:
+    server.replies["/web/2020id_/x"] = [Reply(200, b"snapshot")]
+    client = _client(tmp_path)
+    client.get_ok(server.url("/web/2020id_/x"), immutable=True)
+    client.get_ok(server.url("/web/2020id_/x"), immutable=True)
+    assert sum(path == "/web/2020id_/x" for path, _ in server.requests) == 1
+
+
+def test_requests_to_one_host_are_spaced() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    limiter = HostRateLimiter(2.0, clock=lambda: now[0], sleep=sleep)
+    limiter.wait("skoopi.coop")
+    limiter.wait("socialtrade.se")  # another host does not wait
+    now[0] += 0.5
+    limiter.wait("skoopi.coop")
+    assert slept == [1.5]
 
 
 def test_replay_serves_the_archive_without_the_network(server: _Server, tmp_path: Path) -> None:
-    server.script["/page"] = [200]
-    live = HttpClient(RawArchive(tmp_path), mode="live")
-    url = _url(server, "/page")
-    recorded = live.get_ok(url)
+    server.replies["/page"] = [Reply(200, b"recorded")]
+    url = server.url("/page")
+    _client(tmp_path).get_ok(url)
     server.shutdown()
     replay = HttpClient(RawArchive(tmp_path), mode="replay")
-    assert replay.get_ok(url).body == recorded.body
+    assert replay.get_ok(url).body == b"recorded"
     with pytest.raises(NotInArchive):
-        replay.get(_url(server, "/not-recorded"))
+        replay.get(server.url("/not-recorded"))
+
+
+def test_replay_as_of_reprocesses_the_archive_as_it_was(tmp_path: Path) -> None:
+    archive = RawArchive(tmp_path)
+    archive.store("https://x.se/list", 200, {}, b"october", datetime(2026, 10, 1, tzinfo=UTC))
+    archive.store("https://x.se/list", 200, {}, b"november", datetime(2026, 11, 1, tzinfo=UTC))
+    october = HttpClient(archive, mode="replay", replay_as_of=datetime(2026, 10, 15, tzinfo=UTC))
+    assert october.get_ok("https://x.se/list").body == b"october"
+    assert HttpClient(archive, mode="replay").get_ok("https://x.se/list").body == b"november"
+
+
+def test_replay_honours_a_recorded_robots_txt(tmp_path: Path) -> None:
+    archive = RawArchive(tmp_path)
+    archive.store("https://x.se/robots.txt", 200, {}, b"User-agent: *\nDisallow: /hidden/\n")
+    archive.store("https://x.se/hidden/list", 200, {}, b"should not be used")
+    with pytest.raises(DisallowedByRobots):
+        HttpClient(archive, mode="replay").get("https://x.se/hidden/list")
