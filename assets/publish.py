@@ -9,10 +9,13 @@ from pipelines.resources import RegistryDatabase
 from registry.db import transaction
 from registry.models import Organisation, SourceRecordRow
 from registry.orgnr import contains_personnummer
-from registry.publish import PublishSummary, ResolvedNight, publish
+from registry.publish import PublishSummary, ResolvedNight, SourceTrust, publish
 
 PUBLISH_GROUP = "publish"
-SOURCE_PRIORITY = {c.SPEC.name: c.SPEC.priority for c in CONNECTORS}
+SOURCE_TRUST = {
+    c.SPEC.name: SourceTrust(priority=c.SPEC.priority, weak_signal=c.SPEC.weak_signal, historical=c.SPEC.historical)
+    for c in CONNECTORS
+}
 _PREVIEW_COLUMNS = ("registry_id", "name", "orgnr", "municipality", "sources", "activity")
 
 
@@ -35,7 +38,7 @@ def registry_organisations(
             run_id=context.run.run_id,
             batches=resolved_organisations.batches,
             resolution=resolved_organisations.resolution,
-            priority=SOURCE_PRIORITY,
+            trust=SOURCE_TRUST,
         )
     with Session(engine) as session:
         active = session.exec(select(Organisation).where(Organisation.active).order_by(col(Organisation.name))).all()

@@ -28,6 +28,11 @@ class Organisation(SQLModel, table=True):
     activity: str | None = Field(default=None, sa_column=Column(Text), description="What the organisation does")
     sources: str = Field(description="Comma-separated names of the sources that list it")
     source_count: int = Field(description="Number of distinct sources that list it")
+    evidence: str = Field(
+        index=True,
+        description="Why it is listed: current_list (a current ASF list), historical_list (only a closed list), "
+        "weak_signal (only a general member list such as Integrationspakten; not evidence of being an ASF)",
+    )
     first_seen_at: datetime = _timestamp(nullable=False)
     last_seen_at: datetime = _timestamp(nullable=False)
     active: bool = Field(default=True, index=True, description="Listed by at least one source in the last run")
@@ -51,6 +56,7 @@ class SourceRecordRow(SQLModel, table=True):
     email: str | None = None
     phone: str | None = None
     activity: str | None = Field(default=None, sa_column=Column(Text))
+    categories: str | None = Field(default=None, description="The source's own categories or marks")
     source_url: str | None = None
     match_explanation: str | None = Field(default=None, sa_column=Column(Text))
     listed: bool = Field(default=True, description="Present in the source's last successful fetch")

@@ -31,10 +31,39 @@ _RECORD_FIELDS = (
     "email",
     "phone",
     "activity",
+    "categories",
     "source_url",
     "fetched_at",
 )
 _ORGANISATION_FIELDS = ("name", "orgnr", "municipality", "address", "website", "email", "phone", "activity")
+
+
+@dataclass(frozen=True)
+class SourceTrust:
+    """How far a source is believed: its rank for published values, and what its listing proves."""
+
+    priority: int = 100
+    # Listing by a weak-signal source (a member list of all kinds of employers) does not make an ASF.
+    weak_signal: bool = False
+    # A closed source: it proves the enterprise was an ASF once, not that it still is.
+    historical: bool = False
+
+
+class Evidence:
+    """Why an organisation is in the registry, from the strongest source that lists it."""
+
+    CURRENT_LIST = "current_list"
+    HISTORICAL_LIST = "historical_list"
+    WEAK_SIGNAL = "weak_signal"
+
+
+def evidence(sources: set[str], trust: Mapping[str, SourceTrust]) -> str:
+    levels = [trust.get(s, SourceTrust()) for s in sources]
+    if any(not t.weak_signal and not t.historical for t in levels):
+        return Evidence.CURRENT_LIST
+    if any(t.historical for t in levels):
+        return Evidence.HISTORICAL_LIST
+    return Evidence.WEAK_SIGNAL
 
 
 @dataclass(frozen=True)
@@ -77,6 +106,7 @@ class PublishSummary:
     records: int
     quarantined: int
     per_source: dict[str, int]
+    per_evidence: dict[str, int]
     failed_sources: list[str]
 
 
@@ -89,6 +119,14 @@ def issued_ids(session: Session) -> set[str]:
     ids = set(session.exec(select(Organisation.registry_id)))
     ids |= set(session.exec(select(RegistryIdRedirect.old_id)))
     return ids
+
+
+def listed_keys(session: Session, source: str) -> set[str]:
+    """The keys of the records a source listed at its last successful publication."""
+    rows = session.exec(
+        select(SourceRecordRow.source_key).where(SourceRecordRow.source == source, SourceRecordRow.listed)
+    )
+    return set(rows)
 
 
 def last_listed_records(session: Session, source: str) -> list[SourceRecord]:
@@ -114,15 +152,16 @@ def assign_registry_ids(session: Session, clusters: Sequence[Cluster]) -> Resolu
     return Resolution(organisations, assignment.redirects)
 
 
-def organisation_fields(members: Sequence[SourceRecord], priority: Mapping[str, int]) -> dict[str, object]:
+def organisation_fields(members: Sequence[SourceRecord], trust: Mapping[str, SourceTrust]) -> dict[str, object]:
     """Each published field from the most trusted source that has a value for it."""
-    ranked = sorted(members, key=lambda r: (priority.get(r.source, 100), r.source, r.source_key))
+    ranked = sorted(members, key=lambda r: (trust.get(r.source, SourceTrust()).priority, r.source, r.source_key))
     values: dict[str, object] = {}
     for name in _ORGANISATION_FIELDS:
         values[name] = next((getattr(r, name) for r in ranked if getattr(r, name)), None)
     sources = sorted({r.source for r in members})
     values["sources"] = ",".join(sources)
     values["source_count"] = len(sources)
+    values["evidence"] = evidence(set(sources), trust)
     return values
 
 
@@ -140,7 +179,7 @@ def publish(
     run_id: str,
     batches: Sequence[SourceBatch],
     resolution: Resolution,
-    priority: Mapping[str, int],
+    trust: Mapping[str, SourceTrust],
     now: datetime | None = None,
 ) -> PublishSummary:
     """Write one night into the registry. The caller commits (or rolls back) the session as a whole."""
@@ -180,9 +219,10 @@ def publish(
             session.add(row)
 
     published: set[str] = set()
+    per_evidence: Counter[str] = Counter()
     added = 0
     for resolved in resolution.organisations:
-        values = organisation_fields(resolved.cluster.members, priority)
+        values = organisation_fields(resolved.cluster.members, trust)
         org = existing_orgs.get(resolved.registry_id)
         if org is None:
             added += 1
@@ -191,6 +231,7 @@ def publish(
             for name, value in values.items():
                 setattr(org, name, value)
         org.active = True
+        per_evidence[org.evidence] += 1
         if any(m.source in fresh_sources for m in resolved.cluster.members):
             org.last_seen_at = now
         published.add(resolved.registry_id)
@@ -231,6 +272,7 @@ def publish(
         records=sum(per_source.values()),
         quarantined=len(quarantined),
         per_source=dict(sorted(per_source.items())),
+        per_evidence=dict(sorted(per_evidence.items())),
         failed_sources=failed,
     )
     session.merge(

@@ -28,6 +28,8 @@ class SourceRecord:
     email: str | None = None
     phone: str | None = None
     activity: str | None = None
+    # The source's own categories or marks, comma-separated ("certifierat ASF", "Catering").
+    categories: str | None = None
     source_url: str | None = None
     # Derived by validation from orgnr_as_written.
     orgnr: str | None = None
@@ -94,6 +96,7 @@ def validate(records: Iterable[SourceRecord]) -> ValidatedBatch:
             email=clean_display(record.email),
             phone=clean_display(record.phone),
             activity=clean_display(record.activity),
+            categories=clean_display(record.categories),
         )
         problem = _name_problem(cleaned.name)
         if parsed.status is OrgnrStatus.PERSONNUMMER:
