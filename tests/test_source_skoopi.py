@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import logging
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -8,48 +8,93 @@ import pytest
 
 from assets.ingest import crawl_source
 from assets.sources import skoopi
-from assets.sources.base import CrawlContext
-from registry.http_client import HttpClient, NotInArchive
+from assets.sources.listing import parse_listing
+from registry.http_client import NotInArchive
 from registry.raw_archive import RawArchive
-from registry.settings import DEFAULT_RECORDINGS_DIR
+from tests.source_helpers import replay_ctx
 
-LOG = logging.getLogger("test")
 WHEN = datetime(2026, 11, 26, tzinfo=UTC)
 
 
-def _ctx(archive_dir: Path) -> CrawlContext:
-    return CrawlContext(http=HttpClient(RawArchive(archive_dir), mode="replay"), city_list_dir=Path("."), log=LOG)
-
-
-def test_the_recorded_list_parses_into_organisation_records() -> None:
-    records = list(skoopi.crawl(_ctx(DEFAULT_RECORDINGS_DIR)))
-    assert len(records) == 10
+def test_the_recorded_list_is_read_across_its_pages_and_detail_pages() -> None:
+    ctx = replay_ctx()
+    records = list(skoopi.crawl(ctx))
+    assert ctx.warnings == []
     by_key = {r.source_key: r for r in records}
+    assert sorted(by_key) == [
+        "Kalmar Hunddagis",
+        "Macken",
+        "X-CONS Sverige",
+        "basta-arbetskooperativ",
+        "en-trappa-upp",
+        "hela-manniskan-sodertalje",
+        "koopus",
+        "snickeri-mimosa",
+        "vagen-ut-kooperativen",
+        "yalla-trappan",
+    ]
     basta = by_key["basta-arbetskooperativ"]
-    assert basta.name == "Basta arbetskooperativ"
-    assert basta.municipality == "Nykvarn"
-    assert basta.website == "https://www.basta.se"
-    assert basta.activity == "Snickeri, byggservice, städ och tryckeri"
+    assert (basta.name, basta.municipality, basta.activity) == (
+        "Basta arbetskooperativ",
+        "Nykvarn",
+        "Snickeri, byggservice, städ och tryckeri",
+    )
+    assert basta.website == "https://www.basta.se"  # only on its detail page
     assert basta.source_url == "https://skoopi.coop/asf/basta-arbetskooperativ/"
+    assert basta.categories == "certifierat ASF"
+    assert by_key["snickeri-mimosa"].categories is None
+    # Entries from the second page, one without a detail page.
+    assert (
+        by_key["Macken"].municipality == "Växjö"
+        and by_key["Macken"].source_url == "https://skoopi.coop/asf-listan/page/2/"
+    )
     # Section headings ("Stockholms län") are not organisations; contact persons are never read.
     assert not any("län" in r.name for r in records)
     assert not any("Exempelsson" in repr(r) for r in records)
 
 
-def test_when_the_rest_api_fails_the_html_page_is_used(tmp_path: Path) -> None:
+def test_the_rest_api_page_is_used_when_it_exists(tmp_path: Path) -> None:
     archive = RawArchive(tmp_path)
-    archive.store(skoopi.API_URL, 404, {"Content-Type": "application/json"}, b'{"code":"rest_no_route"}', WHEN)
-    page = """<html><body><nav><h2>Meny</h2></nav><main><h1>ASF-listan</h1>
-    <h3><a href="/asf/macken/">Macken</a></h3><p>Ort: Växjö<br/>Verksamhet: Cykelverkstad</p>
-    <h3>Le Mat</h3><p>Ort: Göteborg<br/>E-post: <a href="mailto:info@lemat.example">info@lemat.example</a></p>
-    </main></body></html>"""
-    archive.store(skoopi.PAGE_URL, 200, {"Content-Type": "text/html; charset=UTF-8"}, page.encode(), WHEN)
-    records = list(skoopi.crawl(_ctx(tmp_path)))
-    assert [(r.source_key, r.name, r.municipality) for r in records] == [
-        ("macken", "Macken", "Växjö"),
-        ("Le Mat", "Le Mat", "Göteborg"),
+    rendered = (
+        '<h3><a href="https://skoopi.coop/asf/macken/">Macken</a></h3><p>Ort: Växjö<br>Verksamhet: Cykelverkstad</p>'
+    )
+    body = json.dumps([{"link": "https://skoopi.coop/asf-listan/", "content": {"rendered": rendered}}])
+    archive.store(skoopi.API_URL, 200, {"Content-Type": "application/json"}, body.encode(), WHEN)
+    archive.store(
+        "https://skoopi.coop/asf/macken/",
+        200,
+        {},
+        b"<div class='entry-content'><p>Telefon: 0470-00 00 00</p></div>",
+        WHEN,
+    )
+    ctx = replay_ctx(tmp_path)
+    records = list(skoopi.crawl(ctx))
+    assert [(r.source_key, r.name, r.municipality, r.phone) for r in records] == [
+        ("macken", "Macken", "Växjö", "0470-00 00 00")
     ]
-    assert records[1].email == "info@lemat.example"
+
+
+def test_pagination_stops_at_a_loop(tmp_path: Path) -> None:
+    archive = RawArchive(tmp_path)
+    archive.store(skoopi.API_URL, 200, {}, b"[]", WHEN)
+    looping = (
+        '<html><head><link rel="next" href="https://skoopi.coop/asf-listan/"></head><body>'
+        "<h3>Macken</h3><p>Ort: Växjö</p></body></html>"
+    )
+    archive.store(skoopi.PAGE_URL, 200, {"Content-Type": "text/html; charset=utf-8"}, looping.encode(), WHEN)
+    assert [r.name for r in skoopi.crawl(replay_ctx(tmp_path))] == ["Macken"]
+
+
+def test_a_missing_detail_page_costs_only_its_fields_and_is_reported(tmp_path: Path) -> None:
+    archive = RawArchive(tmp_path)
+    archive.store(skoopi.API_URL, 200, {}, b"[]", WHEN)
+    page = '<h3><a href="https://skoopi.coop/asf/koopus/">KOOPUS</a></h3><p>Ort: Hedemora</p>'
+    archive.store(skoopi.PAGE_URL, 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode(), WHEN)
+    archive.store("https://skoopi.coop/asf/koopus/", 404, {}, b"not found", WHEN)
+    ctx = replay_ctx(tmp_path)
+    batch = crawl_source(skoopi, ctx)
+    assert batch.ok and [r.name for r in batch.records] == ["KOOPUS"]
+    assert len(ctx.warnings) == 1 and "HTTP 404" in ctx.warnings[0]
 
 
 def test_a_table_layout_is_read_by_its_header() -> None:
@@ -57,29 +102,36 @@ def test_a_table_layout_is_read_by_its_header() -> None:
     <tr><td><a href="https://skoopi.coop/asf/koopus/">KOOPUS</a></td><td>Hedemora</td>
     <td>Tvätteri</td><td>Per Person</td></tr>
     </table>"""
-    records = skoopi.parse_asf_list(html, skoopi.PAGE_URL, WHEN)
-    assert [(r.source_key, r.name, r.municipality, r.activity) for r in records] == [
-        ("koopus", "KOOPUS", "Hedemora", "Tvätteri")
+    entries = parse_listing(html, skoopi.PAGE_URL, skoopi.SHAPES)
+    assert [(e.name, e.fields, e.detail_url) for e in entries] == [
+        ("KOOPUS", {"municipality": "Hedemora", "activity": "Tvätteri"}, "https://skoopi.coop/asf/koopus/")
     ]
-    assert "Per Person" not in repr(records)
 
 
 def test_a_changed_layout_fails_the_source_instead_of_emptying_it(tmp_path: Path) -> None:
     archive = RawArchive(tmp_path)
-    archive.store(
-        skoopi.API_URL,
-        200,
-        {"Content-Type": "application/json"},
-        b'[{"link": "https://skoopi.coop/asf-listan/", "content": {"rendered": "<div class=new>x</div>"}}]',
-        WHEN,
-    )
-    batch = crawl_source(skoopi, _ctx(tmp_path))
+    archive.store(skoopi.API_URL, 200, {}, b"[]", WHEN)
+    archive.store(skoopi.PAGE_URL, 200, {}, b"<div class=new-grid><span>KOOPUS</span></div>", WHEN)
+    batch = crawl_source(skoopi, replay_ctx(tmp_path))
     assert batch.ok is False and batch.records == []
     assert "no usable records" in (batch.error or "")
 
 
 def test_a_source_missing_from_the_archive_fails_cleanly(tmp_path: Path) -> None:
     with pytest.raises(NotInArchive):
-        list(skoopi.crawl(_ctx(tmp_path)))
-    batch = crawl_source(skoopi, _ctx(tmp_path))
+        list(skoopi.crawl(replay_ctx(tmp_path)))
+    batch = crawl_source(skoopi, replay_ctx(tmp_path))
     assert batch.ok is False and "NotInArchive" in (batch.error or "")
+
+
+def test_detail_pages_disallowed_by_robots_are_skipped_with_the_reason(tmp_path: Path) -> None:
+    archive = RawArchive(tmp_path)
+    archive.store("https://skoopi.coop/robots.txt", 200, {}, b"User-agent: *\nDisallow: /asf/\n", WHEN)
+    archive.store(skoopi.API_URL, 200, {}, b"[]", WHEN)
+    page = '<h3><a href="https://skoopi.coop/asf/koopus/">KOOPUS</a></h3><p>Ort: Hedemora</p>'
+    archive.store(skoopi.PAGE_URL, 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode(), WHEN)
+    archive.store("https://skoopi.coop/asf/koopus/", 200, {}, b"<p>Telefon: 0225-00 00 00</p>", WHEN)
+    ctx = replay_ctx(tmp_path)
+    records = list(skoopi.crawl(ctx))
+    assert [(r.name, r.phone) for r in records] == [("KOOPUS", None)]
+    assert len(ctx.warnings) == 1 and "disallowed by https://skoopi.coop/robots.txt" in ctx.warnings[0]

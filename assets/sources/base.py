@@ -25,15 +25,23 @@ class SourceSpec:
     weak_signal: bool = False
     # A closed source, kept as a historical seed.
     historical: bool = False
+    # The share of records expected to carry a valid organisationsnummer; below it the source's check warns.
+    min_valid_orgnr_share: float = 0.0
 
 
-@dataclass(frozen=True)
+@dataclass
 class CrawlContext:
-    """The shared machinery a connector needs: HTTP with archiving, local files, a logger."""
+    """The shared machinery a connector needs: HTTP with archiving, local files, a logger, parse warnings."""
 
     http: HttpClient
     city_list_dir: Path
     log: logging.Logger | logging.LoggerAdapter
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        """Something was skipped or guessed while parsing: logged, and reported by the source's check."""
+        self.log.warning(message)
+        self.warnings.append(message)
 
 
 class Connector(Protocol):

@@ -1,0 +1,117 @@
+"""Sofisam (via the Wayback Machine), Social Trade, Region Örebro län and Integrationspakten on their recordings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assets.ingest import crawl_source
+from assets.sources import integrationspakten, region_orebro, social_trade, sofisam
+from registry.raw_archive import RawArchive
+from tests.source_helpers import replay_ctx
+
+WHEN = datetime(2026, 11, 26, tzinfo=UTC)
+
+
+def test_sofisam_reads_the_newest_capture_of_each_list_page() -> None:
+    ctx = replay_ctx()
+    records = list(sofisam.crawl(ctx))
+    by_key = {r.source_key: r for r in records}
+    assert sorted(by_key) == [
+        "basta-arbetskooperativ",
+        "exempelcafeet-solrosen",
+        "grona-hander-i-orebro",
+        "kalmar-hunddagis",
+        "steg-for-steg",
+        "vagen-ut-kooperativen",
+    ]
+    vagen_ut = by_key["vagen-ut-kooperativen"]
+    # The record says when Sofisam said it, and which snapshot it came from.
+    assert vagen_ut.fetched_at == datetime(2020, 6, 11, 8, 30, 47, tzinfo=UTC)
+    assert vagen_ut.source_url == (
+        "https://web.archive.org/web/20200611083047id_/https://sofisam.se/sociala-foretag/hitta-sociala-foretag.html"
+    )
+    assert by_key["grona-hander-i-orebro"].orgnr_as_written == "16769600-1234"
+    assert sofisam.SPEC.historical
+
+
+def test_sofisam_keeps_the_newest_capture_per_url() -> None:
+    rows = [
+        ["urlkey", "timestamp", "original", "statuscode", "digest"],
+        ["k1", "20190101000000", "https://sofisam.se/a.html", "200", "x"],
+        ["k1", "20200101000000", "https://sofisam.se/a.html", "200", "y"],
+        ["k2", "20180101000000", "https://sofisam.se/a.html?sida=2", "200", "z"],
+    ]
+    assert [(c["urlkey"], c["timestamp"]) for c in sofisam.latest_captures(rows)] == [
+        ("k1", "20200101000000"),
+        ("k2", "20180101000000"),
+    ]
+    assert sofisam.latest_captures([]) == []
+
+
+def test_sofisam_without_captures_fails_with_the_reason(tmp_path: Path) -> None:
+    RawArchive(tmp_path).store(sofisam.cdx_url(), 200, {}, b'[["urlkey","timestamp","original"]]', WHEN)
+    batch = crawl_source(sofisam, replay_ctx(tmp_path))
+    assert batch.ok is False and "no capture" in (batch.error or "")
+
+
+def test_social_trade_member_cards() -> None:
+    records = {r.name: r for r in social_trade.crawl(replay_ctx())}
+    assert sorted(records) == [
+        "Basta Väst",
+        "Exempel Städkooperativ Väst ek. för.",
+        "Le Mat Göteborg",
+        "Vägen ut! kooperativen",
+    ]
+    member = records["Exempel Städkooperativ Väst ek. för."]
+    assert (member.municipality, member.phone, member.email) == (
+        "Göteborg",
+        "031-00 00 00",
+        "info@stadkooperativ.example",
+    )
+    assert records["Vägen ut! kooperativen"].website == "https://vagenut.coop/"
+
+
+def test_region_orebro_table() -> None:
+    records = {r.name: r for r in region_orebro.crawl(replay_ctx())}
+    assert sorted(records) == ["Exempelkooperativet Gröna Händer ek. för.", "Miljövårdscentrum", "re:form"]
+    grona = records["Exempelkooperativet Gröna Händer ek. för."]
+    assert (grona.municipality, grona.orgnr_as_written, grona.website) == (
+        "Örebro",
+        "769600-1234",
+        "https://gronahander.example",
+    )
+
+
+def test_region_orebro_page_in_latin_1_reads_the_same(tmp_path: Path) -> None:
+    page = (
+        "<main><table><tr><th>Företag</th><th>Kommun</th></tr>"
+        "<tr><td>Miljövårdscentrum</td><td>Örebro</td></tr></table></main>"
+    )
+    archive = RawArchive(tmp_path)
+    archive.store(
+        region_orebro.SPEC.url or "", 200, {"Content-Type": "text/html; charset=iso-8859-1"}, page.encode("latin-1")
+    )
+    records = list(region_orebro.crawl(replay_ctx(tmp_path)))
+    assert [(r.name, r.municipality) for r in records] == [("Miljövårdscentrum", "Örebro")]
+    # Undeclared Windows-1252 (older Swedish sites) is detected too.
+    archive.store(region_orebro.SPEC.url or "", 200, {"Content-Type": "text/html"}, page.encode("cp1252"))
+    assert [r.municipality for r in region_orebro.crawl(replay_ctx(tmp_path))] == ["Örebro"]
+
+
+def test_a_truncated_page_yields_what_it_holds_and_nothing_invented(tmp_path: Path) -> None:
+    page = "<main><table><tr><th>Företag</th><th>Kommun</th></tr><tr><td>re:form</td><td>Örebro</td></tr><tr><td>Miljö"
+    RawArchive(tmp_path).store(
+        region_orebro.SPEC.url or "", 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
+    )
+    batch = crawl_source(region_orebro, replay_ctx(tmp_path))
+    assert [(r.name, r.municipality) for r in batch.records] == [("re:form", "Örebro"), ("Miljö", None)]
+
+
+def test_integrationspakten_members_are_a_weak_signal() -> None:
+    records = {r.name: r for r in integrationspakten.crawl(replay_ctx())}
+    assert sorted(records) == ["Ragn-Sells", "Scania", "Stockholm Exergi", "Stockholmshem", "X-Cons Sverige"]
+    assert records["Scania"].website == "https://www.scania.com/se/sv/home.html"
+    assert integrationspakten.SPEC.weak_signal
+    # Navigation and footer links are not members.
+    assert "Om webbplatsen" not in records
