@@ -1,22 +1,32 @@
-"""One ingestion asset per registered source, made by one factory.
+"""One ingestion asset per registered source, made by one factory, with the source's checks.
 
 A source that is down, answers garbage or changed its layout does not fail the run: its asset records the
-reason, its check fails, and the registry keeps that source's last good records.
+reason, its ``source_fetched`` check fails, and the registry keeps that source's last good records. A source
+whose record count collapses fails the blocking ``record_count_stable`` check: nothing downstream runs that
+night, so the registry keeps its previous state.
 """
 
 from collections.abc import Iterator
 
 import dagster as dg
+from sqlmodel import Session
 
 from assets.metadata import OWNER, markdown_table
 from assets.sources import CONNECTORS
 from assets.sources.base import Connector, CrawlContext
-from pipelines.resources import LocalSources, WebClient
-from registry.publish import SourceBatch
+from pipelines.resources import RegistryDatabase, SourceSettings, WebClient
+from registry.publish import SourceBatch, listed_keys
 from registry.records import validate
+from registry.source_health import assess
 
 INGEST_GROUP = "ingest"
 _PREVIEW_COLUMNS = ("source_key", "name", "orgnr_as_written", "municipality", "website", "activity")
+FETCHED, COUNT_STABLE, ORGNR_SHARE, PARSE_WARNINGS = (
+    "source_fetched",
+    "record_count_stable",
+    "valid_orgnr_share",
+    "parse_warnings",
+)
 
 
 def source_asset_key(source_name: str) -> dg.AssetKey:
@@ -39,10 +49,31 @@ def crawl_source(connector: Connector, ctx: CrawlContext) -> SourceBatch:
     return SourceBatch(name, ok=True, records=batch.records, quarantined=batch.quarantined)
 
 
+def _check_specs(key: dg.AssetKey) -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(FETCHED, asset=key, description="The source was fetched and parsed into records."),
+        dg.AssetCheckSpec(
+            COUNT_STABLE,
+            asset=key,
+            blocking=True,
+            description="The record count did not fall by more than the configured share against the last "
+            "published count. Blocking: when it fails nothing is published and the registry stays as it was.",
+        ),
+        dg.AssetCheckSpec(
+            ORGNR_SHARE,
+            asset=key,
+            description="Share of records with a valid organisationsnummer, against the "
+            "share the source is expected to have.",
+        ),
+        dg.AssetCheckSpec(
+            PARSE_WARNINGS, asset=key, description="The parser skipped or guessed nothing (detail pages, sheets)."
+        ),
+    ]
+
+
 def build_source_asset(connector: Connector) -> dg.AssetsDefinition:
     spec = connector.SPEC
     key = source_asset_key(spec.name)
-    check_name = "source_fetched"
 
     @dg.asset(
         key=key,
@@ -54,28 +85,33 @@ def build_source_asset(connector: Connector) -> dg.AssetsDefinition:
             "source_url": dg.MetadataValue.url(spec.url) if spec.url else "local files",
             "weak_signal": spec.weak_signal,
             "historical": spec.historical,
+            "priority": spec.priority,
         },
-        check_specs=[
-            dg.AssetCheckSpec(
-                check_name, asset=key, description="The source was fetched and parsed into records this run."
-            )
-        ],
+        check_specs=_check_specs(key),
     )
     def _ingest(
-        context: dg.AssetExecutionContext, web: WebClient, local_sources: LocalSources
+        context: dg.AssetExecutionContext,
+        web: WebClient,
+        source_settings: SourceSettings,
+        registry_db: RegistryDatabase,
     ) -> Iterator[dg.Output | dg.AssetCheckResult]:
-        ctx = CrawlContext(http=web.client(), city_list_dir=local_sources.city_list_path(), log=context.log)
+        ctx = CrawlContext(http=web.client(), city_list_dir=source_settings.city_list_path(), log=context.log)
         batch = crawl_source(connector, ctx)
-        preview = markdown_table((r.as_row() for r in batch.records), _PREVIEW_COLUMNS)
+        with Session(registry_db.engine()) as session:
+            previous = listed_keys(session, spec.name)
+        health = assess(batch.records, previous, source_settings.max_record_drop)
         yield dg.Output(
             batch,
             metadata={
                 "dagster/row_count": len(batch.records),
                 "records": len(batch.records),
+                "new_since_last_run": health.new if batch.ok else 0,
+                "gone_since_last_run": health.gone if batch.ok else 0,
                 "quarantined": len(batch.quarantined),
                 "ok": batch.ok,
                 "error": batch.error or "",
-                "preview": dg.MetadataValue.md(preview),
+                "parse_warnings": len(ctx.warnings),
+                "preview": dg.MetadataValue.md(markdown_table((r.as_row() for r in batch.records), _PREVIEW_COLUMNS)),
                 "quarantine_reasons": dg.MetadataValue.md(
                     markdown_table(
                         ({"source_key": q.source_key, "reason": q.reason} for q in batch.quarantined),
@@ -85,12 +121,42 @@ def build_source_asset(connector: Connector) -> dg.AssetsDefinition:
             },
         )
         yield dg.AssetCheckResult(
-            check_name=check_name,
+            check_name=FETCHED,
             asset_key=key,
             passed=batch.ok,
             severity=dg.AssetCheckSeverity.ERROR,
-            description=None if batch.ok else f"kept last good records: {batch.error}",
+            description=None if batch.ok else f"kept the last good records ({len(previous)}): {batch.error}",
             metadata={"records": len(batch.records), "quarantined": len(batch.quarantined)},
+        )
+        yield dg.AssetCheckResult(
+            check_name=COUNT_STABLE,
+            asset_key=key,
+            passed=not (batch.ok and health.collapsed),
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=health.explanation if batch.ok else "source failed: its last good records are used",
+            metadata={
+                "records": health.records,
+                "last_published": health.previously_listed,
+                "max_drop": source_settings.max_record_drop,
+            },
+        )
+        yield dg.AssetCheckResult(
+            check_name=ORGNR_SHARE,
+            asset_key=key,
+            passed=not batch.ok or health.valid_orgnr_share >= spec.min_valid_orgnr_share,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "valid_orgnr_share": round(health.valid_orgnr_share, 3),
+                "expected_at_least": spec.min_valid_orgnr_share,
+            },
+        )
+        yield dg.AssetCheckResult(
+            check_name=PARSE_WARNINGS,
+            asset_key=key,
+            passed=not ctx.warnings,
+            severity=dg.AssetCheckSeverity.WARN,
+            description="; ".join(ctx.warnings)[:1000] or None,
+            metadata={"warnings": len(ctx.warnings)},
         )
 
     return _ingest

@@ -21,16 +21,28 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
+EVIDENCE_LABELS = {
+    "current_list": "on a current ASF list",
+    "historical_list": "only on the closed Sofisam list",
+    "weak_signal": "only on a general member list (not evidence of ASF)",
+}
+
+
 def format_summary(summary: PublishSummary, database: str) -> str:
     lines = [
         f"Registry published: {summary.organisations_active} active organisations "
         f"({summary.added} new, {summary.organisations_inactive} inactive), "
         f"{summary.records} source records, {summary.quarantined} quarantined.",
+        *(
+            f"  {count:>4} {EVIDENCE_LABELS.get(evidence, evidence)}"
+            for evidence, count in summary.per_evidence.items()
+        ),
         "Records per source:",
-        *(f"  {source:<20} {count}" for source, count in summary.per_source.items()),
+        *(
+            f"  {source:<20} {count}{'  (FAILED: last good records kept)' if source in summary.failed_sources else ''}"
+            for source, count in summary.per_source.items()
+        ),
     ]
-    if summary.failed_sources:
-        lines.append(f"Failed sources (kept their last good records): {', '.join(summary.failed_sources)}")
     lines.append(f"Database: {database}")
     return "\n".join(lines)
 
@@ -49,6 +61,14 @@ def run_command(args: argparse.Namespace) -> int:
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         print(f"The nightly job failed (steps: {', '.join(failed) or 'unknown'}).", file=sys.stderr)
+        for evaluation in result.get_asset_check_evaluations():
+            if not evaluation.passed:
+                reason = evaluation.description or ""
+                print(
+                    f"  check {evaluation.asset_key.to_user_string()}.{evaluation.check_name}: {reason}",
+                    file=sys.stderr,
+                )
+        print("Nothing was published: the registry keeps its previous state.", file=sys.stderr)
         return 1
     summary: PublishSummary = result.output_for_node("registry_organisations")
     print(format_summary(summary, settings.redact_url(settings.registry_db_url())))

@@ -48,13 +48,18 @@ class RegistryDatabase(dg.ConfigurableResource):
 
 
 class WebClient(dg.ConfigurableResource):
-    """HTTP for all web sources. Unset fields: ASF_HTTP_MODE (replay), ASF_RAW_ARCHIVE_DIR, ASF_CONTACT."""
+    """HTTP for all web sources: robots.txt, per-host rate limit, retries, conditional requests, raw archive.
+
+    Unset fields come from ASF_HTTP_MODE (replay), ASF_RAW_ARCHIVE_DIR, ASF_CONTACT and ASF_REPLAY_AS_OF.
+    """
 
     mode: str | None = None
     archive_dir: str | None = None
     contact: str | None = None
+    replay_as_of: str | None = None
     timeout_seconds: float = 30.0
     retries: int = 4
+    min_seconds_between_requests_per_host: float = 1.0
 
     def client(self) -> HttpClient:
         mode = self.mode or settings.http_mode()
@@ -65,17 +70,24 @@ class WebClient(dg.ConfigurableResource):
             contact=self.contact or settings.contact_address(),
             timeout=self.timeout_seconds,
             retries=self.retries,
+            min_interval=self.min_seconds_between_requests_per_host,
+            replay_as_of=settings.parse_moment(self.replay_as_of) if self.replay_as_of else settings.replay_as_of(),
         )
 
 
-class LocalSources(dg.ConfigurableResource):
-    """Local source files. Unset city_list_dir: ASF_CITY_LIST_DIR, else the bundled example list."""
+class SourceSettings(dg.ConfigurableResource):
+    """Settings shared by all sources.
+
+    Unset city_list_dir: ASF_CITY_LIST_DIR, else the bundled example list. max_record_drop: the share by
+    which a source's record count may fall against its last published count before publishing is blocked.
+    """
 
     city_list_dir: str | None = None
+    max_record_drop: float = 0.5
 
     def city_list_path(self) -> Path:
         return Path(self.city_list_dir) if self.city_list_dir else settings.city_list_dir()
 
 
 def default_resources() -> dict[str, dg.ConfigurableResource]:
-    return {"registry_db": RegistryDatabase(), "web": WebClient(), "local_sources": LocalSources()}
+    return {"registry_db": RegistryDatabase(), "web": WebClient(), "source_settings": SourceSettings()}

@@ -24,8 +24,18 @@ def test_run_prints_a_summary_of_a_non_empty_registry(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     out = completed.stdout
-    assert "Registry published: 13 active organisations (13 new, 0 inactive)" in out
-    assert "city_list            10" in out and "skoopi               10" in out
+    assert "Registry published: 27 active organisations (27 new, 0 inactive)" in out
+    assert "21 on a current ASF list" in out
+    assert "4 only on a general member list (not evidence of ASF)" in out
+    for line in (
+        "city_list            12",
+        "skoopi               10",
+        "sofisam              6",
+        "social_trade         4",
+        "region_orebro        3",
+        "integrationspakten   5",
+    ):
+        assert line in out
     assert f"Database: sqlite:///{tmp_path / 'fresh' / 'registry.db'}" in out
     assert (tmp_path / "fresh" / "registry.db").exists()
     assert PROJECT_ROOT.joinpath("recordings", "index.jsonl").exists()

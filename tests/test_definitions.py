@@ -9,6 +9,8 @@ import dagster as dg
 
 from pipelines.definitions import NIGHTLY_JOB_NAME, defs, nightly_schedule
 
+SOURCES = ("city_list", "skoopi", "sofisam", "social_trade", "region_orebro", "integrationspakten")
+
 
 def test_definitions_load_and_validate() -> None:
     dg.Definitions.validate_loadable(defs)
@@ -18,16 +20,11 @@ def test_nightly_job_covers_ingest_resolve_and_publish() -> None:
     job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
     graph = defs.resolve_asset_graph()
     selected = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
-    assert selected == {
-        "source_city_list",
-        "source_skoopi",
-        "resolved_organisations",
-        "registry_organisations",
-    }
+    sources = {f"source_{s}" for s in SOURCES}
+    assert selected == {*sources, "resolved_organisations", "registry_organisations"}
     groups = {key.to_user_string(): graph.get(key).group_name for key in job.asset_layer.selected_asset_keys}
     assert groups == {
-        "source_city_list": "ingest",
-        "source_skoopi": "ingest",
+        **dict.fromkeys(sources, "ingest"),
         "resolved_organisations": "resolve",
         "registry_organisations": "publish",
     }

@@ -48,9 +48,9 @@ def test_webserver_lists_assets_with_their_groups(tmp_path: Path) -> None:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+    sources = ("city_list", "skoopi", "sofisam", "social_trade", "region_orebro", "integrationspakten")
     assert groups == {
-        "source_city_list": "ingest",
-        "source_skoopi": "ingest",
+        **{f"source_{s}": "ingest" for s in sources},
         "resolved_organisations": "resolve",
         "registry_organisations": "publish",
     }
