@@ -39,3 +39,30 @@ def test_run_prints_a_summary_of_a_non_empty_registry(tmp_path: Path) -> None:
     assert f"Database: sqlite:///{tmp_path / 'fresh' / 'registry.db'}" in out
     assert (tmp_path / "fresh" / "registry.db").exists()
     assert PROJECT_ROOT.joinpath("recordings", "index.jsonl").exists()
+
+
+def test_a_blocked_night_says_why_and_exits_non_zero(tmp_path: Path) -> None:
+    city = tmp_path / "city"
+    city.mkdir()
+    rows = "\n".join(f"{i};Exempelkooperativ nummer {i}" for i in range(1, 11))
+    (city / "lista.csv").write_text(f"Id;Namn\n{rows}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASF_", "DAGSTER_"))}
+    env |= {"ASF_REGISTRY_DB_URL": f"sqlite:///{tmp_path / 'registry.db'}", "ASF_CITY_LIST_DIR": str(city)}
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "run"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+
+    assert run().returncode == 0
+    (city / "lista.csv").write_text("Id;Namn\n1;Exempelkooperativ nummer 1\n")
+    blocked = run()
+    assert blocked.returncode == 1
+    assert "check source_city_list.record_count_stable: 1 records against 10 last published" in blocked.stderr
+    assert "Nothing was published: the registry keeps its previous state." in blocked.stderr
