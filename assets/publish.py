@@ -39,6 +39,7 @@ def registry_organisations(
             batches=resolved_organisations.batches,
             resolution=resolved_organisations.resolution,
             trust=SOURCE_TRUST,
+            decisions=resolved_organisations.decisions,
         )
     with Session(engine) as session:
         active = session.exec(select(Organisation).where(Organisation.active).order_by(col(Organisation.name))).all()
@@ -54,6 +55,7 @@ def registry_organisations(
             "organisations_added": summary.added,
             "source_records": summary.records,
             "quarantined": summary.quarantined,
+            "judgements_added": summary.judgements_added,
             "records_per_source": dg.MetadataValue.json(summary.per_source),
             "failed_sources": ", ".join(summary.failed_sources) or "none",
             "database": registry_db.display_url,

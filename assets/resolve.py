@@ -7,6 +7,8 @@ from assets.ingest import source_asset_key
 from assets.metadata import OWNER, markdown_table
 from assets.sources import CONNECTORS
 from pipelines.resources import RegistryDatabase
+from registry.judgement_store import load_graph
+from registry.judgements import Judgement
 from registry.publish import ResolvedNight, SourceBatch, assign_registry_ids, last_listed_records
 from registry.resolve import resolve
 
@@ -19,9 +21,12 @@ RESOLVE_GROUP = "resolve"
     kinds={"python"},
     owners=[OWNER],
     description=(
-        "Records of all sources grouped into organisations (fuzzy name matching with rapidfuzz, blocked on "
-        "name tokens, orgnr, web and mail domain, phone; never joining different valid organisationsnummer), "
-        "each with its stable registry ID. A failed source contributes its last good records."
+        "Records of all sources grouped into organisations with stable registry IDs. Candidate pairs come from "
+        "blocking (rare name words, orgnr, web and mail domain, phone); each is scored with rapidfuzz and field "
+        "agreement, with an explanation; confident pairs are judged by the matcher, uncertain ones wait for "
+        "review (asf-registry review), people's judgements always win. Organisations are connected components "
+        "of positive judgements, never across a negative one or two different valid organisationsnummer. "
+        "A failed source contributes its last good records."
     ),
 )
 def resolved_organisations(
@@ -37,7 +42,11 @@ def resolved_organisations(
                 kept = last_listed_records(session, batch.source)
                 context.log.warning(f"source {batch.source} failed ({batch.error}); using its {len(kept)} last records")
                 records.extend(kept)
-        resolution = assign_registry_ids(session, resolve(records))
+        result = resolve(records, prior=load_graph(session))
+        resolution = assign_registry_ids(session, result.clusters)
+    for refused in result.refused:
+        context.log.warning(f"link refused (negative judgement or different orgnr): {refused.pair}")
+    waiting = [d for d in result.decisions if d.judgement is Judgement.UNSURE]
     multi_source = [o for o in resolution.organisations if len({m.source for m in o.cluster.members}) > 1]
     preview = markdown_table(
         (
@@ -45,17 +54,21 @@ def resolved_organisations(
                 "registry_id": o.registry_id,
                 "records": len(o.cluster.members),
                 "names": " / ".join(sorted({m.name for m in o.cluster.members})),
-                "why": "; ".join(link.explanation for link in o.cluster.links),
+                "why": " | ".join(f"{link.decided_by}: {link.explanation}" for link in o.cluster.links),
             }
             for o in multi_source
         ),
         ("registry_id", "records", "names", "why"),
     )
     return dg.Output(
-        ResolvedNight(batches=ordered, resolution=resolution),
+        ResolvedNight(batches=ordered, resolution=resolution, decisions=result.decisions),
         metadata={
             "dagster/row_count": len(resolution.organisations),
             "records": len(records),
+            "candidate_pairs_scored": len(result.scores),
+            "judgements_changed": len(result.decisions),
+            "new_pairs_waiting_for_review": len(waiting),
+            "links_refused": len(result.refused),
             "organisations": len(resolution.organisations),
             "in_several_sources": len(multi_source),
             "redirects": len(resolution.redirects),

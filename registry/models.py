@@ -90,6 +90,25 @@ class RegistryIdRedirect(SQLModel, table=True):
     created_at: datetime = _timestamp(nullable=False)
 
 
+class JudgementRow(SQLModel, table=True):
+    """One decision on whether two source records are the same organisation. Rows are only ever added:
+    the decision in force for a pair is a person's latest, else the matcher's latest."""
+
+    __tablename__ = "judgements"
+
+    id: int | None = Field(default=None, primary_key=True)
+    left_source: str = Field(index=True)
+    left_key: str = Field(index=True)
+    right_source: str = Field(index=True)
+    right_key: str = Field(index=True)
+    judgement: str = Field(description="positive, negative or unsure")
+    score: float | None = Field(default=None, description="The matcher's probability, if the matcher decided")
+    explanation: str = Field(default="", sa_column=Column(Text, nullable=False))
+    decided_by: str = Field(description="'matcher', or 'person:<name>' for a review decision")
+    decided_at: datetime = _timestamp(nullable=False)
+    run_id: str | None = None
+
+
 class RunRow(SQLModel, table=True):
     """One publication of the registry."""
 

@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
+from registry import judgement_store
 from registry.ids import RecordKey, assign_ids
+from registry.judgements import Decision
 from registry.models import Organisation, QuarantineRow, RegistryIdRedirect, RunRow, SourceRecordRow
 from registry.orgnr import OrgnrStatus
 from registry.records import QuarantinedRecord, SourceRecord
@@ -95,6 +97,8 @@ class ResolvedNight:
 
     batches: list[SourceBatch]
     resolution: Resolution
+    # The matcher's judgements that changed this night, appended to the judgement graph on publishing.
+    decisions: list[Decision] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class PublishSummary:
     per_source: dict[str, int]
     per_evidence: dict[str, int]
     failed_sources: list[str]
+    judgements_added: int = 0
 
 
 def previous_ids(session: Session) -> dict[RecordKey, str]:
@@ -181,6 +186,7 @@ def publish(
     resolution: Resolution,
     trust: Mapping[str, SourceTrust],
     now: datetime | None = None,
+    decisions: Sequence[Decision] = (),
 ) -> PublishSummary:
     """Write one night into the registry. The caller commits (or rolls back) the session as a whole."""
     now = now or datetime.now(UTC)
@@ -262,6 +268,7 @@ def publish(
             )
         )
 
+    judgements_added = judgement_store.append(session, decisions, run_id)
     per_source = Counter(m.source for r in resolution.organisations for m in r.cluster.members)
     failed = sorted(b.source for b in batches if not b.ok)
     summary = PublishSummary(
@@ -274,6 +281,7 @@ def publish(
         per_source=dict(sorted(per_source.items())),
         per_evidence=dict(sorted(per_evidence.items())),
         failed_sources=failed,
+        judgements_added=judgements_added,
     )
     session.merge(
         RunRow(

@@ -226,14 +226,16 @@ def test_an_organisation_no_longer_listed_becomes_inactive_not_deleted(
 ) -> None:
     city_dir = tmp_path / "city"
     city_dir.mkdir()
-    (city_dir / "lista.csv").write_text("Id;Namn;Kommun\n1;Le Mat;Göteborg\n2;Basta Arbetskooperativ;Nykvarn\n")
+    (city_dir / "lista.csv").write_text(
+        "Id;Namn;Kommun\n1;Exempelkooperativet Unik;Solna\n2;Basta Arbetskooperativ;Nykvarn\n"
+    )
     monkeypatch.setenv("ASF_CITY_LIST_DIR", str(city_dir))
     with dg.instance_for_test() as instance:
         assert run_nightly(instance).success
-        le_mat = _organisations(nightly_env)["Le Mat"]
+        unique = _organisations(nightly_env)["Exempelkooperativet Unik"]
         (city_dir / "lista.csv").write_text("Id;Namn;Kommun\n2;Basta Arbetskooperativ;Nykvarn\n")
         assert run_nightly(instance).success
-    after = _organisations(nightly_env)["Le Mat"]
-    assert after.registry_id == le_mat.registry_id
+    after = _organisations(nightly_env)["Exempelkooperativet Unik"]
+    assert after.registry_id == unique.registry_id
     assert after.active is False
     assert _organisations(nightly_env)["Basta Arbetskooperativ"].active is True
