@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import dagster as dg
+from sqlmodel import Session
 
 from registry import settings
+from registry.dedupe import dedupe, read_input, write_output
+from registry.judgements import Judgement
 from registry.publish import PublishSummary
+from registry.review import RECORD_FIELDS, PendingPair, decide, export_pairs, import_decisions, pending_pairs
 
 
 def _instance() -> dg.DagsterInstance:
@@ -75,6 +81,92 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _registry_session() -> Session:
+    from pipelines.resources import RegistryDatabase
+
+    return Session(RegistryDatabase().engine())
+
+
+def _show_pair(number: int, total: int, pair: PendingPair) -> str:
+    width = 38
+    lines = [f"\nPair {number} of {total}  (score {pair.score:.3f})" if pair.score is not None else f"\nPair {number}"]
+    lines.append(
+        f"  {'':<12} {pair.left.source + ' / ' + pair.left.source_key:<{width}.{width}}  "
+        f"{pair.right.source + ' / ' + pair.right.source_key:<{width}.{width}}"
+    )
+    for name in RECORD_FIELDS:
+        left, right = getattr(pair.left, name) or "", getattr(pair.right, name) or ""
+        if left or right:
+            marker = "=" if left == right else " "
+            lines.append(f"  {name:<12} {left:<{width}.{width}}{marker} {right:<{width}.{width}}")
+    lines.append(f"  why: {pair.explanation}")
+    return "\n".join(lines)
+
+
+REVIEW_KEYS = {"m": Judgement.POSITIVE, "n": Judgement.NEGATIVE, "u": Judgement.UNSURE}
+
+
+def review_command(args: argparse.Namespace) -> int:
+    reviewer = args.reviewer or os.environ.get("ASF_REVIEWER") or getpass.getuser()
+    with _registry_session() as session:
+        if args.import_path:
+            report = import_decisions(session, Path(args.import_path), reviewer)
+            session.commit()
+            for problem in report.problems:
+                print(problem, file=sys.stderr)
+            print(
+                f"{report.decided} decisions recorded by {reviewer}, {report.skipped} skipped, "
+                f"{len(report.problems)} rows with problems."
+            )
+            return 1 if report.problems and not report.decided else 0
+        pairs = pending_pairs(session)
+        if args.export_path:
+            export_pairs(pairs, Path(args.export_path))
+            print(
+                f"{len(pairs)} pairs waiting for review written to {args.export_path}. Fill in the 'decision' "
+                "column (match / no match / unsure / skip) and run: asf-registry review --import FILE"
+            )
+            return 0
+        if not pairs:
+            print("No pairs are waiting for review.")
+            return 0
+        decided = 0
+        for number, pair in enumerate(pairs, start=1):
+            print(_show_pair(number, len(pairs), pair))
+            while True:
+                try:
+                    answer = input("[m]atch, [n]o match, [u]nsure, [s]kip, [q]uit? ").strip().lower()[:1]
+                except EOFError:
+                    answer = "q"
+                if answer in REVIEW_KEYS or answer in ("s", "q"):
+                    break
+            if answer == "q":
+                break
+            if answer in REVIEW_KEYS:
+                decide(session, pair, REVIEW_KEYS[answer], reviewer)
+                session.commit()  # each answer is kept, even if the session is interrupted later
+                decided += 1
+        print(f"{decided} decisions recorded by {reviewer}; they take effect at the next run.")
+        return 0
+
+
+def dedupe_command(args: argparse.Namespace) -> int:
+    try:
+        rows = read_input(Path(args.input))
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        print(f"Cannot read {args.input}: {exc}", file=sys.stderr)
+        return 2
+    for row in rows:
+        if row.problem:
+            print(f"line {row.line}: {row.problem} (record_id {row.record_id!r})", file=sys.stderr)
+    output = dedupe(rows)
+    write_output(output, Path(args.output))
+    clusters = {r["cluster_id"] for r in output if r.get("cluster_id")}
+    bad = sum(1 for r in rows if r.problem)
+    print(f"{len(rows) - bad} records in {len(clusters)} organisations written to {args.output}; {bad} bad rows.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asf-registry",
@@ -89,6 +181,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("-v", "--verbose", action="store_true", help="show Dagster's step-by-step log")
     run.set_defaults(handler=run_command)
+
+    review = commands.add_parser(
+        "review",
+        help="judge pairs of records the matcher was unsure about",
+        description="Shows each pair waiting for review with both records and the matcher's explanation, and "
+        "records your decision; or exports the pairs to a spreadsheet and imports the decisions from it. "
+        "People's decisions always win over the matcher and take effect at the next run.",
+    )
+    review.add_argument("--export", dest="export_path", metavar="PAIRS.csv", help="write the pairs to a CSV file")
+    review.add_argument("--import", dest="import_path", metavar="PAIRS.csv", help="record the decisions in a CSV")
+    review.add_argument("--reviewer", help="your name, kept with each decision (default: ASF_REVIEWER or login)")
+    review.set_defaults(handler=review_command)
+
+    dedupe_parser = commands.add_parser(
+        "dedupe",
+        help="deduplicate a spreadsheet of organisations",
+        description="INPUT: UTF-8 CSV with a header; record_id and name required; source, orgnr, municipality, "
+        "website, email, phone, address optional; other columns ignored. OUTPUT: one row per record with "
+        "record_id, cluster_id (the smallest record_id of its organisation), cluster_size, matched_with, score, "
+        "explanation, problem.",
+    )
+    dedupe_parser.add_argument("input", metavar="INPUT.csv")
+    dedupe_parser.add_argument("--output", required=True, metavar="OUTPUT.csv")
+    dedupe_parser.set_defaults(handler=dedupe_command)
     return parser
 
 
