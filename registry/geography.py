@@ -77,9 +77,10 @@ def find_kommun(text: str | None) -> Kommun | None:
 
 
 def place_suffix(folded_name: str) -> tuple[str, str | None]:
-    """Split a trailing kommun or locality from a folded name: 'hela manniskan stockholm' -> ('hela manniskan', '0180').
+    """Split a kommun or locality at the end (or start) of a folded name: 'hela manniskan stockholm' ->
+    ('hela manniskan', '0180'); 'stockholms stadsmission' is not split (the place must be a whole word group).
 
-    Only a trailing place is split, and never the whole name, so "Macken" or "Mora Kooperativ" stay as they are.
+    Never the whole name, so "Macken" or "Mora" stay as they are.
     """
     tokens = folded_name.split()
     table = _lookup()
@@ -91,4 +92,9 @@ def place_suffix(folded_name: str) -> tuple[str, str | None]:
                 if len(rest) > 1 and rest[-1] in ("i", "pa"):  # "Gröna Händer i Örebro", "Café på Söder"
                     rest = rest[:-1]
                 return " ".join(rest), code
+    for width in (3, 2, 1):
+        if len(tokens) > width + 1:
+            code = table.get(" ".join(tokens[:width]))
+            if code:
+                return " ".join(tokens[width:]), code
     return folded_name, None

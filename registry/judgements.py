@@ -88,19 +88,26 @@ class JudgementGraph:
         return found
 
     def clusters(
-        self, keys: Sequence[RecordKey], orgnr: Mapping[RecordKey, str | None]
+        self,
+        keys: Sequence[RecordKey],
+        orgnr: Mapping[RecordKey, str | None],
+        kommun: Mapping[RecordKey, str | None] | None = None,
     ) -> tuple[list[list[RecordKey]], list[Decision], list[Decision]]:
         """Connected components of positive judgements among ``keys``.
 
         People's positive decisions are applied first, then the matcher's by score. A link is refused when it
-        would join a component to one it has a negative judgement with, or two different valid orgnr.
+        would join a component to one it has a negative judgement with, or two different valid orgnr. A
+        matcher's link is also refused when the two components are known to be in different kommuner and the
+        link is not an orgnr match: a record without a kommun must not chain namesakes from two towns.
         Returns the clusters, the links used, and the links refused.
         """
+        kommun = kommun or {}
         present = set(keys)
         index = {key: i for i, key in enumerate(sorted(present))}
         ordered = sorted(present)
         parent = list(range(len(ordered)))
         orgnrs: list[set[str]] = [{orgnr[k]} if orgnr.get(k) else set() for k in ordered]  # type: ignore[misc]
+        places: list[set[str]] = [{kommun[k]} if kommun.get(k) else set() for k in ordered]  # type: ignore[misc]
         negative: list[set[int]] = [set() for _ in ordered]
         for decision in self.in_force(Judgement.NEGATIVE, present):
             i, j = index[decision.left], index[decision.right]
@@ -126,12 +133,15 @@ class JudgementGraph:
                 continue
             conflicting_orgnr = orgnrs[ri] and orgnrs[rj] and orgnrs[ri] != orgnrs[rj]
             blocked = any(find(n) == rj for n in negative[ri]) or any(find(n) == ri for n in negative[rj])
-            if conflicting_orgnr or blocked:
+            same_orgnr = bool(orgnr.get(decision.left)) and orgnr.get(decision.left) == orgnr.get(decision.right)
+            other_towns = places[ri] and places[rj] and not places[ri] & places[rj]
+            if conflicting_orgnr or blocked or (other_towns and not decision.by_person and not same_orgnr):
                 refused.append(decision)
                 continue
             keep, drop = min(ri, rj), max(ri, rj)
             parent[drop] = keep
             orgnrs[keep] |= orgnrs[drop]
+            places[keep] |= places[drop]
             negative[keep] |= negative[drop]
             used.append(decision)
         groups: dict[int, list[RecordKey]] = defaultdict(list)

@@ -16,7 +16,7 @@ from itertools import combinations
 from rapidfuzz import fuzz
 
 from registry.geography import find_kommun, place_suffix
-from registry.normalize import email_domain, normalise_name, normalise_phone, web_domain
+from registry.normalize import declared_legal_form, email_domain, normalise_name, normalise_phone, web_domain
 from registry.records import SourceRecord
 
 RecordKey = tuple[str, str]
@@ -34,9 +34,9 @@ class MatchSettings:
     # Most blocked pairs are not the same organisation: start from about 1 in 17.
     prior: float = -4.0
     # Name similarity (token sort ratio of the names without legal form and trailing place): (at least, weight).
-    name_levels: tuple[tuple[float, float], ...] = ((98.0, 9.0), (92.0, 7.0), (85.0, 4.0), (75.0, 0.0), (0.0, -8.0))
+    name_levels: tuple[tuple[float, float], ...] = ((95.0, 9.0), (90.0, 7.0), (85.0, 4.0), (75.0, 0.0), (0.0, -7.0))
     # One name's words all appear in the other ("Basta" / "Basta arbetskooperativ Nykvarn").
-    name_subset: float = 3.0
+    name_subset: float = 4.0
     # Only one of the names ends in a place ("Le Mat" / "Le Mat Göteborg"): a franchise or chain may have a
     # legal person per town, so the bare name is not enough.
     place_in_one_name: float = -3.0
@@ -44,7 +44,11 @@ class MatchSettings:
     orgnr_equal: float = 30.0
     # One number valid, the other one digit away (a typo the check digit caught).
     orgnr_near: float = 4.0
-    kommun_equal: float = 1.0
+    # Among pairs with similar names, sharing a kommun is about 20 times likelier for the same organisation.
+    kommun_equal: float = 3.0
+    # Both names declare a legal form: "Stolior ek. för." and "Stolior AB" are two legal persons.
+    legal_form_equal: float = 1.5
+    legal_form_differ: float = -6.0
     kommun_differ: float = -9.0
     domain_equal: float = 7.0
     domain_differ: float = -1.0
@@ -71,6 +75,7 @@ class RecordFeatures:
     core: str
     tokens: frozenset[str]
     name_place: str | None
+    legal_form: str | None
     kommun: str | None
     orgnr: str | None
     orgnr_digits: str | None
@@ -91,6 +96,7 @@ def record_features(record: SourceRecord) -> RecordFeatures:
         core=core,
         tokens=frozenset(core.split()),
         name_place=place,
+        legal_form=declared_legal_form(record.name),
         # A place in the name ("Hela Människan Södertälje") says where the organisation is when no field does.
         kommun=kommun.code if kommun else place,
         orgnr=record.orgnr,
@@ -135,6 +141,26 @@ def _name_result(a: RecordFeatures, b: RecordFeatures, settings: MatchSettings) 
     return FeatureResult("name", outcome, weight)
 
 
+def clearly_different(a: RecordFeatures, b: RecordFeatures, settings: MatchSettings = DEFAULT_SETTINGS) -> bool:
+    """A cheap test that a pair cannot reach the unsure band: dissimilar names, no shared identifier.
+
+    Most candidate pairs from name-word blocks are like that; skipping their full scoring keeps resolution
+    near-linear. The bound: the best such a pair can score is prior + differ-level name + subset + kommun +
+    legal form, which must stay below the unsure threshold for this shortcut to be taken.
+    """
+    if (a.orgnr and a.orgnr == b.orgnr) or (a.domain and a.domain == b.domain) or (a.phone and a.phone == b.phone):
+        return False
+    if (a.mail_domain and a.mail_domain == b.mail_domain) or (
+        a.orgnr_digits and b.orgnr_digits and (a.orgnr or b.orgnr)
+    ):
+        return False
+    lowest_level = settings.name_levels[-2][0]
+    if fuzz.token_sort_ratio(a.core, b.core, score_cutoff=lowest_level):
+        return False
+    shorter, longer = sorted((a.tokens, b.tokens), key=len)
+    return not (shorter and shorter < longer)
+
+
 def _one_digit_apart(a: str, b: str) -> bool:
     return len(a) == len(b) == 10 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
@@ -158,6 +184,7 @@ def score_pair(a: RecordFeatures, b: RecordFeatures, settings: MatchSettings = D
     ):
         results.append(FeatureResult("organisationsnummer", "one digit apart", settings.orgnr_near))
     for feature, x, y, equal, differ in (
+        ("legal form", a.legal_form, b.legal_form, settings.legal_form_equal, settings.legal_form_differ),
         ("kommun", a.kommun, b.kommun, settings.kommun_equal, settings.kommun_differ),
         ("website", a.domain, b.domain, settings.domain_equal, settings.domain_differ),
         ("e-mail domain", a.mail_domain, b.mail_domain, settings.mail_domain_equal, 0.0),
@@ -171,12 +198,15 @@ def score_pair(a: RecordFeatures, b: RecordFeatures, settings: MatchSettings = D
 
 
 def blocking_keys(f: RecordFeatures) -> list[tuple[str, str]]:
-    keys: list[tuple[str, str]] = [("core", f.core)] if f.core else []
+    keys: list[tuple[str, str]] = [("name", f.name)]
+    if f.core:
+        # The whole name, and a brand with its kommun: "Yalla" is everywhere, "Yalla" in Norrtälje is not.
+        keys += [("core", f.core), ("core_in_kommun", f"{f.core}|{f.kommun}")] if f.kommun else [("core", f.core)]
     for token in f.tokens:
         if len(token) > 1:
             keys.append(("token", token))
-        if len(token) >= 6:
-            # Typos rarely hit both ends of a long word: "snikeri" still shares "snik"... or "keri".
+        if len(token) >= 5:
+            # Typos rarely hit both ends of a word: "snikeri" still shares "snik"... or "keri".
             keys += [("prefix", token[:4]), ("suffix", token[-4:])]
     keys += [
         (kind, value)
@@ -196,7 +226,7 @@ def candidate_pairs(
             blocks[key].append(index)
     pairs: set[tuple[int, int]] = set()
     for (kind, _), members in blocks.items():
-        name_key = kind in ("core", "token", "prefix", "suffix")
+        name_key = kind in ("name", "core", "core_in_kommun", "token", "prefix", "suffix")
         limit = settings.max_block_size if name_key else settings.max_identifier_block
         if len(members) < 2 or len(members) > limit:
             continue

@@ -27,6 +27,24 @@ _LEGAL_FORM_RE = re.compile(r"(?<!\w)(?:" + "|".join(_LEGAL_FORMS) + r")(?!\w)",
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+# The legal form a name declares, when it declares one: a different legal form means another legal person.
+_DECLARED_FORMS = (
+    ("ek", re.compile(r"(?<!\w)(?:ekonomisk(?:a)? förening(?:en)?|ek\.? ?för(?:ening)?\.?)(?!\w)", re.IGNORECASE)),
+    ("ab", re.compile(r"(?<!\w)(?:ab|aktiebolag(?:et)?|\(svb\))(?!\w)", re.IGNORECASE)),
+    ("if", re.compile(r"(?<!\w)ideell(?:a)? förening(?:en)?(?!\w)", re.IGNORECASE)),
+    ("st", re.compile(r"(?<!\w)stiftelse(?:n)?(?!\w)", re.IGNORECASE)),
+    ("hb", re.compile(r"(?<!\w)(?:hb|handelsbolag(?:et)?)(?!\w)", re.IGNORECASE)),
+)
+
+
+def declared_legal_form(name: str) -> str | None:
+    """'Basta ek. för.' -> 'ek'; 'Yalla AB (svb)' -> 'ab'; a name that declares none -> None."""
+    for code, pattern in _DECLARED_FORMS:
+        if pattern.search(name):
+            return code
+    return None
+
+
 def fold(text: str) -> str:
     """Lower-case and strip diacritics: 'Vägen Ut!' -> 'vagen ut!'."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

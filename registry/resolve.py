@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from registry.judgements import MATCHER, Decision, Judgement, JudgementGraph, Pair
-from registry.matching import DEFAULT_SETTINGS, MatchSettings, PairScore, candidate_pairs, record_features, score_pair
+from registry.matching import (
+    DEFAULT_SETTINGS,
+    MatchSettings,
+    PairScore,
+    candidate_pairs,
+    clearly_different,
+    record_features,
+    score_pair,
+)
 from registry.records import SourceRecord
 
 
@@ -32,10 +40,12 @@ class ResolveResult:
     clusters: list[Cluster]
     # The matcher's judgements that are new or changed this run: to be stored in the judgement graph.
     decisions: list[Decision]
-    # Every candidate pair the matcher scored this run.
+    # Every candidate pair the matcher scored in full this run (not those it could tell apart at a glance).
     scores: dict[Pair, PairScore]
     # Positive judgements that could not be applied (they would cross a negative one or join two orgnr).
     refused: list[Decision]
+    # How many pairs blocking proposed (those not in ``scores`` were told apart at a glance).
+    candidate_count: int = 0
 
 
 def judge(score: PairScore, settings: MatchSettings = DEFAULT_SETTINGS) -> Judgement:
@@ -57,14 +67,26 @@ def resolve(
     graph = JudgementGraph(prior.latest() if prior else ())
     changed: list[Decision] = []
     scores: dict[Pair, PairScore] = {}
+    candidates: set[Pair] = set()
     for i, j in sorted(candidate_pairs(features, settings)):
-        score = score_pair(features[i], features[j], settings)
-        scores[(score.left, score.right)] = score
-        judgement = judge(score, settings)
-        previous = graph.matcher_decision(score.left, score.right)
+        a, b = features[i], features[j]
+        pair = (a.key, b.key) if a.key <= b.key else (b.key, a.key)
+        candidates.add(pair)
+        score = None if clearly_different(a, b, settings) else score_pair(a, b, settings)
+        if score is not None:
+            scores[pair] = score
+        judgement = judge(score, settings) if score else Judgement.NEGATIVE
+        previous = graph.matcher_decision(*pair)
         if judgement is (previous.judgement if previous else Judgement.NEGATIVE):
             continue
-        decision = Decision(score.left, score.right, judgement, MATCHER, now, score.probability, score.explanation)
+        decision = Decision(
+            *pair,
+            judgement,
+            MATCHER,
+            now,
+            score.probability if score else 0.0,
+            score.explanation if score else "names dissimilar and no identifier shared",
+        )
         graph.decide(decision)
         changed.append(decision)
     present = {r.key for r in ordered}
@@ -74,13 +96,15 @@ def resolve(
         if (
             decision.judgement is not Judgement.NEGATIVE
             and set(decision.pair) <= present
-            and decision.pair not in scores
+            and decision.pair not in candidates
         ):
             withdrawn = Decision(*decision.pair, Judgement.NEGATIVE, MATCHER, now, 0.0, "no longer a candidate pair")
             graph.decide(withdrawn)
             changed.append(withdrawn)
     by_key = {r.key: r for r in ordered}
-    groups, used, refused = graph.clusters([r.key for r in ordered], {r.key: r.orgnr for r in ordered})
+    groups, used, refused = graph.clusters(
+        [r.key for r in ordered], {r.key: r.orgnr for r in ordered}, {f.key: f.kommun for f in features}
+    )
     links_by_member: dict[tuple[str, str], list[Decision]] = {}
     for decision in used:
         links_by_member.setdefault(decision.left, []).append(decision)
@@ -91,4 +115,4 @@ def resolve(
         )
         for group in groups
     ]
-    return ResolveResult(clusters, changed, scores, refused)
+    return ResolveResult(clusters, changed, scores, refused, len(candidates))

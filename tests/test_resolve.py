@@ -69,7 +69,7 @@ def test_every_score_explains_each_feature_with_its_weight() -> None:
     pair = _score(a, b)
     assert pair.probability >= 0.95
     assert "name similarity 100 (+9.0)" in pair.explanation
-    assert "kommun equal (+1.0)" in pair.explanation and "website equal (+7.0)" in pair.explanation
+    assert "kommun equal (+3.0)" in pair.explanation and "website equal (+7.0)" in pair.explanation
 
 
 def test_a_bare_name_against_the_same_name_with_a_town_waits_for_review() -> None:
