@@ -16,7 +16,7 @@ SOURCE_TRUST = {
     c.SPEC.name: SourceTrust(priority=c.SPEC.priority, weak_signal=c.SPEC.weak_signal, historical=c.SPEC.historical)
     for c in CONNECTORS
 }
-_PREVIEW_COLUMNS = ("registry_id", "name", "orgnr", "municipality", "sources", "activity")
+_PREVIEW_COLUMNS = ("registry_id", "name", "orgnr", "kommun_name", "legal_form", "register_status", "sources")
 
 
 @dg.asset(
@@ -29,17 +29,19 @@ _PREVIEW_COLUMNS = ("registry_id", "name", "orgnr", "municipality", "sources", "
     ),
 )
 def registry_organisations(
-    context: dg.AssetExecutionContext, registry_db: RegistryDatabase, resolved_organisations: ResolvedNight
+    context: dg.AssetExecutionContext, registry_db: RegistryDatabase, enriched_organisations: ResolvedNight
 ) -> dg.Output[PublishSummary]:
+    night = enriched_organisations
     engine = registry_db.engine()
     with transaction(engine) as session:
         summary = publish(
             session,
             run_id=context.run.run_id,
-            batches=resolved_organisations.batches,
-            resolution=resolved_organisations.resolution,
+            batches=night.batches,
+            resolution=night.resolution,
             trust=SOURCE_TRUST,
-            decisions=resolved_organisations.decisions,
+            decisions=night.decisions,
+            register_matches=night.register_matches,
         )
     with Session(engine) as session:
         active = session.exec(select(Organisation).where(Organisation.active).order_by(col(Organisation.name))).all()

@@ -124,6 +124,8 @@ LEGAL_FORMS = {
     "ab": ("AB", "Aktiebolag", "AB (svb)", "aktiebolaget", ""),
     "if": ("ideell förening", "Ideell förening", ""),
     "st": ("Stiftelsen", "stiftelse", ""),
+    # Forms whose names are used as registered (handelsbolag, bostadsrättsförening...).
+    "none": ("",),
 }
 GROUP_DIGIT = {"ek": "7", "ab": "5", "if": "8", "st": "8"}
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import getpass
+import hashlib
 import os
 import sys
 from collections.abc import Sequence
@@ -14,8 +16,10 @@ from sqlmodel import Session
 
 from registry import settings
 from registry.dedupe import dedupe, read_input, write_output
+from registry.enrichment import EnrichmentQuery, match
 from registry.judgements import Judgement
 from registry.publish import PublishSummary
+from registry.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.review import RECORD_FIELDS, PendingPair, decide, export_pairs, import_decisions, pending_pairs
 
 
@@ -167,6 +171,64 @@ def dedupe_command(args: argparse.Namespace) -> int:
     return 0
 
 
+ENRICH_COLUMNS = ("record_id", "orgnr", "register_name", "legal_form", "status", "score", "method", "explanation")
+
+
+def _cached_snapshot(bulk_file: Path) -> Path:
+    """A snapshot built once per bulk file (by path, size and modification time) and reused after that."""
+    stat = bulk_file.stat()
+    key = hashlib.sha256(f"{bulk_file.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    path = settings.register_snapshot_path().parent / "cli" / f"{key}.sqlite"
+    if not path.exists():
+        print(f"Indexing {bulk_file.name} (once per file; a full bulk file takes about a minute)...", file=sys.stderr)
+        report = build_snapshot(bulk_file, path)
+        print(
+            f"  {report.entries} organisations, {report.parse.personnummer_rows_skipped} sole traders skipped, "
+            f"{report.parse.malformed} malformed lines",
+            file=sys.stderr,
+        )
+    return path
+
+
+def enrich_command(args: argparse.Namespace) -> int:
+    try:
+        rows = read_input(Path(args.input))
+        snapshot_path = _cached_snapshot(Path(args.register))
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        print(f"Cannot read input: {exc}", file=sys.stderr)
+        return 2
+    counts: dict[str, int] = {}
+    with RegisterSnapshot(snapshot_path) as snapshot, Path(args.output).open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=ENRICH_COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            if row.problem:
+                print(f"line {row.line}: {row.problem} (record_id {row.record_id!r})", file=sys.stderr)
+            if row.record is None:
+                if row.record_id:
+                    writer.writerow({"record_id": row.record_id, "method": "invalid input", "explanation": row.problem})
+                continue
+            record = row.record
+            found = match(EnrichmentQuery(row.record_id, record.name, record.orgnr, record.municipality), snapshot)
+            counts[found.method] = counts.get(found.method, 0) + 1
+            entry = found.entry
+            writer.writerow(
+                {
+                    "record_id": row.record_id,
+                    "orgnr": entry.orgnr if entry else "",
+                    "register_name": entry.name if entry else "",
+                    "legal_form": entry.legal_form if entry else "",
+                    "status": entry.status if entry else "",
+                    "score": f"{found.score:.3f}",
+                    "method": found.method,
+                    "explanation": found.explanation,
+                }
+            )
+    summary = ", ".join(f"{count} {method}" for method, count in sorted(counts.items()))
+    print(f"Written to {args.output}: {summary or 'no records'}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asf-registry",
@@ -205,6 +267,19 @@ def build_parser() -> argparse.ArgumentParser:
     dedupe_parser.add_argument("input", metavar="INPUT.csv")
     dedupe_parser.add_argument("--output", required=True, metavar="OUTPUT.csv")
     dedupe_parser.set_defaults(handler=dedupe_command)
+
+    enrich = commands.add_parser(
+        "enrich",
+        help="match a spreadsheet of organisations to Bolagsverket's register",
+        description="INPUT: UTF-8 CSV with record_id, name and optional orgnr, municipality, website. REGISTER: "
+        "Bolagsverket's bulk file as downloaded (.zip) or unpacked (.txt). OUTPUT: one row per record with "
+        "record_id, orgnr (blank without a confident match), register_name, legal_form, status, score, method "
+        "(orgnr, name, review, none) and explanation.",
+    )
+    enrich.add_argument("input", metavar="INPUT.csv")
+    enrich.add_argument("--register", required=True, metavar="BULKFILE")
+    enrich.add_argument("--output", required=True, metavar="OUTPUT.csv")
+    enrich.set_defaults(handler=enrich_command)
     return parser
 
 

@@ -11,6 +11,13 @@ from assets.publish import (
     registry_not_empty,
     registry_organisations,
 )
+from assets.register import (
+    ENRICH_GROUP,
+    REGISTER_GROUP,
+    company_register_snapshot,
+    enriched_organisations,
+    register_candidates,
+)
 from assets.resolve import RESOLVE_GROUP, resolved_organisations
 from pipelines.resources import default_resources
 
@@ -18,8 +25,26 @@ NIGHTLY_JOB_NAME = "nightly_registry"
 
 nightly_job = dg.define_asset_job(
     NIGHTLY_JOB_NAME,
-    selection=dg.AssetSelection.groups(INGEST_GROUP, RESOLVE_GROUP, PUBLISH_GROUP),
-    description="The night's environmental scan: ingest every source, resolve organisations, publish the registry.",
+    selection=dg.AssetSelection.groups(INGEST_GROUP, RESOLVE_GROUP, ENRICH_GROUP, PUBLISH_GROUP),
+    description="The night's environmental scan: ingest every source, resolve organisations, enrich them from the "
+    "company register, publish the registry, and list register organisations that look like ASF.",
+)
+
+WEEKLY_REGISTER_JOB_NAME = "weekly_register_refresh"
+
+register_job = dg.define_asset_job(
+    WEEKLY_REGISTER_JOB_NAME,
+    selection=dg.AssetSelection.groups(REGISTER_GROUP),
+    description="Refresh the company register snapshot from Bolagsverket's weekly bulk file.",
+)
+
+weekly_register_schedule = dg.ScheduleDefinition(
+    name="weekly_register",
+    job=register_job,
+    cron_schedule="0 4 * * 0",
+    execution_timezone="Europe/Stockholm",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Sundays at 04:00 Stockholm time (Bolagsverket publishes the bulk file weekly).",
 )
 
 nightly_schedule = dg.ScheduleDefinition(
@@ -32,9 +57,16 @@ nightly_schedule = dg.ScheduleDefinition(
 )
 
 defs = dg.Definitions(
-    assets=[*source_assets, resolved_organisations, registry_organisations],
+    assets=[
+        *source_assets,
+        resolved_organisations,
+        company_register_snapshot,
+        enriched_organisations,
+        registry_organisations,
+        register_candidates,
+    ],
     asset_checks=[registry_not_empty, no_personnummer_published],
-    jobs=[nightly_job],
-    schedules=[nightly_schedule],
+    jobs=[nightly_job, register_job],
+    schedules=[nightly_schedule, weekly_register_schedule],
     resources=default_resources(),
 )

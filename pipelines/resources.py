@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -11,6 +12,7 @@ from registry import settings
 from registry.db import create_schema, make_engine
 from registry.http_client import HttpClient
 from registry.raw_archive import RawArchive
+from registry.register_snapshot import RegisterSnapshot, build_snapshot
 
 _ENGINES: dict[str, Engine] = {}
 
@@ -89,5 +91,39 @@ class SourceSettings(dg.ConfigurableResource):
         return Path(self.city_list_dir) if self.city_list_dir else settings.city_list_dir()
 
 
+class CompanyRegister(dg.ConfigurableResource):
+    """Bolagsverket's register as an indexed snapshot.
+
+    Unset fields: ASF_REGISTER_SNAPSHOT (data/register/snapshot.sqlite), ASF_REGISTER_BULK_FILE (the
+    recorded sample in recordings/register/). In live mode (ASF_HTTP_MODE=live) the weekly refresh
+    downloads the bulk file from Bolagsverket instead.
+    """
+
+    snapshot_path: str | None = None
+    bulk_file: str | None = None
+    download_url: str = settings.BOLAGSVERKET_BULK_URL
+
+    def snapshot_file(self) -> Path:
+        return Path(self.snapshot_path) if self.snapshot_path else settings.register_snapshot_path()
+
+    def bulk_file_path(self) -> Path:
+        return Path(self.bulk_file) if self.bulk_file else settings.register_bulk_file()
+
+    def downloads(self) -> bool:
+        return settings.http_mode() == "live" and not self.bulk_file and not os.environ.get("ASF_REGISTER_BULK_FILE")
+
+    def open_snapshot(self) -> RegisterSnapshot:
+        """The current snapshot; built from the configured bulk file the first time there is none."""
+        path = self.snapshot_file()
+        if not path.exists():
+            build_snapshot(self.bulk_file_path(), path)
+        return RegisterSnapshot(path)
+
+
 def default_resources() -> dict[str, dg.ConfigurableResource]:
-    return {"registry_db": RegistryDatabase(), "web": WebClient(), "source_settings": SourceSettings()}
+    return {
+        "registry_db": RegistryDatabase(),
+        "web": WebClient(),
+        "source_settings": SourceSettings(),
+        "company_register": CompanyRegister(),
+    }

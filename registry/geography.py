@@ -62,6 +62,7 @@ def _lookup() -> dict[str, str]:
 _SUFFIXES = (" kommun", " stad", " municipality", " lan")
 
 
+@cache
 def find_kommun(text: str | None) -> Kommun | None:
     """The kommun a place text names: 'Stockholms stad', 'Bromma', 'SÖDERTÄLJE', 'Falu kommun'; else None."""
     if not text:

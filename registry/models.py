@@ -33,9 +33,48 @@ class Organisation(SQLModel, table=True):
         description="Why it is listed: current_list (a current ASF list), historical_list (only a closed list), "
         "weak_signal (only a general member list such as Integrationspakten; not evidence of being an ASF)",
     )
+    kommun_code: str | None = Field(default=None, index=True, description="SCB kommun code, e.g. 0180")
+    kommun_name: str | None = None
+    lan_code: str | None = Field(default=None, index=True, description="SCB län code, e.g. 01")
+    # From the company register (Bolagsverket), when matched.
+    register_name: str | None = Field(default=None, description="The registered name")
+    legal_form: str | None = Field(default=None, description="Bolagsverket organisationsform code: AB, EK, I, S...")
+    svb: bool | None = Field(default=None, description="Aktiebolag with restricted dividends, '(svb)'")
+    register_status: str | None = Field(
+        default=None, description="active, deregistered, bankruptcy, liquidation or winding_up"
+    )
+    registered_on: str | None = None
+    postal_address: str | None = None
+    postcode: str | None = None
+    postort: str | None = None
+    business_description: str | None = Field(default=None, sa_column=Column(Text), description="verksamhetsbeskrivning")
+    register_match: str | None = Field(
+        default=None, description="How the register entry was found: orgnr, name, person"
+    )
+    register_match_score: float | None = None
     first_seen_at: datetime = _timestamp(nullable=False)
     last_seen_at: datetime = _timestamp(nullable=False)
     active: bool = Field(default=True, index=True, description="Listed by at least one source in the last run")
+
+
+class RegisterCandidate(SQLModel, table=True):
+    """An organisation in the company register whose description or name suggests work integration and that
+    the registry does not list: a lead for the environmental scan, for a person to look at. Never added
+    to the registry automatically."""
+
+    __tablename__ = "register_candidates"
+
+    orgnr: str = Field(primary_key=True)
+    name: str
+    legal_form: str | None = None
+    kommun_code: str | None = Field(default=None, index=True)
+    business_description: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str
+    first_seen_at: datetime = _timestamp(nullable=False)
+    last_seen_at: datetime = _timestamp(nullable=False)
+    still_candidate: bool = Field(
+        default=True, description="False once it is in the registry or gone from the register"
+    )
 
 
 class SourceRecordRow(SQLModel, table=True):

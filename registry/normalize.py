@@ -45,9 +45,17 @@ def declared_legal_form(name: str) -> str | None:
     return None
 
 
+# The letters Swedish names use, folded by table: the general path below is ten times slower, and folding
+# runs on every one of the register's three million names.
+_FOLD_TABLE = str.maketrans("åäöéèüáàæøëïîçñ", "aaoeeuaaaoeiicn")
+
+
 def fold(text: str) -> str:
     """Lower-case and strip diacritics: 'Vägen Ut!' -> 'vagen ut!'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    folded = text.casefold().translate(_FOLD_TABLE)
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from registry import judgement_store
+from registry.enrichment import RegisterMatch
+from registry.geography import find_kommun
 from registry.ids import RecordKey, assign_ids
 from registry.judgements import Decision
 from registry.models import Organisation, QuarantineRow, RegistryIdRedirect, RunRow, SourceRecordRow
@@ -99,6 +101,8 @@ class ResolvedNight:
     resolution: Resolution
     # The matcher's judgements that changed this night, appended to the judgement graph on publishing.
     decisions: list[Decision] = field(default_factory=list)
+    # Registry ID -> the organisation's entry in the company register, when one was found.
+    register_matches: dict[str, RegisterMatch] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,43 @@ def organisation_fields(members: Sequence[SourceRecord], trust: Mapping[str, Sou
     return values
 
 
+_REGISTER_FIELDS = (
+    "register_name", "legal_form", "svb", "register_status", "registered_on", "postal_address", "postcode",
+    "postort", "business_description", "register_match", "register_match_score",
+)  # fmt: skip
+
+
+def with_register_and_place(values: dict[str, object], match: RegisterMatch | None) -> dict[str, object]:
+    """Add the company register's fields (when matched) and the kommun and län the organisation is in."""
+    entry = match.entry if match else None
+    values.update(dict.fromkeys(_REGISTER_FIELDS))
+    if match is not None and entry is not None:
+        values.update(
+            register_name=entry.name,
+            legal_form=entry.legal_form,
+            svb=entry.svb,
+            register_status=entry.status,
+            registered_on=entry.registered,
+            postal_address=entry.street,
+            postcode=entry.postcode,
+            postort=entry.postort,
+            business_description=entry.description,
+            register_match=match.method,
+            register_match_score=round(match.score, 4),
+        )
+        values["orgnr"] = values.get("orgnr") or entry.orgnr
+    # The registered address says where the legal person is; a source's town is the fallback.
+    kommun = find_kommun(entry.postort) if entry and entry.postort else None
+    if kommun is None and values.get("municipality"):
+        kommun = find_kommun(str(values["municipality"]))
+    values.update(
+        kommun_code=kommun.code if kommun else None,
+        kommun_name=kommun.name if kommun else None,
+        lan_code=kommun.lan_code if kommun else None,
+    )
+    return values
+
+
 def _explanation(record: SourceRecord, cluster: Cluster) -> str | None:
     lines = [
         f"{'/'.join(link.right if link.left == record.key else link.left)}: {link.explanation}"
@@ -187,9 +228,11 @@ def publish(
     trust: Mapping[str, SourceTrust],
     now: datetime | None = None,
     decisions: Sequence[Decision] = (),
+    register_matches: Mapping[str, RegisterMatch] | None = None,
 ) -> PublishSummary:
     """Write one night into the registry. The caller commits (or rolls back) the session as a whole."""
     now = now or datetime.now(UTC)
+    register_matches = register_matches or {}
     fresh_sources = {b.source for b in batches if b.ok}
     existing_records = {(r.source, r.source_key): r for r in session.exec(select(SourceRecordRow))}
     existing_orgs = {o.registry_id: o for o in session.exec(select(Organisation))}
@@ -228,7 +271,9 @@ def publish(
     per_evidence: Counter[str] = Counter()
     added = 0
     for resolved in resolution.organisations:
-        values = organisation_fields(resolved.cluster.members, trust)
+        values = with_register_and_place(
+            organisation_fields(resolved.cluster.members, trust), register_matches.get(resolved.registry_id)
+        )
         org = existing_orgs.get(resolved.registry_id)
         if org is None:
             added += 1

@@ -62,3 +62,17 @@ def redact_url(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+DEFAULT_REGISTER_BULK_FILE = PROJECT_ROOT / "recordings" / "register" / "bolagsverket_bulkfil_sample.txt"
+DEFAULT_REGISTER_SNAPSHOT = Path("data/register/snapshot.sqlite")
+BOLAGSVERKET_BULK_URL = "https://vardefulla-datamangder.bolagsverket.se/bolagsverket/bolagsverket_bulkfil.zip"
+
+
+def register_bulk_file() -> Path:
+    """ASF_REGISTER_BULK_FILE: the bulk file (zip or txt) to build the snapshot from when not downloading."""
+    return Path(os.environ.get("ASF_REGISTER_BULK_FILE") or DEFAULT_REGISTER_BULK_FILE)
+
+
+def register_snapshot_path() -> Path:
+    return Path(os.environ.get("ASF_REGISTER_SNAPSHOT") or DEFAULT_REGISTER_SNAPSHOT)

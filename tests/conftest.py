@@ -51,5 +51,7 @@ def offline_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ASF_HTTP_MODE", "replay")
     monkeypatch.delenv("ASF_RAW_ARCHIVE_DIR", raising=False)
     monkeypatch.delenv("ASF_CITY_LIST_DIR", raising=False)
+    monkeypatch.delenv("ASF_REGISTER_BULK_FILE", raising=False)
+    monkeypatch.setenv("ASF_REGISTER_SNAPSHOT", str(tmp_path / "register" / "snapshot.sqlite"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     (tmp_path / "dagster_home").mkdir()

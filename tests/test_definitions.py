@@ -21,13 +21,24 @@ def test_nightly_job_covers_ingest_resolve_and_publish() -> None:
     graph = defs.resolve_asset_graph()
     selected = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
     sources = {f"source_{s}" for s in SOURCES}
-    assert selected == {*sources, "resolved_organisations", "registry_organisations"}
+    assert selected == {
+        *sources,
+        "resolved_organisations",
+        "enriched_organisations",
+        "registry_organisations",
+        "register_candidates",
+    }
     groups = {key.to_user_string(): graph.get(key).group_name for key in job.asset_layer.selected_asset_keys}
     assert groups == {
         **dict.fromkeys(sources, "ingest"),
         "resolved_organisations": "resolve",
+        "enriched_organisations": "enrich",
         "registry_organisations": "publish",
+        "register_candidates": "enrich",
     }
+    weekly = defs.resolve_job_def("weekly_register_refresh")
+    assert {k.to_user_string() for k in weekly.asset_layer.selected_asset_keys} == {"company_register_snapshot"}
+    assert defs.resolve_schedule_def("weekly_register").cron_schedule == "0 4 * * 0"
 
 
 def test_every_asset_is_described_owned_and_kinded() -> None:

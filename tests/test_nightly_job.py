@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from pipelines.resources import _engine
-from registry.models import Organisation, QuarantineRow, RunRow, SourceRecordRow
+from registry.models import Organisation, QuarantineRow, RegisterCandidate, RunRow, SourceRecordRow
 from registry.orgnr import contains_personnummer
 from registry.raw_archive import RawArchive
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_RECORDINGS_DIR
@@ -90,6 +90,21 @@ def test_nightly_job_ingests_every_source_and_publishes_the_registry(nightly_env
     assert organisations["Scania"].evidence == "weak_signal"
     assert organisations["X-Cons Sverige"].evidence == "current_list"
     assert organisations["Steg för steg"].evidence == "historical_list"
+    # The company register adds the official identity; the kommun and län follow the registered address.
+    grona = organisations["Exempelkooperativet Gröna Händer ek. för."]
+    assert (grona.legal_form, grona.register_status, grona.register_match, grona.kommun_code, grona.lan_code) == (
+        "EK",
+        "active",
+        "orgnr",
+        "1880",
+        "18",
+    )
+    bageri = organisations["Exempelbageriet Surdegen ek. för."]
+    assert (bageri.orgnr, bageri.register_status, bageri.register_match) == ("769622-2228", "active", "name")
+    assert organisations["Macken"].register_match is None and organisations["Macken"].kommun_name == "Växjö"
+    with Session(_engine(nightly_env)) as session:
+        leads = {c.orgnr: c.reason for c in session.exec(select(RegisterCandidate))}
+    assert leads == {"769655-5551": "description: 'arbetsintegrer'", "559066-6664": "name says (svb)"}
     # The city's own list is the most trusted source for display values; Skoopi fills its gaps.
     assert organisations["Kalmar Hunddagis"].municipality == "Kalmar"
     assert organisations["Yalla Trappan"].website == "https://yallatrappan.se"

@@ -52,7 +52,10 @@ def test_webserver_lists_assets_with_their_groups(tmp_path: Path) -> None:
     assert groups == {
         **{f"source_{s}": "ingest" for s in sources},
         "resolved_organisations": "resolve",
+        "company_register_snapshot": "register",
+        "enriched_organisations": "enrich",
         "registry_organisations": "publish",
+        "register_candidates": "enrich",
     }
     assert process.returncode == 0, log_path.read_text()[-3000:]
 

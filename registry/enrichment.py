@@ -1,0 +1,170 @@
+"""Matching organisations to the company register: by organisationsnummer, else by name with evidence.
+
+A valid orgnr is looked up directly. Otherwise candidates come from the register's name index (rarest words
+first) and are scored like source records are (registry/matching.py): name similarity, kommun, declared
+legal form, plus the registration's status, so an active registration beats a deregistered namesake. A
+confident match is linked with its score and explanation; an uncertain one is left for review; people's
+judgements on a pair (organisation, register entry) always win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from registry.bolagsverket import STATUS_ACTIVE, STATUS_DEREGISTERED, RegisterEntry
+from registry.geography import find_kommun, place_suffix
+from registry.judgements import Judgement
+from registry.normalize import declared_legal_form, fold, normalise_name
+from registry.register_snapshot import RegisterSnapshot
+
+# Declared legal form in a name -> Bolagsverket's organisationsform code.
+FORM_CODES = {"ek": {"EK", "BRF"}, "ab": {"AB"}, "if": {"I"}, "st": {"S"}, "hb": {"HB", "KB"}}
+METHOD_ORGNR = "orgnr"
+METHOD_NAME = "name"
+METHOD_REVIEW = "review"
+METHOD_PERSON = "person"
+METHOD_NONE = "none"
+
+
+@dataclass(frozen=True)
+class EnrichSettings:
+    prior: float = -5.0
+    name_levels: tuple[tuple[float, float], ...] = ((97.0, 10.0), (92.0, 7.0), (85.0, 3.0), (0.0, -8.0))
+    kommun_equal: float = 3.0
+    kommun_differ: float = -5.0
+    legal_form_equal: float = 1.5
+    legal_form_differ: float = -6.0
+    # Preference between candidates by registration status (an active one before a deregistered namesake).
+    active: float = 1.5
+    deregistered: float = -1.5
+    confident_at: float = 0.95
+    review_at: float = 0.5
+    # The best candidate must lead the next by this many bits, or the choice is a person's.
+    margin: float = 2.0
+    # Candidates scored in full after the fast first pass.
+    shortlist: int = 25
+
+
+DEFAULT_ENRICH = EnrichSettings()
+
+
+@dataclass(frozen=True)
+class EnrichmentQuery:
+    key: str
+    name: str
+    orgnr: str | None = None
+    municipality: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisterMatch:
+    key: str
+    entry: RegisterEntry | None
+    method: str
+    score: float
+    explanation: str
+    # The best candidate when the method is review: what a person is asked about.
+    candidate: RegisterEntry | None = None
+
+
+def _weight(query_core: str, query_kommun: str | None, query_form: str | None, entry: RegisterEntry,
+            s: EnrichSettings) -> tuple[float, list[str]]:  # fmt: skip
+    core, _ = place_suffix(normalise_name(entry.name))
+    similarity = max(
+        [
+            fuzz.token_sort_ratio(query_core, core),
+            *(fuzz.token_sort_ratio(query_core, place_suffix(normalise_name(n))[0]) for n in entry.other_names),
+        ]
+    )
+    name_weight = next(w for at_least, w in s.name_levels if similarity >= at_least)
+    parts = [f"name similarity {similarity:.0f} ({name_weight:+.1f})"]
+    weight = s.prior + name_weight
+    if query_kommun and entry.kommun:
+        w = s.kommun_equal if query_kommun == entry.kommun else s.kommun_differ
+        parts.append(f"kommun {'equal' if w > 0 else 'differ'} ({w:+.1f})")
+        weight += w
+    if query_form and entry.legal_form:
+        w = s.legal_form_equal if entry.legal_form in FORM_CODES.get(query_form, set()) else s.legal_form_differ
+        parts.append(f"legal form {'equal' if w > 0 else 'differ'} ({w:+.1f})")
+        weight += w
+    return weight, parts
+
+
+def _status_preference(entry: RegisterEntry, s: EnrichSettings) -> float:
+    """Ranks an active registration above a deregistered namesake; it does not change how sure a match is."""
+    return s.active if entry.status == STATUS_ACTIVE else s.deregistered if entry.status == STATUS_DEREGISTERED else 0.0
+
+
+def shortlist(name: str, entries: list[RegisterEntry], size: int) -> list[RegisterEntry]:
+    """The few candidates worth scoring in full, by a fast similarity of the folded names (rapidfuzz, in C)."""
+    if len(entries) <= size:
+        return entries
+    folded = {i: fold(e.name) for i, e in enumerate(entries)}
+    best = process.extract(fold(name), folded, scorer=fuzz.token_sort_ratio, limit=size)
+    return [entries[i] for _, _, i in best]
+
+
+def _probability(weight: float) -> float:
+    return 1.0 / (1.0 + 2.0 ** (-weight))
+
+
+def match(
+    query: EnrichmentQuery,
+    snapshot: RegisterSnapshot,
+    settings: EnrichSettings = DEFAULT_ENRICH,
+    judgements: Mapping[str, Judgement] | None = None,
+) -> RegisterMatch:
+    """The register entry for one organisation. ``judgements``: orgnr -> a person's judgement for this query."""
+    judgements = judgements or {}
+    if query.orgnr:
+        found = [e for e in snapshot.by_orgnr(query.orgnr) if judgements.get(e.orgnr) is not Judgement.NEGATIVE]
+        if found:
+            return RegisterMatch(query.key, found[0], METHOD_ORGNR, 1.0, "organisationsnummer found in the register")
+    for orgnr, judgement in sorted(judgements.items()):
+        if judgement is Judgement.POSITIVE and (entries := snapshot.by_orgnr(orgnr)):
+            return RegisterMatch(query.key, entries[0], METHOD_PERSON, 1.0, "matched by a person in review")
+    core, place = place_suffix(normalise_name(query.name))
+    kommun = find_kommun(query.municipality)
+    query_kommun = kommun.code if kommun else place
+    form = declared_legal_form(query.name)
+    scored = []
+    for entry in shortlist(query.name, snapshot.candidates(query.name), settings.shortlist):
+        if judgements.get(entry.orgnr) is Judgement.NEGATIVE:
+            continue
+        weight, parts = _weight(core, query_kommun, form, entry, settings)
+        preference = _status_preference(entry, settings)
+        scored.append((weight + preference, weight, entry.orgnr, entry, parts))
+    if not scored:
+        return RegisterMatch(query.key, None, METHOD_NONE, 0.0, "no registered name shares a word with this one")
+    scored.sort(key=lambda t: (-t[0], t[2]))
+    rank, weight, _, light, parts = scored[0]
+    best = snapshot.by_orgnr(light.orgnr)[0]  # the candidates were read without their long texts
+    probability = _probability(weight)
+    runner_up = scored[1][0] if len(scored) > 1 else float("-inf")
+    if len(scored) > 1 and scored[1][1] >= weight - settings.margin and best.status != scored[1][3].status:
+        parts.append(f"registration {best.status} preferred to {scored[1][3].status} {scored[1][3].orgnr}")
+    explanation = "; ".join(parts) + f" -> p={probability:.3f}"
+    if probability >= settings.confident_at and rank - runner_up >= settings.margin:
+        return RegisterMatch(query.key, best, METHOD_NAME, probability, explanation)
+    if probability >= settings.review_at:
+        if rank - runner_up < settings.margin:
+            explanation += f"; runner-up {scored[1][2]} within {settings.margin:.0f} bits"
+        return RegisterMatch(query.key, None, METHOD_REVIEW, probability, explanation, candidate=best)
+    return RegisterMatch(query.key, None, METHOD_NONE, probability, explanation)
+
+
+# Words in a business description or name that suggest work integration (Swedish, folded for comparison).
+DISCOVERY_PHRASES = (
+    "arbetsintegrer",
+    "arbetstraning",
+    "arbetsträning",
+    "langt fran arbetsmarknaden",
+    "långt från arbetsmarknaden",
+    "socialt foretag",
+    "socialt företag",
+    "sociala arbetskooperativ",
+    "rehabilitering till arbete",
+)

@@ -1,0 +1,131 @@
+"""Bolagsverket's bulk file: the parser on the oddities real files have, and the snapshot built from it."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from registry.bolagsverket import ParseReport, iter_entries, open_bulk_file
+from registry.register_snapshot import RegisterSnapshot, build_snapshot
+from registry.settings import DEFAULT_REGISTER_BULK_FILE
+
+HEADER = (
+    "organisationsidentitet;namnskyddslopnummer;registreringsland;organisationsnamn;organisationsform;"
+    "avregistreringsdatum;avregistreringsorsak;pagandeAvvecklingsEllerOmstruktureringsforfarande;"
+    "registreringsdatum;verksamhetsbeskrivning;postadress"
+)
+
+
+def _line(*fields: str) -> str:
+    return '"' + '";"'.join(fields) + '"'
+
+
+ROWS = [
+    _line("7696001234$ORGNR-IDORG", "", "SE-LAND", "Gröna Händer ek. för.$FORETAGSNAMN-ORGNAM$2016-11-15|Gröna$SARS_FORNAMN-ORGNAM$2017-01-01",
+          "EK-ORGFO", "null", "", "", "2009-03-02", "Trädgårdsskötsel\nmed arbetsträning.", "Odlarvägen 3$$ÖREBRO$70211$SE-LAND"),
+    _line("5566333331$ORGNR-IDORG", "", "SE-LAND", "Surdegen AB$FORETAGSNAMN-ORGNAM$2003-01-20", "AB-ORGFO",
+          "2014-06-30", "KKAV-AVORG", "", "2003-01-20", "null", "SE-LAND$17140$SOLNA$Degvägen 1"),
+    _line("5590666664$ORGNR-IDORG", "", "SE-LAND", "Fastighet Norr AB (svb)$FORETAGSNAMN-ORGNAM$2021-04-01", "AB-ORGFO",
+          "", "", "KK-AVOMFO$2026-01-01", "2021-04-01", "Fastighetsskötsel.", "Box 5$c/o Någon$$172 63$SUNDBYBERG$SE-LAND"),
+    _line("191212121212$PERSON-IDORG", "1", "SE-LAND", "Tolvan Tolvanssons Catering$FORETAGSNAMN-ORGNAM$2019-01-01",
+          "E-ORGFO", "null", "", "", "2019-01-01", "Catering.", "Tolvgatan 12$$BOTKYRKA$14730$SE-LAND"),
+    '"inte en rad";"alls"',
+    _line("7696444442$ORGNR-IDORG", "", "SE-LAND", "Lång" + " namn" * 5000 + "$FORETAGSNAMN-ORGNAM$2018-02-12", "EK-ORGFO",
+          "null", "", "LI-AVOMFO$2026-09-01", "2018-02-12", "null", "null"),
+]  # fmt: skip
+
+
+def _write(path: Path, text: str, encoding: str = "utf-8", bom: bool = True) -> Path:
+    data = (("\ufeff" if bom else "") + text).encode(encoding)
+    path.write_bytes(data.replace(b"Gr", b"G\x00r", 1))  # a stray NUL byte, as one report says they occur
+    return path
+
+
+def _parse(path: Path) -> tuple[list, ParseReport]:
+    report = ParseReport()
+    with open_bulk_file(path) as stream:
+        return list(iter_entries(stream, report)), report
+
+
+def test_the_quirks_of_the_bulk_file(tmp_path: Path) -> None:
+    entries, report = _parse(_write(tmp_path / "bulk.txt", HEADER + "\n" + "\n".join(ROWS) + "\n"))
+    by_orgnr = {e.orgnr: e for e in entries}
+    assert sorted(by_orgnr) == ["556633-3331", "559066-6664", "769600-1234", "769644-4442"]
+    assert (report.rows, report.entries, report.personnummer_rows_skipped, report.malformed) == (6, 4, 1, 1)
+    assert report.encoding == "utf-8"
+    grona = by_orgnr["769600-1234"]
+    assert (grona.name, grona.other_names, grona.legal_form, grona.status) == (
+        "Gröna Händer ek. för.",
+        ("Gröna",),
+        "EK",
+        "active",
+    )
+    assert grona.description == "Trädgårdsskötsel\nmed arbetsträning."  # a line break inside quotes
+    assert (grona.street, grona.postcode, grona.postort, grona.kommun) == ("Odlarvägen 3", "70211", "ÖREBRO", "1880")
+    surdegen = by_orgnr["556633-3331"]
+    assert (surdegen.status, surdegen.deregistered, surdegen.deregistration_reason) == (
+        "deregistered",
+        "2014-06-30",
+        "KKAV-AVORG",
+    )
+    assert surdegen.description is None  # the text "null"
+    assert (surdegen.postcode, surdegen.postort, surdegen.kommun) == (
+        "17140",
+        "SOLNA",
+        "0184",
+    )  # fields in other places
+    norr = by_orgnr["559066-6664"]
+    assert (norr.svb, norr.status, norr.postcode, norr.kommun) == (True, "bankruptcy", "17263", "0183")
+    long_name = by_orgnr["769644-4442"]
+    assert len(long_name.name) > 20_000 and long_name.status == "liquidation" and long_name.street is None
+
+
+def test_latin_1_files_are_detected_not_assumed(tmp_path: Path) -> None:
+    entries, report = _parse(
+        _write(tmp_path / "bulk.txt", HEADER + "\n" + ROWS[0] + "\n", encoding="cp1252", bom=False)
+    )
+    assert report.encoding == "cp1252"
+    assert entries[0].name == "Gröna Händer ek. för." and entries[0].postort == "ÖREBRO"
+
+
+def test_the_zip_as_downloaded_reads_like_the_unpacked_file(tmp_path: Path) -> None:
+    txt = _write(tmp_path / "bolagsverket_bulkfil.txt", HEADER + "\n" + "\n".join(ROWS) + "\n")
+    with zipfile.ZipFile(tmp_path / "bolagsverket_bulkfil.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(txt, "bolagsverket_bulkfil.txt")
+    zipped, _ = _parse(tmp_path / "bolagsverket_bulkfil.zip")
+    unpacked, _ = _parse(txt)
+    assert zipped == unpacked
+
+
+def test_the_snapshot_never_holds_a_sole_trader(tmp_path: Path) -> None:
+    snapshot = tmp_path / "snapshot.sqlite"
+    report = build_snapshot(DEFAULT_REGISTER_BULK_FILE, snapshot)
+    assert report.entries == 8 and report.parse.personnummer_rows_skipped == 1 and report.parse.malformed == 1
+    dump = "\n".join(sqlite3.connect(snapshot).iterdump())
+    assert "Tolvan" not in dump and "121212" not in dump
+
+
+def test_snapshot_lookups_by_orgnr_and_by_misspelt_name(tmp_path: Path) -> None:
+    path = tmp_path / "snapshot.sqlite"
+    build_snapshot(DEFAULT_REGISTER_BULK_FILE, path)
+    with RegisterSnapshot(path) as snapshot:
+        assert snapshot.count() == 8
+        assert [e.name for e in snapshot.by_orgnr("769600-1234")] == ["Exempelkooperativet Gröna Händer ek. för."]
+        names = [e.name for e in snapshot.candidates("Exempelbagerriet Surdegen")]
+        assert "Exempelbageriet Surdegen ekonomisk förening" in names
+        leads = {e.orgnr: reason for e, reason in snapshot.discovery_candidates(("arbetsintegrer",))}
+        assert leads["769655-5551"] == "description: 'arbetsintegrer'" and leads["559066-6664"] == "name says (svb)"
+        assert "556677-7777" not in leads  # in liquidation, and nothing suggests work integration
+
+
+def test_a_failed_build_keeps_the_previous_snapshot(tmp_path: Path) -> None:
+    path = tmp_path / "snapshot.sqlite"
+    build_snapshot(DEFAULT_REGISTER_BULK_FILE, path)
+    before = path.read_bytes()
+    with pytest.raises(FileNotFoundError):
+        build_snapshot(tmp_path / "missing.zip", path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["snapshot.sqlite"]

@@ -1,0 +1,92 @@
+"""Matching organisations to the company register."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from registry.enrichment import EnrichmentQuery, match
+from registry.judgements import Judgement
+from registry.register_snapshot import RegisterSnapshot, build_snapshot
+from registry.settings import DEFAULT_REGISTER_BULK_FILE
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegisterSnapshot]:
+    path = tmp_path_factory.mktemp("register") / "snapshot.sqlite"
+    build_snapshot(DEFAULT_REGISTER_BULK_FILE, path)
+    with RegisterSnapshot(path) as opened:
+        yield opened
+
+
+def test_a_valid_orgnr_is_looked_up_directly(snapshot: RegisterSnapshot) -> None:
+    found = match(EnrichmentQuery("1", "Helt annat namn", "769600-1234"), snapshot)
+    assert (found.method, found.entry.name if found.entry else None) == (
+        "orgnr",
+        "Exempelkooperativet Gröna Händer ek. för.",
+    )
+
+
+def test_a_name_with_kommun_and_legal_form_matches_with_an_explanation(snapshot: RegisterSnapshot) -> None:
+    found = match(EnrichmentQuery("2", "Exempel Cykelkooperativ Söder ek. för.", None, "Stockholm"), snapshot)
+    assert found.method == "name" and found.entry is not None and found.entry.orgnr == "769644-4442"
+    assert "kommun equal (+3.0)" in found.explanation and "legal form equal (+1.5)" in found.explanation
+
+
+def test_an_active_registration_beats_a_deregistered_namesake(snapshot: RegisterSnapshot) -> None:
+    found = match(EnrichmentQuery("3", "Exempelbageriet Surdegen", None, "Solna"), snapshot)
+    assert found.entry is not None and found.entry.orgnr == "769622-2228" and found.entry.status == "active"
+    assert "registration active preferred to deregistered 556633-3331" in found.explanation
+
+
+def test_a_legal_form_that_disagrees_is_not_linked(snapshot: RegisterSnapshot) -> None:
+    # "... AB" is not the registered ekonomisk förening of the same name: another legal person.
+    found = match(EnrichmentQuery("4", "Exempel Städkooperativ Väst AB", None, None), snapshot)
+    assert found.method == "none" and found.entry is None
+    assert "legal form differ (-6.0)" in found.explanation
+
+
+def test_a_near_name_without_kommun_waits_for_review(snapshot: RegisterSnapshot) -> None:
+    found = match(EnrichmentQuery("4b", "Exempel Stadkoperativ Vasst", None, None), snapshot)
+    assert found.method == "review" and found.entry is None
+    assert found.candidate is not None and found.candidate.orgnr == "769611-1116"
+
+
+def test_people_s_judgements_win(snapshot: RegisterSnapshot) -> None:
+    query = EnrichmentQuery("5", "Exempelbageriet Surdegen", None, "Solna")
+    rejected = match(query, snapshot, judgements={"769622-2228": Judgement.NEGATIVE})
+    assert rejected.entry is None or rejected.entry.orgnr != "769622-2228"
+    chosen = match(query, snapshot, judgements={"556633-3331": Judgement.POSITIVE})
+    assert (chosen.method, chosen.entry.orgnr if chosen.entry else None) == ("person", "556633-3331")
+
+
+def test_an_unknown_name_matches_nothing(snapshot: RegisterSnapshot) -> None:
+    assert match(EnrichmentQuery("6", "Zyxwvu Qwerty"), snapshot).method == "none"
+
+
+def test_the_enrich_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipelines.cli import main
+
+    monkeypatch.setenv("ASF_REGISTER_SNAPSHOT", str(tmp_path / "register" / "snapshot.sqlite"))
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "record_id,name,orgnr,municipality,website\n"
+        "a,Exempelbageriet Surdegen,,Solna,\n"
+        "b,Gröna Händer,16769600-1234,,\n"
+        "c,Okänt Företag,,,\n"
+        ",utan id,,,\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "out.csv"
+    assert main(["enrich", str(source), "--register", str(DEFAULT_REGISTER_BULK_FILE), "--output", str(output)]) == 0
+    rows = output.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "record_id,orgnr,register_name,legal_form,status,score,method,explanation"
+    assert rows[1].startswith("a,769622-2228,Exempelbageriet Surdegen ekonomisk förening,EK,active,")
+    assert rows[2].startswith("b,769600-1234,Exempelkooperativet Gröna Händer ek. för.,EK,active,1.000,orgnr")
+    assert rows[3].startswith("c,,,,,0.000,none")
+    assert len(rows) == 4
+    assert "line 5: no record_id" in capsys.readouterr().err
