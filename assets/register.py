@@ -114,9 +114,11 @@ def enriched_organisations(
             registry_id = resolved.registry_id
             side = (REGISTRY_SIDE, registry_id)
             people = {
-                right[1]: d.judgement
-                for (left, right) in graph.pairs()
-                if left == side and right[0] == REGISTER_SIDE and (d := graph.person_decision(left, right))
+                other[1]: d.judgement
+                for pair in graph.pairs()
+                if side in pair
+                and (other := pair[0] if pair[1] == side else pair[1])[0] == REGISTER_SIDE
+                and (d := graph.person_decision(*pair))
             }
             found = match(_representative(resolved_organisations, registry_id), snapshot, judgements=people)
             matches[registry_id] = found

@@ -151,6 +151,7 @@ def write_bulk_file(
         f.write("\ufeff" + HEADER + "\n")
         for index, company in enumerate(companies(rows, seed)):
             text = line(company, rnd)
+            odd_name = with_oddities and index % 100_000 == 70_000
             if with_oddities and index % 100_000 == 50_000:
                 f.write('"trasig rad utan citat;;\n')  # a malformed line: counted, never fatal
                 f.write(text.replace('";"', '";"\x00', 1) + "\n")  # a stray NUL byte
@@ -158,7 +159,7 @@ def write_bulk_file(
                 f.write(text.replace(company.name, company.name + " " + "x" * 23_000, 1) + "\n")  # a very long name
             else:
                 f.write(text + "\n")
-            if index % keep_every == 0:
+            if index % keep_every == 0 and not odd_name:  # a name padded to 23,000 characters is no one's
                 written.append(company)
     return written
 

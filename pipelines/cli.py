@@ -110,11 +110,18 @@ def _show_pair(number: int, total: int, pair: PendingPair) -> str:
 REVIEW_KEYS = {"m": Judgement.POSITIVE, "n": Judgement.NEGATIVE, "u": Judgement.UNSURE}
 
 
+def _register_if_built() -> RegisterSnapshot | None:
+    """The company register snapshot, when one has been built (register pairs are reviewed against it)."""
+    path = settings.register_snapshot_path()
+    return RegisterSnapshot(path) if path.exists() else None
+
+
 def review_command(args: argparse.Namespace) -> int:
     reviewer = args.reviewer or os.environ.get("ASF_REVIEWER") or getpass.getuser()
+    register = _register_if_built()
     with _registry_session() as session:
         if args.import_path:
-            report = import_decisions(session, Path(args.import_path), reviewer)
+            report = import_decisions(session, Path(args.import_path), reviewer, register=register)
             session.commit()
             for problem in report.problems:
                 print(problem, file=sys.stderr)
@@ -123,7 +130,7 @@ def review_command(args: argparse.Namespace) -> int:
                 f"{len(report.problems)} rows with problems."
             )
             return 1 if report.problems and not report.decided else 0
-        pairs = pending_pairs(session)
+        pairs = pending_pairs(session, register)
         if args.export_path:
             export_pairs(pairs, Path(args.export_path))
             print(

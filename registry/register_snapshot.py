@@ -38,12 +38,14 @@ class BuildReport:
 
 
 def typo_keys(words: Iterable[str]) -> list[str]:
-    """Extra index terms for typo-tolerant lookup: a long word's first and last four letters ('kythem' ->
-    'pkyth', 'sthem'). A typo rarely hits both ends, so a misspelt name still meets its registered form."""
+    """Extra index terms for typo-tolerant lookup: a long word's first and last letters ('kythem' -> 'pkyth',
+    'sthem'). A typo rarely hits both ends, so a misspelt name still meets its registered form."""
     keys = []
     for word in words:
         if len(word) >= 6:
-            keys += [f"p{word[:4]}", f"s{word[-4:]}"]
+            # Five letters from each end of longer words: four-letter ends are shared by too many names.
+            n = 5 if len(word) >= 8 else 4
+            keys += [f"p{word[:n]}", f"s{word[-n:]}"]
     return keys
 
 

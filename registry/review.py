@@ -14,8 +14,10 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from registry import judgement_store
+from registry.bolagsverket import RegisterEntry
 from registry.judgements import Decision, Judgement
-from registry.models import SourceRecordRow
+from registry.models import Organisation, SourceRecordRow
+from registry.register_snapshot import RegisterSnapshot
 
 RECORD_FIELDS = ("name", "orgnr_as_written", "municipality", "address", "website", "email", "phone", "activity")
 EXPORT_COLUMNS = (
@@ -50,14 +52,48 @@ class PendingPair:
     explanation: str
 
 
-def pending_pairs(session: Session) -> list[PendingPair]:
-    """Pairs whose judgement in force is 'unsure' and whose records are both still listed, surest first."""
-    records = {(r.source, r.source_key): r for r in session.exec(select(SourceRecordRow).where(SourceRecordRow.listed))}
+REGISTRY_SIDE, REGISTER_SIDE = "registry", "bolagsverket"
+
+
+def _organisation_as_record(org: Organisation) -> SourceRecordRow:
+    return SourceRecordRow(
+        source=REGISTRY_SIDE, source_key=org.registry_id, registry_id=org.registry_id, name=org.name,
+        orgnr_as_written=org.orgnr, orgnr_status="", municipality=org.municipality, address=org.address,
+        website=org.website, email=org.email, phone=org.phone, activity=org.activity,
+        fetched_at=org.last_seen_at, first_seen_at=org.first_seen_at, last_seen_at=org.last_seen_at,
+    )  # fmt: skip
+
+
+def _register_entry_as_record(entry: RegisterEntry) -> SourceRecordRow:
+    now = datetime.now(UTC)
+    return SourceRecordRow(
+        source=REGISTER_SIDE, source_key=entry.orgnr, registry_id="", name=entry.name,
+        orgnr_as_written=f"{entry.orgnr} ({entry.legal_form or '?'}, {entry.status})", orgnr_status="valid",
+        municipality=entry.postort, address=entry.street, activity=entry.description,
+        fetched_at=now, first_seen_at=now, last_seen_at=now,
+    )  # fmt: skip
+
+
+def pending_pairs(session: Session, register: RegisterSnapshot | None = None) -> list[PendingPair]:
+    """Pairs whose judgement in force is 'unsure', surest first: two source records both still listed, or
+    (given the register snapshot) an organisation and the register entry it may be."""
+    records: dict[tuple[str, str], SourceRecordRow] = {
+        (r.source, r.source_key): r for r in session.exec(select(SourceRecordRow).where(SourceRecordRow.listed))
+    }
+    for org in session.exec(select(Organisation).where(Organisation.active)):
+        records[(REGISTRY_SIDE, org.registry_id)] = _organisation_as_record(org)
     graph = judgement_store.load_graph(session)
-    pending = [
-        PendingPair(records[d.pair[0]], records[d.pair[1]], d.score, d.explanation)
-        for d in graph.in_force(Judgement.UNSURE, set(records))
-    ]
+    pending = []
+    for decision in graph.in_force(Judgement.UNSURE):
+        sides = []
+        for key in decision.pair:
+            if key[0] == REGISTER_SIDE and register is not None:
+                entries = register.by_orgnr(key[1])
+                sides.append(_register_entry_as_record(entries[0]) if entries else None)
+            else:
+                sides.append(records.get(key))
+        if sides[0] is not None and sides[1] is not None:
+            pending.append(PendingPair(sides[0], sides[1], decision.score, decision.explanation))
     return sorted(pending, key=lambda p: (-(p.score or 0.0), p.left.source, p.left.source_key))
 
 
@@ -101,11 +137,18 @@ class ImportReport:
     problems: list[str] = field(default_factory=list)
 
 
-def import_decisions(session: Session, path: Path, reviewer: str, now: datetime | None = None) -> ImportReport:
+def import_decisions(
+    session: Session,
+    path: Path,
+    reviewer: str,
+    now: datetime | None = None,
+    register: RegisterSnapshot | None = None,
+) -> ImportReport:
     """Apply the decision column of an exported (and filled-in) file. Bad rows are reported, not fatal."""
     report = ImportReport()
     pending = {
-        ((p.left.source, p.left.source_key), (p.right.source, p.right.source_key)): p for p in pending_pairs(session)
+        ((p.left.source, p.left.source_key), (p.right.source, p.right.source_key)): p
+        for p in pending_pairs(session, register)
     }
     with path.open(newline="", encoding="utf-8-sig") as f:
         for line_number, row in enumerate(csv.DictReader(f), start=2):

@@ -149,3 +149,43 @@ def test_dedupe_refuses_a_file_without_the_required_columns(tmp_path: Path, caps
     source.write_text("id,namn\n1,Macken\n", encoding="utf-8")
     assert main(["dedupe", str(source), "--output", str(tmp_path / "out.csv")]) == 2
     assert "required column(s) record_id, name missing" in capsys.readouterr().err
+
+
+def test_an_uncertain_register_match_is_reviewed_like_any_pair(
+    offline_env: None,
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    city = tmp_path / "city"
+    city.mkdir()
+    (city / "lista.csv").write_text("Id;Namn\n1;Exempelväveri Inkludera\n2;Macken\n", encoding="utf-8")
+    monkeypatch.setenv("ASF_CITY_LIST_DIR", str(city))
+    monkeypatch.setenv("ASF_REGISTRY_DB_URL", sqlite_url)
+    with dg.instance_for_test() as instance:
+        assert run_nightly(instance).success
+    pairs = tmp_path / "pairs.csv"
+    assert main(["review", "--export", str(pairs)]) == 0
+    with pairs.open(encoding="utf-8-sig") as f:
+        rows = [r for r in csv.DictReader(f) if "bolagsverket" in (r["left_source"], r["right_source"])]
+    assert [(r["left_source"], r["left_key"], r["left_name"], r["right_source"], r["right_name"]) for r in rows] == [
+        (
+            "bolagsverket",
+            "769655-5551",
+            "Exempelväveriet Inkludera ekonomisk förening",
+            "registry",
+            "Exempelväveri Inkludera",
+        )
+    ]
+    rows[0]["decision"] = "ja"
+    with pairs.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert main(["review", "--import", str(pairs), "--reviewer", "Granskare C"]) == 0
+    with dg.instance_for_test() as instance:
+        assert run_nightly(instance).success
+    with Session(_engine(sqlite_url)) as session:
+        org = session.exec(select(Organisation).where(Organisation.name == "Exempelväveri Inkludera")).one()
+    assert (org.orgnr, org.register_match, org.legal_form) == ("769655-5551", "person", "EK")
