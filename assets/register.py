@@ -6,30 +6,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from assets.metadata import OWNER, markdown_table
 from pipelines.resources import CompanyRegister, RegistryDatabase, WebClient
 from registry import settings
 from registry.bulk_download import download, promote
-from registry.enrichment import (
-    DISCOVERY_PHRASES,
-    METHOD_NAME,
-    METHOD_REVIEW,
-    EnrichmentQuery,
-    RegisterMatch,
-    match,
-)
+from registry.db import transaction
+from registry.discovery import update_candidates
+from registry.enrichment import DISCOVERY_PHRASES, METHOD_REVIEW, enrich
 from registry.judgement_store import load_graph
-from registry.judgements import MATCHER, Decision, Judgement
-from registry.models import Organisation, RegisterCandidate
 from registry.publish import ResolvedNight
 from registry.register_snapshot import build_snapshot
 
 REGISTER_GROUP = "register"
 ENRICH_GROUP = "enrich"
-REGISTRY_SIDE = "registry"
-REGISTER_SIDE = "bolagsverket"
 
 
 @dg.asset(
@@ -76,16 +67,6 @@ def company_register_snapshot(
     )
 
 
-def _representative(night: ResolvedNight, registry_id: str) -> EnrichmentQuery:
-    resolved = next(o for o in night.resolution.organisations if o.registry_id == registry_id)
-    members = sorted(resolved.cluster.members, key=lambda r: (r.source, r.source_key))
-    orgnr = next((m.orgnr for m in members if m.orgnr), None)
-    municipality = next((m.municipality for m in members if m.municipality), None)
-    # The longest name usually carries the legal form, which the register match uses.
-    name = max((m.name for m in members), key=lambda n: (len(n), n))
-    return EnrichmentQuery(registry_id, name, orgnr, municipality)
-
-
 @dg.asset(
     group_name=ENRICH_GROUP,
     kinds={"python"},
@@ -104,32 +85,11 @@ def enriched_organisations(
     registry_db: RegistryDatabase,
     resolved_organisations: ResolvedNight,
 ) -> dg.Output[ResolvedNight]:
-    now = datetime.now(UTC)
     with Session(registry_db.engine()) as session:
         graph = load_graph(session)
-    matches: dict[str, RegisterMatch] = {}
-    decisions: list[Decision] = []
+    organisations = [(o.registry_id, o.cluster.members) for o in resolved_organisations.resolution.organisations]
     with company_register.open_snapshot() as snapshot:
-        for resolved in resolved_organisations.resolution.organisations:
-            registry_id = resolved.registry_id
-            side = (REGISTRY_SIDE, registry_id)
-            people = {
-                other[1]: d.judgement
-                for pair in graph.pairs()
-                if side in pair
-                and (other := pair[0] if pair[1] == side else pair[1])[0] == REGISTER_SIDE
-                and (d := graph.person_decision(*pair))
-            }
-            found = match(_representative(resolved_organisations, registry_id), snapshot, judgements=people)
-            matches[registry_id] = found
-            judged = found.entry or found.candidate
-            if judged is None or found.method not in (METHOD_NAME, METHOD_REVIEW):
-                continue
-            judgement = Judgement.POSITIVE if found.method == METHOD_NAME else Judgement.UNSURE
-            pair = (side, (REGISTER_SIDE, judged.orgnr))
-            previous = graph.matcher_decision(*pair)
-            if previous is None or previous.judgement is not judgement:
-                decisions.append(Decision(*pair, judgement, MATCHER, now, found.score, found.explanation))
+        matches, decisions = enrich(organisations, snapshot, graph, datetime.now(UTC))
     by_method: dict[str, int] = {}
     for found in matches.values():
         by_method[found.method] = by_method.get(found.method, 0) + 1
@@ -173,27 +133,11 @@ def enriched_organisations(
 def register_candidates(
     context: dg.AssetExecutionContext, company_register: CompanyRegister, registry_db: RegistryDatabase
 ) -> dg.MaterializeResult:
-    now = datetime.now(UTC)
     with company_register.open_snapshot() as snapshot:
         found = snapshot.discovery_candidates(DISCOVERY_PHRASES)
-    with Session(registry_db.engine()) as session:
-        listed = {o for o in session.exec(select(Organisation.orgnr)) if o}
-        existing = {c.orgnr: c for c in session.exec(select(RegisterCandidate))}
-        current = {e.orgnr: (e, reason) for e, reason in found if e.orgnr not in listed}
-        for orgnr, (entry, reason) in current.items():
-            row = existing.get(orgnr) or RegisterCandidate(
-                orgnr=orgnr, name=entry.name, reason=reason, first_seen_at=now, last_seen_at=now
-            )
-            row.name, row.legal_form, row.kommun_code = entry.name, entry.legal_form, entry.kommun
-            row.business_description, row.reason = entry.description, reason
-            row.last_seen_at, row.still_candidate = now, True
-            session.add(row)
-        for orgnr, row in existing.items():
-            if orgnr not in current and row.still_candidate:
-                row.still_candidate = False
-                session.add(row)
-        session.commit()
-    new = [orgnr for orgnr in current if orgnr not in existing]
+    with transaction(registry_db.engine()) as session:
+        result = update_candidates(session, found, datetime.now(UTC))
+    current, new = result.current, result.new
     context.log.info(f"{len(current)} register candidates, {len(new)} new")
     return dg.MaterializeResult(
         metadata={

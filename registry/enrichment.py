@@ -9,15 +9,17 @@ judgements on a pair (organisation, register entry) always win.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
 from registry.bolagsverket import STATUS_ACTIVE, STATUS_DEREGISTERED, RegisterEntry
 from registry.geography import find_kommun, place_suffix
-from registry.judgements import Judgement
+from registry.judgements import MATCHER, Decision, Judgement, JudgementGraph
 from registry.normalize import declared_legal_form, fold, normalise_name
+from registry.records import SourceRecord
 from registry.register_snapshot import RegisterSnapshot
 
 # Declared legal form in a name -> Bolagsverket's organisationsform code.
@@ -168,3 +170,54 @@ DISCOVERY_PHRASES = (
     "sociala arbetskooperativ",
     "rehabilitering till arbete",
 )
+
+
+REGISTRY_SIDE = "registry"
+REGISTER_SIDE = "bolagsverket"
+
+
+def query_for(registry_id: str, members: Sequence[SourceRecord]) -> EnrichmentQuery:
+    """What the register is asked about an organisation: its orgnr if any record has a valid one, else its
+    name (the longest written form, which usually carries the legal form) and its town."""
+    ordered = sorted(members, key=lambda r: (r.source, r.source_key))
+    orgnr = next((m.orgnr for m in ordered if m.orgnr), None)
+    municipality = next((m.municipality for m in ordered if m.municipality), None)
+    name = max((m.name for m in ordered), key=lambda n: (len(n), n))
+    return EnrichmentQuery(registry_id, name, orgnr, municipality)
+
+
+def people_on_register_pairs(graph: JudgementGraph) -> dict[str, dict[str, Judgement]]:
+    """People's judgements on organisations against register entries: registry ID -> orgnr -> judgement."""
+    found: dict[str, dict[str, Judgement]] = {}
+    for pair in graph.pairs():
+        sides = dict(pair)
+        decision = graph.person_decision(*pair)
+        if decision is not None and REGISTRY_SIDE in sides and REGISTER_SIDE in sides:
+            found.setdefault(sides[REGISTRY_SIDE], {})[sides[REGISTER_SIDE]] = decision.judgement
+    return found
+
+
+def enrich(
+    organisations: Sequence[tuple[str, Sequence[SourceRecord]]],
+    snapshot: RegisterSnapshot,
+    graph: JudgementGraph,
+    now: datetime,
+    settings: EnrichSettings = DEFAULT_ENRICH,
+) -> tuple[dict[str, RegisterMatch], list[Decision]]:
+    """Register matches for (registry ID, records) pairs, and the matcher's judgements that changed: a
+    confident match as positive, an uncertain one as unsure (it waits in `asf-registry review`)."""
+    matches: dict[str, RegisterMatch] = {}
+    decisions: list[Decision] = []
+    people = people_on_register_pairs(graph)
+    for registry_id, members in organisations:
+        found = match(query_for(registry_id, members), snapshot, settings, people.get(registry_id))
+        matches[registry_id] = found
+        judged = found.entry or found.candidate
+        if judged is None or found.method not in (METHOD_NAME, METHOD_REVIEW):
+            continue
+        judgement = Judgement.POSITIVE if found.method == METHOD_NAME else Judgement.UNSURE
+        pair = ((REGISTRY_SIDE, registry_id), (REGISTER_SIDE, judged.orgnr))
+        previous = graph.matcher_decision(*pair)
+        if previous is None or previous.judgement is not judgement:
+            decisions.append(Decision(*pair, judgement, MATCHER, now, found.score, found.explanation))
+    return matches, decisions

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from registry import judgement_store
 from registry.bolagsverket import RegisterEntry
+from registry.enrichment import REGISTER_SIDE, REGISTRY_SIDE
 from registry.judgements import Decision, Judgement
 from registry.models import Organisation, SourceRecordRow
 from registry.register_snapshot import RegisterSnapshot
@@ -50,9 +51,6 @@ class PendingPair:
     right: SourceRecordRow
     score: float | None
     explanation: str
-
-
-REGISTRY_SIDE, REGISTER_SIDE = "registry", "bolagsverket"
 
 
 def _organisation_as_record(org: Organisation) -> SourceRecordRow:
