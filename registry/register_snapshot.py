@@ -69,7 +69,9 @@ _SCHEMA = """
         status TEXT NOT NULL, registered TEXT, deregistered TEXT, deregistration_reason TEXT,
         description TEXT, street TEXT, postcode TEXT, postort TEXT, kommun TEXT
     );
-    CREATE VIRTUAL TABLE names USING fts5(text, content='', tokenize='unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE names USING fts5(
+        text, content='', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 2'
+    );
 """
 
 
