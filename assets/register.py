@@ -42,12 +42,13 @@ def company_register_snapshot(
     if company_register.downloads():
         zip_path = target.with_name("bolagsverket_bulkfil.zip")
         fetched = download(company_register.download_url, zip_path, web.contact or settings.contact_address())
-        report = build_snapshot(fetched.path, target)  # raises, and keeps the previous file, if it does not parse
+        # Raises, and keeps the previous file, if it does not parse.
+        report = build_snapshot(fetched.path, target, company_register.scb_file_path())
         fetched = promote(fetched, zip_path)
         checksum, source = fetched.sha256, company_register.download_url
     else:
         source = str(company_register.bulk_file_path())
-        report = build_snapshot(Path(source), target)
+        report = build_snapshot(Path(source), target, company_register.scb_file_path())
     parse = report.parse
     context.log.info(f"register snapshot: {report.entries} organisations from {source}")
     return dg.MaterializeResult(
@@ -59,6 +60,7 @@ def company_register_snapshot(
             "malformed_lines": parse.malformed,
             "malformed_examples": dg.MetadataValue.md("\n".join(f"- {e}" for e in parse.malformed_examples) or "none"),
             "encoding": parse.encoding,
+            "scb_rows_with_sni": report.scb.entries if report.scb else 0,
             "source": source,
             "sha256": checksum or "n/a (local file)",
             "build_seconds": round(time.perf_counter() - started, 1),

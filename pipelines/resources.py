@@ -101,6 +101,7 @@ class CompanyRegister(dg.ConfigurableResource):
 
     snapshot_path: str | None = None
     bulk_file: str | None = None
+    scb_file: str | None = None
     download_url: str = settings.BOLAGSVERKET_BULK_URL
 
     def snapshot_file(self) -> Path:
@@ -109,6 +110,9 @@ class CompanyRegister(dg.ConfigurableResource):
     def bulk_file_path(self) -> Path:
         return Path(self.bulk_file) if self.bulk_file else settings.register_bulk_file()
 
+    def scb_file_path(self) -> Path | None:
+        return Path(self.scb_file) if self.scb_file else settings.scb_bulk_file()
+
     def downloads(self) -> bool:
         return settings.http_mode() == "live" and not self.bulk_file and not os.environ.get("ASF_REGISTER_BULK_FILE")
 
@@ -116,7 +120,7 @@ class CompanyRegister(dg.ConfigurableResource):
         """The current snapshot; built from the configured bulk file the first time there is none."""
         path = self.snapshot_file()
         if not path.exists():
-            build_snapshot(self.bulk_file_path(), path)
+            build_snapshot(self.bulk_file_path(), path, self.scb_file_path())
         return RegisterSnapshot(path)
 
 

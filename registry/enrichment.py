@@ -10,7 +10,7 @@ judgements on a pair (organisation, register entry) always win.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
@@ -70,6 +70,8 @@ class RegisterMatch:
     explanation: str
     # The best candidate when the method is review: what a person is asked about.
     candidate: RegisterEntry | None = None
+    # SNI industry codes of the matched entry (from SCB's bulk file, when the snapshot has them).
+    sni: tuple[str, ...] = ()
 
 
 def _weight(query_core: str, query_kommun: str | None, query_form: str | None, entry: RegisterEntry,
@@ -211,6 +213,8 @@ def enrich(
     people = people_on_register_pairs(graph)
     for registry_id, members in organisations:
         found = match(query_for(registry_id, members), snapshot, settings, people.get(registry_id))
+        if found.entry is not None:
+            found = replace(found, sni=tuple(snapshot.sni_codes(found.entry.orgnr)))
         matches[registry_id] = found
         judged = found.entry or found.candidate
         if judged is None or found.method not in (METHOD_NAME, METHOD_REVIEW):

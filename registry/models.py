@@ -48,6 +48,7 @@ class Organisation(SQLModel, table=True):
     postcode: str | None = None
     postort: str | None = None
     business_description: str | None = Field(default=None, sa_column=Column(Text), description="verksamhetsbeskrivning")
+    sni_codes: str | None = Field(default=None, description="SNI industry codes from SCB, comma-separated")
     register_match: str | None = Field(
         default=None, description="How the register entry was found: orgnr, name, person"
     )

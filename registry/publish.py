@@ -176,7 +176,7 @@ def organisation_fields(members: Sequence[SourceRecord], trust: Mapping[str, Sou
 
 _REGISTER_FIELDS = (
     "register_name", "legal_form", "svb", "register_status", "registered_on", "postal_address", "postcode",
-    "postort", "business_description", "register_match", "register_match_score",
+    "postort", "business_description", "sni_codes", "register_match", "register_match_score",
 )  # fmt: skip
 
 
@@ -195,6 +195,7 @@ def with_register_and_place(values: dict[str, object], match: RegisterMatch | No
             postcode=entry.postcode,
             postort=entry.postort,
             business_description=entry.description,
+            sni_codes=",".join(match.sni) or None,
             register_match=match.method,
             register_match_score=round(match.score, 4),
         )

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from registry.bolagsverket import ENTRY_FIELDS, ParseReport, RegisterEntry, entry_from_row, iter_rows, open_bulk_file
 from registry.normalize import fold, normalise_name
+from registry.scb import iter_scb_rows
 
 _COLUMNS = list(ENTRY_FIELDS)
 _NAME, _OTHER_NAMES = _COLUMNS.index("name"), _COLUMNS.index("other_names")
@@ -35,6 +36,7 @@ class BuildReport:
     parse: ParseReport
     entries: int
     path: Path
+    scb: ParseReport | None = None
 
 
 def typo_keys(words: Iterable[str]) -> list[str]:
@@ -75,7 +77,7 @@ _SCHEMA = """
 """
 
 
-def build_snapshot(bulk_file: Path, target: Path) -> BuildReport:
+def build_snapshot(bulk_file: Path, target: Path, scb_file: Path | None = None) -> BuildReport:
     """Parse the bulk file (zip or txt) into a new snapshot at ``target``, replacing it only when complete.
 
     Parsing (this process) and writing (a writer process) run side by side on two cores; batches of parsed
@@ -109,8 +111,31 @@ def build_snapshot(bulk_file: Path, target: Path) -> BuildReport:
     if writer.exitcode != 0:
         building.unlink(missing_ok=True)
         raise RuntimeError(f"the snapshot writer failed (exit code {writer.exitcode}); the previous snapshot is kept")
+    scb_report = None
+    if scb_file is not None:
+        try:
+            scb_report = _add_sni_codes(building, scb_file)
+        except BaseException:
+            building.unlink(missing_ok=True)
+            raise
     building.replace(target)
-    return BuildReport(report, report.entries, target)
+    return BuildReport(report, report.entries, target, scb_report)
+
+
+def _add_sni_codes(snapshot: Path, scb_file: Path) -> ParseReport:
+    """SCB's SNI industry codes per organisation, into the snapshot being built."""
+    report = ParseReport()
+    with closing(sqlite3.connect(snapshot)) as db, open_bulk_file(scb_file) as stream:
+        db.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; CREATE TABLE sni (orgnr TEXT, code TEXT);"
+        )
+        db.executemany(
+            "INSERT INTO sni (orgnr, code) VALUES (?, ?)",
+            ((row.orgnr, code) for row in iter_scb_rows(stream, report) for code in row.sni),
+        )
+        db.execute("CREATE INDEX sni_orgnr ON sni(orgnr)")
+        db.commit()
+    return report
 
 
 def _put(batches: multiprocessing.Queue, batch: list[tuple[object, ...]] | None, writer: BaseProcess) -> None:
@@ -166,6 +191,12 @@ class RegisterSnapshot:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    def sni_codes(self, orgnr: str) -> list[str]:
+        """SNI industry codes from SCB's bulk file, when the snapshot was built with one."""
+        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sni'").fetchone():
+            return []
+        return [code for (code,) in self._db.execute("SELECT code FROM sni WHERE orgnr = ? ORDER BY rowid", (orgnr,))]
 
     def count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM companies").fetchone()[0])

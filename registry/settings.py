@@ -76,3 +76,14 @@ def register_bulk_file() -> Path:
 
 def register_snapshot_path() -> Path:
     return Path(os.environ.get("ASF_REGISTER_SNAPSHOT") or DEFAULT_REGISTER_SNAPSHOT)
+
+
+DEFAULT_SCB_BULK_FILE = PROJECT_ROOT / "recordings" / "register" / "scb_bulkfil_sample.txt"
+
+
+def scb_bulk_file() -> Path | None:
+    """ASF_SCB_BULK_FILE: SCB's bulk file (SNI codes); 'none' to build without it."""
+    configured = os.environ.get("ASF_SCB_BULK_FILE")
+    if configured and configured.lower() == "none":
+        return None
+    return Path(configured) if configured else DEFAULT_SCB_BULK_FILE

@@ -10,7 +10,7 @@ import pytest
 
 from registry.bolagsverket import ParseReport, iter_entries, open_bulk_file
 from registry.register_snapshot import RegisterSnapshot, build_snapshot
-from registry.settings import DEFAULT_REGISTER_BULK_FILE
+from registry.settings import DEFAULT_REGISTER_BULK_FILE, DEFAULT_SCB_BULK_FILE
 
 HEADER = (
     "organisationsidentitet;namnskyddslopnummer;registreringsland;organisationsnamn;organisationsform;"
@@ -131,3 +131,31 @@ def test_a_failed_build_keeps_the_previous_snapshot(tmp_path: Path) -> None:
         build_snapshot(tmp_path / "missing.zip", path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["snapshot.sqlite"]
+
+
+def test_scb_sni_codes_join_the_snapshot(tmp_path: Path) -> None:
+    path = tmp_path / "snapshot.sqlite"
+    report = build_snapshot(DEFAULT_REGISTER_BULK_FILE, path, DEFAULT_SCB_BULK_FILE)
+    assert report.scb is not None
+    assert (report.scb.encoding, report.scb.entries, report.scb.personnummer_rows_skipped, report.scb.malformed) == (
+        "cp1252",
+        4,
+        1,
+        1,
+    )
+    with RegisterSnapshot(path) as snapshot:
+        assert snapshot.sni_codes("769600-1234") == ["81300", "01300"]  # the empty code 00000 is no code
+        assert snapshot.sni_codes("556677-7777") == []
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT COUNT(*) FROM sni WHERE orgnr LIKE '121212%' OR orgnr LIKE '191212%'").fetchone() == (0,)
+
+
+def test_an_scb_file_without_its_columns_fails_the_build_and_keeps_the_snapshot(tmp_path: Path) -> None:
+    path = tmp_path / "snapshot.sqlite"
+    build_snapshot(DEFAULT_REGISTER_BULK_FILE, path)
+    wrong = tmp_path / "scb.txt"
+    wrong.write_text("Namn\tKommun\nX\tY\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no PeOrgNr column"):
+        build_snapshot(DEFAULT_REGISTER_BULK_FILE, path, wrong)
+    with RegisterSnapshot(path) as snapshot:
+        assert snapshot.count() == 8
