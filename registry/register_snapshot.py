@@ -210,7 +210,7 @@ class RegisterSnapshot:
     def by_orgnr(self, orgnr: str) -> list[RegisterEntry]:
         return self._entries("orgnr = ?", (orgnr,))
 
-    def candidates(self, name: str, per_term: int = 150, per_typo_key: int = 150) -> list[RegisterEntry]:
+    def candidates(self, name: str, per_term: int = 150, per_typo_key: int = 500) -> list[RegisterEntry]:
         """Registered organisations whose names share a rare word, or a rare word's typo key, with ``name``.
 
         Each word is looked up on its own and kept only if it is in at most ``per_term`` names (a typo key: at
