@@ -10,11 +10,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import dagster as dg
 from sqlmodel import Session
 
 from registry import settings
+from registry.db import create_schema, make_engine
 from registry.dedupe import dedupe, read_input, write_output
 from registry.enrichment import EnrichmentQuery, match
 from registry.judgements import Judgement
@@ -22,8 +23,13 @@ from registry.publish import PublishSummary
 from registry.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.review import RECORD_FIELDS, PendingPair, decide, export_pairs, import_decisions, pending_pairs
 
+if TYPE_CHECKING:
+    import dagster as dg
+
 
 def _instance() -> dg.DagsterInstance:
+    import dagster as dg  # only the commands that run a job pay for importing Dagster
+
     # With DAGSTER_HOME set, runs are recorded where `dagster dev` and the daemon see them; otherwise the
     # run history lives only as long as the command.
     if os.environ.get("DAGSTER_HOME"):
@@ -86,9 +92,10 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _registry_session() -> Session:
-    from pipelines.resources import RegistryDatabase
-
-    return Session(RegistryDatabase().engine())
+    # The analysts' commands (review, dedupe, enrich) use the registry directly: no Dagster to start.
+    engine = make_engine(settings.registry_db_url())
+    create_schema(engine)
+    return Session(engine)
 
 
 def _show_pair(number: int, total: int, pair: PendingPair) -> str:

@@ -214,11 +214,6 @@ def entry_from_row(row: tuple[object, ...] | list[object]) -> RegisterEntry:
     return RegisterEntry(**values)  # type: ignore[arg-type]
 
 
-def parse_row(fields: list[str]) -> RegisterEntry | None:
-    row = parse_fields(fields)
-    return entry_from_row(row) if row is not None else None
-
-
 def iter_entries(stream: BinaryIO, report: ParseReport) -> Iterator[RegisterEntry]:
     """Entries from a binary stream of the .txt file; malformed lines are counted in ``report``."""
     for row in iter_rows(stream, report):

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import queue
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
@@ -231,10 +231,6 @@ class RegisterSnapshot:
             return []
         selected = list(ids)
         return self._entries(f"rowid IN ({', '.join('?' * len(selected))})", selected, light=True)
-
-    def all_entries(self) -> Iterator[RegisterEntry]:
-        for row in self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM companies"):
-            yield _entry(row)
 
     def discovery_candidates(self, phrases: Sequence[str], limit: int = 5000) -> list[tuple[RegisterEntry, str]]:
         """Active organisations whose business description holds one of the phrases, or whose name says (svb),
