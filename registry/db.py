@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from registry import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
@@ -33,7 +33,10 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Create or upgrade the registry tables to the current schema (Alembic migrations)."""
+    from registry.migrate import upgrade
+
+    upgrade(engine)
 
 
 @contextmanager
