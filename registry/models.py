@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy import Column, DateTime, Text
 from sqlmodel import Field, SQLModel
 
@@ -36,6 +37,13 @@ class Organisation(SQLModel, table=True):
     kommun_code: str | None = Field(default=None, index=True, description="SCB kommun code, e.g. 0180")
     kommun_name: str | None = None
     lan_code: str | None = Field(default=None, index=True, description="SCB län code, e.g. 01")
+    lan_name: str | None = Field(default=None, description="Län name, e.g. Stockholms län")
+    activity_areas: str | None = Field(
+        default=None, description="Comma-separated activity area codes (docs/activity_areas.md), e.g. catering"
+    )
+    cpv_divisions: str | None = Field(
+        default=None, description="Comma-separated CPV divisions of its activity areas, e.g. 55,90"
+    )
     # From the company register (Bolagsverket), when matched.
     register_name: str | None = Field(default=None, description="The registered name")
     legal_form: str | None = Field(default=None, description="Bolagsverket organisationsform code: AB, EK, I, S...")
@@ -55,7 +63,25 @@ class Organisation(SQLModel, table=True):
     register_match_score: float | None = None
     first_seen_at: datetime = _timestamp(nullable=False)
     last_seen_at: datetime = _timestamp(nullable=False)
-    active: bool = Field(default=True, index=True, description="Listed by at least one source in the last run")
+    listed: bool = Field(
+        default=True,
+        sa_column_kwargs={"server_default": sa.true()},
+        description="Listed by at least one source in the last run",
+    )
+    unlisted_runs: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="Consecutive runs in which no source listed it",
+    )
+    active: bool = Field(
+        default=True,
+        index=True,
+        description="False once no source has listed it for the configured number of runs, or merged away",
+    )
+    inactive_since: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True), description="When it became inactive"
+    )
+    merged_into: str | None = Field(default=None, description="The registry ID it was merged into, if retired")
 
 
 class RegisterCandidate(SQLModel, table=True):
@@ -161,3 +187,40 @@ class RunRow(SQLModel, table=True):
     quarantined: int
     source_summary: str = Field(sa_column=Column(Text, nullable=False), description="Per-source counts, JSON")
     failed_sources: str = Field(default="", description="Comma-separated sources that failed this run")
+    changes: int = Field(
+        default=0, sa_column_kwargs={"server_default": "0"}, description="Rows this run wrote to the change log"
+    )
+
+
+class ChangeLogRow(SQLModel, table=True):
+    """What one run changed in the registry: the environmental scan's feed. Rows are only ever added."""
+
+    __tablename__ = "change_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(index=True)
+    changed_at: datetime = _timestamp(nullable=False)
+    registry_id: str = Field(index=True)
+    change: str = Field(
+        index=True,
+        description="added, changed, merged, split, unlisted (no source lists it), inactivated, relisted, "
+        "deregistered (the company register no longer has it as active)",
+    )
+    field: str | None = Field(default=None, description="For 'changed': the published field")
+    old_value: str | None = Field(default=None, sa_column=Column(Text))
+    new_value: str | None = Field(default=None, sa_column=Column(Text))
+    detail: str | None = Field(default=None, sa_column=Column(Text), description="Why, in words")
+
+
+class FieldProvenanceRow(SQLModel, table=True):
+    """Where each published value of an organisation comes from, and since when it has said so."""
+
+    __tablename__ = "field_provenance"
+
+    registry_id: str = Field(primary_key=True)
+    field: str = Field(primary_key=True)
+    value: str | None = Field(default=None, sa_column=Column(Text))
+    source: str = Field(description="A source name, 'bolagsverket', 'scb', or 'derived' (computed from others)")
+    source_key: str | None = Field(default=None, description="The source's key for the record, or the orgnr")
+    since: datetime = _timestamp(nullable=False)
+    confirmed_at: datetime = _timestamp(nullable=False)
