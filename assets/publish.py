@@ -4,12 +4,15 @@ import dagster as dg
 from sqlmodel import Session, col, func, select
 
 from assets.metadata import OWNER, markdown_table, table_schema
+from assets.register import enriched_organisations
 from assets.sources import CONNECTORS
-from pipelines.resources import RegistryDatabase
+from pipelines.resources import PublishPolicy, RegistryDatabase, SourceSettings
 from registry.db import transaction
 from registry.models import Organisation, SourceRecordRow
+from registry.organisation_values import SourceTrust
 from registry.orgnr import contains_personnummer
-from registry.publish import PublishSummary, ResolvedNight, SourceTrust, publish
+from registry.publish import PublishSummary, ResolvedNight, publish
+from registry.publish_gate import judge
 
 PUBLISH_GROUP = "publish"
 SOURCE_TRUST = {
@@ -24,12 +27,18 @@ _PREVIEW_COLUMNS = ("registry_id", "name", "orgnr", "kommun_name", "legal_form",
     kinds={"sqlmodel", "sqlite", "postgres"},
     owners=[OWNER],
     description=(
-        "The published registry: tables organisations, source_records, registry_id_redirects, quarantine and "
-        "runs. Nothing is deleted: organisations no source lists any more become inactive."
+        "The published registry (docs/schema.md): tables organisations, source_records, field_provenance, "
+        "change_log, registry_id_redirects, quarantine and runs, read through the stable registry_v1_* views. "
+        "Nothing is deleted: an organisation no source lists any more is marked unlisted, and inactive after "
+        "the configured number of runs. Every run writes what it added, changed, merged, split or retired to "
+        "the change log."
     ),
 )
 def registry_organisations(
-    context: dg.AssetExecutionContext, registry_db: RegistryDatabase, enriched_organisations: ResolvedNight
+    context: dg.AssetExecutionContext,
+    registry_db: RegistryDatabase,
+    publish_policy: PublishPolicy,
+    enriched_organisations: ResolvedNight,
 ) -> dg.Output[PublishSummary]:
     night = enriched_organisations
     engine = registry_db.engine()
@@ -42,6 +51,7 @@ def registry_organisations(
             trust=SOURCE_TRUST,
             decisions=night.decisions,
             register_matches=night.register_matches,
+            inactive_after_runs=publish_policy.inactive_after(),
         )
     with Session(engine) as session:
         active = session.exec(select(Organisation).where(Organisation.active).order_by(col(Organisation.name))).all()
@@ -58,10 +68,48 @@ def registry_organisations(
             "source_records": summary.records,
             "quarantined": summary.quarantined,
             "judgements_added": summary.judgements_added,
+            "changes": dg.MetadataValue.json(summary.changes),
             "records_per_source": dg.MetadataValue.json(summary.per_source),
             "failed_sources": ", ".join(summary.failed_sources) or "none",
             "database": registry_db.display_url,
             "preview": dg.MetadataValue.md(preview),
+        },
+    )
+
+
+@dg.asset_check(
+    asset=enriched_organisations,
+    blocking=True,
+    description="Publish gate: the night is published only if it would not stop listing or inactivate more than "
+    "the configured share of active organisations (max_retiring_share) and no source's record count collapsed. "
+    "Blocking: when it fails nothing is published, the previous registry stays, and this check says why.",
+)
+def publish_gate(
+    registry_db: RegistryDatabase,
+    publish_policy: PublishPolicy,
+    source_settings: SourceSettings,
+    enriched_organisations: ResolvedNight,
+) -> dg.AssetCheckResult:
+    with Session(registry_db.engine()) as session:
+        verdict = judge(
+            session,
+            enriched_organisations,
+            SOURCE_TRUST,
+            inactive_after_runs=publish_policy.inactive_after(),
+            max_retiring_share=publish_policy.retiring_share_limit(),
+            max_record_drop=source_settings.max_record_drop,
+        )
+    return dg.AssetCheckResult(
+        passed=verdict.passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description="; ".join(verdict.reasons) or None,
+        metadata={
+            "active_before": verdict.active_before,
+            "would_retire": verdict.retiring,
+            "would_retire_share": round(verdict.retiring_share, 3),
+            "max_retiring_share": publish_policy.retiring_share_limit(),
+            "collapsed_sources": ", ".join(sorted(verdict.collapsed_sources)) or "none",
+            "would_change": dg.MetadataValue.json(verdict.summary.changes),
         },
     )
 

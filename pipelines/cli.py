@@ -47,12 +47,13 @@ EVIDENCE_LABELS = {
 def format_summary(summary: PublishSummary, database: str) -> str:
     lines = [
         f"Registry published: {summary.organisations_active} active organisations "
-        f"({summary.added} new, {summary.organisations_inactive} inactive), "
+        f"({summary.added} new, {summary.active_unlisted} no longer listed, {summary.organisations_inactive} inactive), "
         f"{summary.records} source records, {summary.quarantined} quarantined.",
         *(
             f"  {count:>4} {EVIDENCE_LABELS.get(evidence, evidence)}"
             for evidence, count in summary.per_evidence.items()
         ),
+        "Changes: " + (", ".join(f"{kind} {count}" for kind, count in summary.changes.items()) or "none"),
         "Records per source:",
         *(
             f"  {source:<20} {count}{'  (FAILED: last good records kept)' if source in summary.failed_sources else ''}"

@@ -8,6 +8,7 @@ from assets.ingest import INGEST_GROUP, source_assets
 from assets.publish import (
     PUBLISH_GROUP,
     no_personnummer_published,
+    publish_gate,
     registry_not_empty,
     registry_organisations,
 )
@@ -18,6 +19,7 @@ from assets.register import (
     enriched_organisations,
     register_candidates,
 )
+from assets.report import registry_report
 from assets.resolve import RESOLVE_GROUP, resolved_organisations
 from pipelines.resources import default_resources
 
@@ -64,8 +66,9 @@ defs = dg.Definitions(
         enriched_organisations,
         registry_organisations,
         register_candidates,
+        registry_report,
     ],
-    asset_checks=[registry_not_empty, no_personnummer_published],
+    asset_checks=[publish_gate, registry_not_empty, no_personnummer_published],
     jobs=[nightly_job, register_job],
     schedules=[nightly_schedule, weekly_register_schedule],
     resources=default_resources(),

@@ -124,9 +124,33 @@ class CompanyRegister(dg.ConfigurableResource):
         return RegisterSnapshot(path)
 
 
+class PublishPolicy(dg.ConfigurableResource):
+    """How the registry is maintained. Unset fields: ASF_INACTIVE_AFTER_RUNS (3), ASF_MAX_RETIRING_SHARE (0.2),
+    ASF_REPORT_DIR (data/reports).
+
+    inactive_after_runs: consecutive runs in which no source lists an organisation before it is inactive.
+    max_retiring_share: the share of active organisations one run may stop listing or make inactive before
+    the publish gate blocks it.
+    """
+
+    inactive_after_runs: int | None = None
+    max_retiring_share: float | None = None
+    report_dir: str | None = None
+
+    def inactive_after(self) -> int:
+        return self.inactive_after_runs or settings.inactive_after_runs()
+
+    def retiring_share_limit(self) -> float:
+        return self.max_retiring_share or settings.max_retiring_share()
+
+    def report_path(self) -> Path:
+        return Path(self.report_dir) if self.report_dir else settings.report_dir()
+
+
 def default_resources() -> dict[str, dg.ConfigurableResource]:
     return {
         "registry_db": RegistryDatabase(),
+        "publish_policy": PublishPolicy(),
         "web": WebClient(),
         "source_settings": SourceSettings(),
         "company_register": CompanyRegister(),

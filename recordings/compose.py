@@ -25,7 +25,9 @@ def main() -> None:
     for response in manifest["responses"]:
         headers = {"Content-Type": response["content_type"], **response.get("headers", {})}
         body = (HERE / response["file"]).read_bytes()
-        archive.store(response["url"], response.get("status", 200), headers, body, fetched_at)
+        # A response may carry its own time: a later capture of a page, for replaying the archive as of a date.
+        moment = datetime.fromisoformat(response["fetched_at"]) if "fetched_at" in response else fetched_at
+        archive.store(response["url"], response.get("status", 200), headers, body, moment)
     print(f"{len(manifest['responses'])} responses written to {HERE}")
 
 

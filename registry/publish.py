@@ -1,8 +1,9 @@
-"""Publishing a resolved night into the registry tables, as one transaction.
+"""Publishing a resolved night into the registry tables, as one transaction, with its change log.
 
-Nothing is deleted: organisations no source lists any more become inactive, records a source no longer
-lists are marked unlisted, merged-away IDs get a redirect. A source that failed this run keeps its last
-good records untouched.
+Nothing is deleted: an organisation no source lists any more is marked unlisted, and inactive after a
+configured number of such runs; records a source no longer lists are marked unlisted; merged-away IDs get a
+redirect. A source that failed this run keeps its last good records untouched. Every published value keeps
+its provenance: which source (or the register) said it, and since when.
 """
 
 from __future__ import annotations
@@ -16,11 +17,33 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from registry import judgement_store
+from registry.changes import (
+    Change,
+    ChangeEntry,
+    ListingState,
+    after_listed_run,
+    after_unlisted_run,
+    as_text,
+    field_changes,
+)
 from registry.enrichment import RegisterMatch
-from registry.geography import find_kommun
 from registry.ids import RecordKey, assign_ids
 from registry.judgements import Decision
-from registry.models import Organisation, QuarantineRow, RegistryIdRedirect, RunRow, SourceRecordRow
+from registry.models import (
+    ChangeLogRow,
+    FieldProvenanceRow,
+    Organisation,
+    QuarantineRow,
+    RegistryIdRedirect,
+    RunRow,
+    SourceRecordRow,
+)
+from registry.organisation_values import (
+    PROVENANCE_FIELDS,
+    Origin,
+    SourceTrust,
+    organisation_values,
+)
 from registry.orgnr import OrgnrStatus
 from registry.records import QuarantinedRecord, SourceRecord
 from registry.resolve import Cluster
@@ -39,35 +62,6 @@ _RECORD_FIELDS = (
     "source_url",
     "fetched_at",
 )
-_ORGANISATION_FIELDS = ("name", "orgnr", "municipality", "address", "website", "email", "phone", "activity")
-
-
-@dataclass(frozen=True)
-class SourceTrust:
-    """How far a source is believed: its rank for published values, and what its listing proves."""
-
-    priority: int = 100
-    # Listing by a weak-signal source (a member list of all kinds of employers) does not make an ASF.
-    weak_signal: bool = False
-    # A closed source: it proves the enterprise was an ASF once, not that it still is.
-    historical: bool = False
-
-
-class Evidence:
-    """Why an organisation is in the registry, from the strongest source that lists it."""
-
-    CURRENT_LIST = "current_list"
-    HISTORICAL_LIST = "historical_list"
-    WEAK_SIGNAL = "weak_signal"
-
-
-def evidence(sources: set[str], trust: Mapping[str, SourceTrust]) -> str:
-    levels = [trust.get(s, SourceTrust()) for s in sources]
-    if any(not t.weak_signal and not t.historical for t in levels):
-        return Evidence.CURRENT_LIST
-    if any(t.historical for t in levels):
-        return Evidence.HISTORICAL_LIST
-    return Evidence.WEAK_SIGNAL
 
 
 @dataclass(frozen=True)
@@ -117,6 +111,13 @@ class PublishSummary:
     per_evidence: dict[str, int]
     failed_sources: list[str]
     judgements_added: int = 0
+    # Active organisations before this run, and the change log's entries per kind.
+    active_before: int = 0
+    changes: dict[str, int] = field(default_factory=dict)
+    # Organisations this run stops listing or makes inactive: what the publish gate weighs.
+    retiring: int = 0
+    # Active organisations that no source listed in this run (inactive after the configured number of runs).
+    active_unlisted: int = 0
 
 
 def previous_ids(session: Session) -> dict[RecordKey, str]:
@@ -161,57 +162,6 @@ def assign_registry_ids(session: Session, clusters: Sequence[Cluster]) -> Resolu
     return Resolution(organisations, assignment.redirects)
 
 
-def organisation_fields(members: Sequence[SourceRecord], trust: Mapping[str, SourceTrust]) -> dict[str, object]:
-    """Each published field from the most trusted source that has a value for it."""
-    ranked = sorted(members, key=lambda r: (trust.get(r.source, SourceTrust()).priority, r.source, r.source_key))
-    values: dict[str, object] = {}
-    for name in _ORGANISATION_FIELDS:
-        values[name] = next((getattr(r, name) for r in ranked if getattr(r, name)), None)
-    sources = sorted({r.source for r in members})
-    values["sources"] = ",".join(sources)
-    values["source_count"] = len(sources)
-    values["evidence"] = evidence(set(sources), trust)
-    return values
-
-
-_REGISTER_FIELDS = (
-    "register_name", "legal_form", "svb", "register_status", "registered_on", "postal_address", "postcode",
-    "postort", "business_description", "sni_codes", "register_match", "register_match_score",
-)  # fmt: skip
-
-
-def with_register_and_place(values: dict[str, object], match: RegisterMatch | None) -> dict[str, object]:
-    """Add the company register's fields (when matched) and the kommun and län the organisation is in."""
-    entry = match.entry if match else None
-    values.update(dict.fromkeys(_REGISTER_FIELDS))
-    if match is not None and entry is not None:
-        values.update(
-            register_name=entry.name,
-            legal_form=entry.legal_form,
-            svb=entry.svb,
-            register_status=entry.status,
-            registered_on=entry.registered,
-            postal_address=entry.street,
-            postcode=entry.postcode,
-            postort=entry.postort,
-            business_description=entry.description,
-            sni_codes=",".join(match.sni) or None,
-            register_match=match.method,
-            register_match_score=round(match.score, 4),
-        )
-        values["orgnr"] = values.get("orgnr") or entry.orgnr
-    # The registered address says where the legal person is; a source's town is the fallback.
-    kommun = find_kommun(entry.postort) if entry and entry.postort else None
-    if kommun is None and values.get("municipality"):
-        kommun = find_kommun(str(values["municipality"]))
-    values.update(
-        kommun_code=kommun.code if kommun else None,
-        kommun_name=kommun.name if kommun else None,
-        lan_code=kommun.lan_code if kommun else None,
-    )
-    return values
-
-
 def _explanation(record: SourceRecord, cluster: Cluster) -> str | None:
     lines = [
         f"{'/'.join(link.right if link.left == record.key else link.left)}: {link.explanation}"
@@ -230,14 +180,139 @@ def publish(
     now: datetime | None = None,
     decisions: Sequence[Decision] = (),
     register_matches: Mapping[str, RegisterMatch] | None = None,
+    inactive_after_runs: int = 3,
 ) -> PublishSummary:
     """Write one night into the registry. The caller commits (or rolls back) the session as a whole."""
     now = now or datetime.now(UTC)
     register_matches = register_matches or {}
-    fresh_sources = {b.source for b in batches if b.ok}
     existing_records = {(r.source, r.source_key): r for r in session.exec(select(SourceRecordRow))}
     existing_orgs = {o.registry_id: o for o in session.exec(select(Organisation))}
+    previous_owner = {key: row.registry_id for key, row in existing_records.items()}
+    active_before = sum(1 for o in existing_orgs.values() if o.active)
+    fresh_sources = {b.source for b in batches if b.ok}
 
+    _write_source_records(session, fresh_sources, resolution, existing_records, now)
+    published = {r.registry_id for r in resolution.organisations}
+    entries: list[ChangeEntry] = []
+    per_evidence: Counter[str] = Counter()
+    added = 0
+    provenance = _provenance_by_organisation(session)
+    for resolved in resolution.organisations:
+        computed = organisation_values(resolved.cluster.members, trust, register_matches.get(resolved.registry_id))
+        org = existing_orgs.get(resolved.registry_id)
+        if org is None:
+            added += 1
+            entries += _added(resolved, computed.values, previous_owner, published)
+            org = Organisation(registry_id=resolved.registry_id, first_seen_at=now, last_seen_at=now, **computed.values)
+            existing_orgs[org.registry_id] = org
+        else:
+            entries += field_changes(org.registry_id, org.model_dump(), computed.values)
+            for name, value in computed.values.items():
+                setattr(org, name, value)
+            state, kinds = after_listed_run(ListingState(org.listed, org.unlisted_runs, org.active))
+            entries += [ChangeEntry(org.registry_id, kind, detail=f"listed again by {org.sources}") for kind in kinds]
+            org.listed, org.unlisted_runs, org.active = state.listed, state.unlisted_runs, state.active
+            org.inactive_since = None
+            org.merged_into = None
+        per_evidence[org.evidence] += 1
+        if any(m.source in fresh_sources for m in resolved.cluster.members):
+            org.last_seen_at = now
+        session.add(org)
+        _write_provenance(session, org, computed.origins, provenance.get(org.registry_id, {}), now)
+
+    entries += _retire_merged(session, resolution.redirects, existing_orgs, published, now, run_id)
+    for registry_id, org in sorted(existing_orgs.items()):
+        if registry_id in published or org.merged_into:
+            continue
+        state, kinds = after_unlisted_run(ListingState(org.listed, org.unlisted_runs, org.active), inactive_after_runs)
+        org.listed, org.unlisted_runs = state.listed, state.unlisted_runs
+        if org.active and not state.active:
+            org.active, org.inactive_since = False, now
+        entries += [
+            ChangeEntry(registry_id, kind, detail=_unlisted_detail(kind, state.unlisted_runs, inactive_after_runs))
+            for kind in kinds
+        ]
+        session.add(org)
+
+    for entry in entries:
+        session.add(
+            ChangeLogRow(
+                run_id=run_id,
+                changed_at=now,
+                registry_id=entry.registry_id,
+                change=entry.change.value,
+                field=entry.field,
+                old_value=entry.old_value,
+                new_value=entry.new_value,
+                detail=entry.detail,
+            )
+        )
+    quarantined = [q for b in batches for q in b.quarantined]
+    for item in quarantined:
+        session.add(
+            QuarantineRow(
+                run_id=run_id,
+                source=item.source,
+                source_key=item.source_key,
+                reason=item.reason,
+                raw=json.dumps(item.raw, ensure_ascii=False, default=str),
+                quarantined_at=now,
+            )
+        )
+
+    judgements_added = judgement_store.append(session, decisions, run_id)
+    per_source = Counter(m.source for r in resolution.organisations for m in r.cluster.members)
+    failed = sorted(b.source for b in batches if not b.ok)
+    active_after = sum(1 for o in existing_orgs.values() if o.active)
+    summary = PublishSummary(
+        run_id=run_id,
+        organisations_active=active_after,
+        organisations_inactive=len(existing_orgs) - active_after,
+        added=added,
+        records=sum(per_source.values()),
+        quarantined=len(quarantined),
+        per_source=dict(sorted(per_source.items())),
+        per_evidence=dict(sorted(per_evidence.items())),
+        failed_sources=failed,
+        judgements_added=judgements_added,
+        active_before=active_before,
+        changes=dict(sorted(Counter(e.change.value for e in entries).items())),
+        active_unlisted=sum(1 for o in existing_orgs.values() if o.active and not o.listed),
+        retiring=len({e.registry_id for e in entries if e.change in (Change.UNLISTED, Change.INACTIVATED)}),
+    )
+    session.merge(
+        RunRow(
+            run_id=run_id,
+            published_at=now,
+            organisations_active=summary.organisations_active,
+            records=summary.records,
+            quarantined=summary.quarantined,
+            source_summary=json.dumps(
+                {
+                    b.source: {
+                        "ok": b.ok,
+                        "records": per_source.get(b.source, 0),
+                        "quarantined": len(b.quarantined),
+                        "error": b.error,
+                    }
+                    for b in batches
+                },
+                ensure_ascii=False,
+            ),
+            failed_sources=",".join(failed),
+            changes=len(entries),
+        )
+    )
+    return summary
+
+
+def _write_source_records(
+    session: Session,
+    fresh_sources: set[str],
+    resolution: Resolution,
+    existing_records: dict[RecordKey, SourceRecordRow],
+    now: datetime,
+) -> None:
     seen_records: set[RecordKey] = set()
     for resolved in resolution.organisations:
         for record in resolved.cluster.members:
@@ -268,87 +343,84 @@ def publish(
             row.listed = False
             session.add(row)
 
-    published: set[str] = set()
-    per_evidence: Counter[str] = Counter()
-    added = 0
-    for resolved in resolution.organisations:
-        values = with_register_and_place(
-            organisation_fields(resolved.cluster.members, trust), register_matches.get(resolved.registry_id)
-        )
-        org = existing_orgs.get(resolved.registry_id)
-        if org is None:
-            added += 1
-            org = Organisation(registry_id=resolved.registry_id, first_seen_at=now, last_seen_at=now, **values)
-        else:
-            for name, value in values.items():
-                setattr(org, name, value)
-        org.active = True
-        per_evidence[org.evidence] += 1
-        if any(m.source in fresh_sources for m in resolved.cluster.members):
-            org.last_seen_at = now
-        published.add(resolved.registry_id)
-        session.add(org)
-    inactive = 0
-    for registry_id, org in existing_orgs.items():
-        if registry_id not in published:
-            inactive += 1
-            if org.active:
-                org.active = False
-                session.add(org)
 
-    known_redirects = set(session.exec(select(RegistryIdRedirect.old_id)))
-    for old_id, new_id in sorted(resolution.redirects.items()):
-        if old_id not in known_redirects:
-            session.add(RegistryIdRedirect(old_id=old_id, new_id=new_id, run_id=run_id, created_at=now))
+def _added(
+    resolved: ResolvedOrganisation,
+    values: Mapping[str, object],
+    previous_owner: Mapping[RecordKey, str],
+    published: set[str],
+) -> list[ChangeEntry]:
+    """A new ID: a new organisation, or the smaller part of one that split (its records had an ID that the
+    larger part kept)."""
+    registry_id = resolved.registry_id
+    owners = {previous_owner[m.key] for m in resolved.cluster.members if m.key in previous_owner}
+    parents = sorted((owners & published) - {registry_id})
+    name = as_text(values.get("name"))
+    if not parents:
+        return [ChangeEntry(registry_id, Change.ADDED, new_value=name)]
+    return [
+        *(
+            ChangeEntry(parent, Change.SPLIT, new_value=registry_id, detail=f"records now form {registry_id}")
+            for parent in parents
+        ),
+        ChangeEntry(registry_id, Change.ADDED, new_value=name, detail=f"split from {', '.join(parents)}"),
+    ]
 
-    quarantined = [q for b in batches for q in b.quarantined]
-    for item in quarantined:
-        session.add(
-            QuarantineRow(
-                run_id=run_id,
-                source=item.source,
-                source_key=item.source_key,
-                reason=item.reason,
-                raw=json.dumps(item.raw, ensure_ascii=False, default=str),
-                quarantined_at=now,
-            )
-        )
 
-    judgements_added = judgement_store.append(session, decisions, run_id)
-    per_source = Counter(m.source for r in resolution.organisations for m in r.cluster.members)
-    failed = sorted(b.source for b in batches if not b.ok)
-    summary = PublishSummary(
-        run_id=run_id,
-        organisations_active=len(published),
-        organisations_inactive=inactive,
-        added=added,
-        records=sum(per_source.values()),
-        quarantined=len(quarantined),
-        per_source=dict(sorted(per_source.items())),
-        per_evidence=dict(sorted(per_evidence.items())),
-        failed_sources=failed,
-        judgements_added=judgements_added,
-    )
-    session.merge(
-        RunRow(
-            run_id=run_id,
-            published_at=now,
-            organisations_active=summary.organisations_active,
-            records=summary.records,
-            quarantined=summary.quarantined,
-            source_summary=json.dumps(
-                {
-                    b.source: {
-                        "ok": b.ok,
-                        "records": per_source.get(b.source, 0),
-                        "quarantined": len(b.quarantined),
-                        "error": b.error,
-                    }
-                    for b in batches
-                },
-                ensure_ascii=False,
-            ),
-            failed_sources=",".join(failed),
-        )
-    )
-    return summary
+def _retire_merged(
+    session: Session,
+    redirects: Mapping[str, str],
+    existing_orgs: Mapping[str, Organisation],
+    published: set[str],
+    now: datetime,
+    run_id: str,
+) -> list[ChangeEntry]:
+    known = set(session.exec(select(RegistryIdRedirect.old_id)))
+    entries = []
+    for old_id, new_id in sorted(redirects.items()):
+        if old_id in known or old_id in published:
+            continue
+        session.add(RegistryIdRedirect(old_id=old_id, new_id=new_id, run_id=run_id, created_at=now))
+        retired = existing_orgs.get(old_id)
+        if retired is not None:
+            retired.merged_into, retired.listed = new_id, False
+            if retired.active:
+                retired.active, retired.inactive_since = False, now
+            session.add(retired)
+        detail = f"{old_id} merged into {new_id}"
+        entries.append(ChangeEntry(new_id, Change.MERGED, old_value=old_id, new_value=new_id, detail=detail))
+    return entries
+
+
+def _unlisted_detail(kind: Change, runs: int, inactive_after_runs: int) -> str:
+    if kind is Change.INACTIVATED:
+        return f"no source has listed it for {runs} run(s)"
+    return f"no source lists it any more; inactive after {inactive_after_runs} such run(s)"
+
+
+def _provenance_by_organisation(session: Session) -> dict[str, dict[str, FieldProvenanceRow]]:
+    rows: dict[str, dict[str, FieldProvenanceRow]] = {}
+    for row in session.exec(select(FieldProvenanceRow)):
+        rows.setdefault(row.registry_id, {})[row.field] = row
+    return rows
+
+
+def _write_provenance(
+    session: Session,
+    org: Organisation,
+    origins: Mapping[str, Origin],
+    existing: Mapping[str, FieldProvenanceRow],
+    now: datetime,
+) -> None:
+    """For each published value, who says it; 'since' moves only when the value or who says it changes."""
+    for name in PROVENANCE_FIELDS:
+        value, origin, row = as_text(getattr(org, name)), origins.get(name), existing.get(name)
+        if value is None or origin is None:
+            if row is not None:
+                session.delete(row)
+            continue
+        if row is None or (row.value, row.source, row.source_key) != (value, origin.source, origin.source_key):
+            row = row or FieldProvenanceRow(registry_id=org.registry_id, field=name, since=now, confirmed_at=now)
+            row.value, row.source, row.source_key, row.since = value, origin.source, origin.source_key, now
+        row.confirmed_at = now
+        session.add(row)

@@ -87,3 +87,31 @@ def scb_bulk_file() -> Path | None:
     if configured and configured.lower() == "none":
         return None
     return Path(configured) if configured else DEFAULT_SCB_BULK_FILE
+
+
+DEFAULT_INACTIVE_AFTER_RUNS = 3
+DEFAULT_MAX_RETIRING_SHARE = 0.2
+DEFAULT_REPORT_DIR = Path("data/reports")
+
+
+def inactive_after_runs() -> int:
+    """ASF_INACTIVE_AFTER_RUNS: consecutive runs without any source listing an organisation before it is
+    marked inactive (a source missing an entry for a night does not retire it)."""
+    runs = int(os.environ.get("ASF_INACTIVE_AFTER_RUNS") or DEFAULT_INACTIVE_AFTER_RUNS)
+    if runs < 1:
+        raise ValueError(f"ASF_INACTIVE_AFTER_RUNS must be at least 1, not {runs}")
+    return runs
+
+
+def max_retiring_share() -> float:
+    """ASF_MAX_RETIRING_SHARE: the share of active organisations one run may stop listing or make inactive
+    before the publish gate refuses to publish it."""
+    share = float(os.environ.get("ASF_MAX_RETIRING_SHARE") or DEFAULT_MAX_RETIRING_SHARE)
+    if not 0 < share <= 1:
+        raise ValueError(f"ASF_MAX_RETIRING_SHARE must be in (0, 1], not {share}")
+    return share
+
+
+def report_dir() -> Path:
+    """ASF_REPORT_DIR: where the HTML report of each run is written."""
+    return Path(os.environ.get("ASF_REPORT_DIR") or DEFAULT_REPORT_DIR)

@@ -24,7 +24,7 @@ def test_run_prints_a_summary_of_a_non_empty_registry(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     out = completed.stdout
-    assert "Registry published: 27 active organisations (27 new, 0 inactive)" in out
+    assert "Registry published: 27 active organisations (27 new, 0 no longer listed, 0 inactive)" in out
     assert "21 on a current ASF list" in out
     assert "4 only on a general member list (not evidence of ASF)" in out
     for line in (

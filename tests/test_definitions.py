@@ -27,6 +27,7 @@ def test_nightly_job_covers_ingest_resolve_and_publish() -> None:
         "enriched_organisations",
         "registry_organisations",
         "register_candidates",
+        "registry_report",
     }
     groups = {key.to_user_string(): graph.get(key).group_name for key in job.asset_layer.selected_asset_keys}
     assert groups == {
@@ -35,6 +36,7 @@ def test_nightly_job_covers_ingest_resolve_and_publish() -> None:
         "enriched_organisations": "enrich",
         "registry_organisations": "publish",
         "register_candidates": "enrich",
+        "registry_report": "publish",
     }
     weekly = defs.resolve_job_def("weekly_register_refresh")
     assert {k.to_user_string() for k in weekly.asset_layer.selected_asset_keys} == {"company_register_snapshot"}

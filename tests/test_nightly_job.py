@@ -145,6 +145,7 @@ def test_every_check_passes_on_a_good_night(nightly_env: str) -> None:
         for s in SOURCES
         for check in ("source_fetched", "record_count_stable", "valid_orgnr_share", "parse_warnings")
     }
+    expected[("enriched_organisations", "publish_gate")] = True
     expected[("registry_organisations", "registry_not_empty")] = True
     expected[("registry_organisations", "no_personnummer_published")] = True
     assert _checks(result) == expected
@@ -236,7 +237,7 @@ def test_a_collapsed_source_blocks_publishing_and_the_registry_stays(
         assert len(session.exec(select(RunRow)).all()) == 1
 
 
-def test_an_organisation_no_longer_listed_becomes_inactive_not_deleted(
+def test_an_organisation_no_longer_listed_becomes_inactive_after_the_configured_runs_not_deleted(
     nightly_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     city_dir = tmp_path / "city"
@@ -245,12 +246,16 @@ def test_an_organisation_no_longer_listed_becomes_inactive_not_deleted(
         "Id;Namn;Kommun\n1;Exempelkooperativet Unik;Solna\n2;Basta Arbetskooperativ;Nykvarn\n"
     )
     monkeypatch.setenv("ASF_CITY_LIST_DIR", str(city_dir))
+    monkeypatch.setenv("ASF_INACTIVE_AFTER_RUNS", "2")
     with dg.instance_for_test() as instance:
         assert run_nightly(instance).success
         unique = _organisations(nightly_env)["Exempelkooperativet Unik"]
         (city_dir / "lista.csv").write_text("Id;Namn;Kommun\n2;Basta Arbetskooperativ;Nykvarn\n")
         assert run_nightly(instance).success
+        unlisted = _organisations(nightly_env)["Exempelkooperativet Unik"]
+        assert (unlisted.listed, unlisted.active) == (False, True)
+        assert run_nightly(instance).success
     after = _organisations(nightly_env)["Exempelkooperativet Unik"]
     assert after.registry_id == unique.registry_id
-    assert after.active is False
+    assert (after.listed, after.active) == (False, False)
     assert _organisations(nightly_env)["Basta Arbetskooperativ"].active is True

@@ -1,0 +1,61 @@
+"""The environmental scan's report: an HTML page per run, and its key figures in the Dagster UI."""
+
+import os
+from datetime import UTC, datetime
+
+import dagster as dg
+from sqlmodel import Session
+
+from assets.metadata import OWNER
+from assets.publish import PUBLISH_GROUP, registry_organisations
+from assets.register import register_candidates
+from pipelines.resources import CompanyRegister, PublishPolicy, RegistryDatabase
+from registry.report import collect, render_html, render_markdown
+from registry.review import pending_pairs
+
+REPORT_FILE = "registry_report.html"
+
+
+@dg.asset(
+    group_name=PUBLISH_GROUP,
+    kinds={"html"},
+    owners=[OWNER],
+    deps=[registry_organisations, register_candidates],
+    description=(
+        "The environmental scan as a self-contained HTML page (no network needed to view it): organisations per "
+        "activity area and per kommun in Stockholms län, what changed in this run and over the last months, "
+        "source health, and the pairs and register candidates waiting for a person. Written to "
+        "ASF_REPORT_DIR (data/reports/) as registry_report.html and a dated copy; the key figures are here."
+    ),
+)
+def registry_report(
+    context: dg.AssetExecutionContext,
+    registry_db: RegistryDatabase,
+    company_register: CompanyRegister,
+    publish_policy: PublishPolicy,
+) -> dg.MaterializeResult:
+    now = datetime.now(UTC)
+    with Session(registry_db.engine()) as session, company_register.open_snapshot() as snapshot:
+        data = collect(session, pending_pairs(session, snapshot), now)
+    page = render_html(data)
+    folder = publish_policy.report_path()
+    folder.mkdir(parents=True, exist_ok=True)
+    dated = folder / f"registry_report_{now:%Y-%m-%d}_{context.run.run_id[:8]}.html"
+    latest = folder / REPORT_FILE
+    for path in (dated, latest):
+        # Written beside and renamed: a reader never opens half a page.
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_text(page, encoding="utf-8")
+        os.replace(partial, path)
+    context.log.info(f"report written to {latest}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(latest.resolve())),
+            "dated_copy": dg.MetadataValue.path(str(dated.resolve())),
+            "active_organisations": data.active,
+            "changes_this_run": sum(data.changes_this_run.values()),
+            "pairs_waiting_for_review": len(data.pairs_waiting),
+            "register_candidates": len(data.candidates),
+            "key_figures": dg.MetadataValue.md(render_markdown(data)),
+        }
+    )

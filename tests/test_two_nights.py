@@ -1,0 +1,89 @@
+"""Two nightly runs over different recorded snapshots: the change log, the report, and the publish gate."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from pipelines.resources import _engine
+from registry.models import RunRow
+from registry.settings import DEFAULT_CITY_LIST_DIR
+from tests.pipeline_helpers import registry_snapshot, run_nightly
+
+FIRST_CAPTURE = "2026-11-26"  # the recordings hold a later capture of Social Trade's member page (2026-11-27)
+
+
+@pytest.fixture
+def nightly_env(offline_env: None, registry_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("ASF_REGISTRY_DB_URL", registry_url)
+    return registry_url
+
+
+def change_log(db_url: str, run_id: str) -> list[tuple[str, str, str | None, str | None, str | None]]:
+    with _engine(db_url).connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT o.name, c.change, c.field, c.old_value, c.new_value FROM registry_v1_change_log c "
+                "JOIN registry_v1_organisations o ON o.registry_id = c.registry_id WHERE c.run_id = :run ORDER BY c.id"
+            ),
+            {"run": run_id},
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def test_the_second_night_logs_what_changed_and_the_report_shows_it(
+    nightly_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with dg.instance_for_test() as instance:
+        monkeypatch.setenv("ASF_REPLAY_AS_OF", FIRST_CAPTURE)
+        first = run_nightly(instance)
+        monkeypatch.delenv("ASF_REPLAY_AS_OF")
+        second = run_nightly(instance)
+    assert first.success and second.success
+    first_log = change_log(nightly_env, first.run_id)
+    assert {change for _, change, *_ in first_log} == {"added"} and len(first_log) == 27
+    assert change_log(nightly_env, second.run_id) == [
+        ("Exempel Städkooperativ Väst ek. för.", "changed", "phone", "031-00 00 00", "031-00 00 11"),
+        ("Exempel Cykelkooperativet Hisingen", "added", None, None, "Exempel Cykelkooperativet Hisingen"),
+        ("Le Mat Göteborg", "unlisted", None, None, None),
+    ]
+
+    report = (tmp_path / "reports" / "registry_report.html").read_text(encoding="utf-8")
+    assert "Exempel Cykelkooperativet Hisingen" in report and "Le Mat Göteborg" in report
+    assert "031-00 00 11" in report
+    assert "<script" not in report and "http://" not in report.split("<body>")[0]  # self-contained
+    figures = second.asset_materializations_for_node("registry_report")[0].metadata
+    assert figures["changes_this_run"].value == 3
+    assert figures["active_organisations"].value == 28
+    assert "Changes this run: added 1, changed 1, unlisted 1" in figures["key_figures"].value
+    with Session(_engine(nightly_env)) as session:
+        assert [r.changes for r in session.exec(select(RunRow).order_by(RunRow.published_at))] == [27, 3]
+
+
+def test_the_publish_gate_blocks_a_night_that_would_retire_too_much_and_says_why(
+    nightly_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    city = tmp_path / "city"
+    shutil.copytree(DEFAULT_CITY_LIST_DIR, city)
+    monkeypatch.setenv("ASF_CITY_LIST_DIR", str(city))
+    monkeypatch.setenv("ASF_MAX_RETIRING_SHARE", "0.05")
+    with dg.instance_for_test() as instance:
+        assert run_nightly(instance).success
+        before = registry_snapshot(nightly_env)
+        # The city's supplementary sheet (two rows) gone: no collapse of the source (12 -> 10 records), but
+        # 2 of 27 organisations (7 %) would stop being listed where at most 5 % may.
+        (city / "stockholm_asf_tillagg.xlsx").unlink()
+        result = run_nightly(instance)
+    assert not result.success
+    gate = next(e for e in result.get_asset_check_evaluations() if e.check_name == "publish_gate")
+    assert gate.passed is False
+    assert "would stop being listed or become inactive; at most 5% may in one run" in (gate.description or "")
+    assert gate.metadata["would_retire"].value == 2
+    assert registry_snapshot(nightly_env) == before
+    with Session(_engine(nightly_env)) as session:
+        assert len(session.exec(select(RunRow)).all()) == 1
