@@ -12,6 +12,8 @@ Matching rules, each there for a false positive it prevents:
 - Where keywords overlap, the longest wins: "flyttstädning" is cleaning, not removals; "köksträdgård" is
   gardening, not catering; "återvinning av elektronik" is IT, not second hand. Words that merely start like a
   keyword ("städer", cities) are listed as non-activities and win the same way.
+- Places that are often customers ("restaurang", "hotell", "butik"...) do not count shortly after "för" or
+  "åt": "tvätteri för hotell och restauranger" is a laundry only.
 - An SNI code counts for the area with its longest matching prefix: 47792 (second-hand shop) is second hand,
   not retail as its division 47 would say.
 """
@@ -326,7 +328,17 @@ NOT_ACTIVITIES: tuple[str, ...] = (
     "städer",  # cities, not "städ"
     "logik",  # not "logi"
 )
+
+# Places that are also customers: "tvätteri för hotell och restauranger" is a laundry, not a hotel or a
+# restaurant. These keywords do not count shortly after "för" or "åt" (but do after "för att": "för att driva
+# ett café" is the organisation's own café).
+CUSTOMER_VENUES: frozenset[str] = frozenset({
+    "restaurang", "hotell", "vandrarhem", "konferens", "butik", "kiosk", "café", "cafe", "kafé", "kafe", "kök",
+    "storkök",
+})
 # fmt: on
+_CUSTOMER_MARK = re.compile(r"(?<!\w)(?:åt|för(?! att(?!\w)))(?!\w)")
+_CUSTOMER_WINDOW = 4  # words: "för hotell, restauranger och butiker" reaches the butiker
 
 _BY_CODE: dict[str, ActivityArea] = {area.code: area for area in AREAS}
 
@@ -377,10 +389,16 @@ _SNI_PREFIXES: dict[str, str] = {prefix: area.code for area in AREAS for prefix 
 def keyword_areas(text: str) -> list[tuple[str, str]]:
     """(area code, keyword as written in the table) for each keyword found in the text, in text order."""
     found: list[tuple[str, str]] = []
-    for match in _KEYWORD_RE.finditer(searchable(text)):
+    words = searchable(text)
+    for match in _KEYWORD_RE.finditer(words):
         code, keyword = _KEYWORDS[match.group()]
-        if code is not None:
-            found.append((code, keyword))
+        if code is None:
+            continue
+        if keyword in CUSTOMER_VENUES:
+            before = words[: match.start()].split()[-_CUSTOMER_WINDOW:]
+            if _CUSTOMER_MARK.search(" ".join(before)):
+                continue
+        found.append((code, keyword))
     return found
 
 

@@ -30,7 +30,7 @@ def areas_of(text: str) -> tuple[str, ...]:
         # Reused furniture is furniture an officer can buy, so the shop is found under both.
         ("Försäljning av second hand-kläder och återbruk av möbler", ("second_hand", "carpentry_furniture")),
         ("Cykelverkstad", ("bicycle_repair",)),
-        ("Tvätteri och mangling", ("laundry",)),
+        ("Tvätteri och mangling för restauranger och företag", ("laundry",)),
         ("Flyttjänster och transporter för privatpersoner och företag", ("removals_transport",)),
         ("Skanning av dokument, utskick och kuvertering", ("office_services",)),
         ("Ändringssömnad och tillverkning av textilier", ("textiles",)),
@@ -80,6 +80,19 @@ def test_descriptions_without_a_deliverable_give_no_area(text: str) -> None:
     ],
 )
 def test_compounds_go_to_the_area_they_name(text: str, expected: tuple[str, ...]) -> None:
+    assert areas_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Städning åt hotell, restauranger och butiker", ("cleaning",)),
+        ("Tvätt för restauranger", ("laundry",)),
+        ("Föreningen ska verka för att driva ett café", ("catering",)),
+        ("Café och lunchrestaurang för alla", ("catering",)),
+    ],
+)
+def test_places_named_as_customers_are_not_the_organisations_activity(text: str, expected: tuple[str, ...]) -> None:
     assert areas_of(text) == expected
 
 
