@@ -1,17 +1,24 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from registry.activity_areas import (
     AREAS,
     CPV_DIVISIONS,
+    TABLE_START,
     area_by_code,
     area_codes_matching,
     classify,
     classify_organisation,
+    markdown_table,
+    table_section,
+    with_current_table,
 )
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "activity_areas.md"
 
 
 def areas_of(text: str) -> tuple[str, ...]:
@@ -99,7 +106,7 @@ def test_places_named_as_customers_are_not_the_organisations_activity(text: str,
 def test_the_name_counts_as_text() -> None:
     assert classify_organisation("Café Pärlan").areas == ("catering",)
     assert classify_organisation("Returbutiken Återbruk ek. för.").areas == ("second_hand",)
-    # A kitchen in the name is read as food: we found no ASF called after a kitchen that does not cook.
+    # A decision, not a measurement: a kitchen in the name is read as food.
     assert classify_organisation("Kökets Vänner").areas == ("catering",)
     assert classify_organisation("Vägen ut! kooperativen").areas == ()
 
@@ -203,3 +210,24 @@ def test_every_area_has_a_unique_code_and_valid_cpv_divisions() -> None:
 def test_no_sni_prefix_is_claimed_by_two_areas() -> None:
     prefixes = [prefix for area in AREAS for prefix in area.sni_prefixes]
     assert len(prefixes) == len(set(prefixes))
+
+
+def test_the_document_shows_the_current_table() -> None:
+    document = DOC.read_text(encoding="utf-8")
+    assert table_section(document) == markdown_table(), "run: python -m registry.activity_areas"
+
+
+def test_the_document_lists_exactly_the_areas_with_their_cpv_divisions() -> None:
+    rows = [line for line in table_section(DOC.read_text(encoding="utf-8")).splitlines() if line.startswith("| `")]
+    listed = {}
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        listed[cells[0].strip("`")] = tuple(re.findall(r"(?:^|<br>)(\d{2}) ", cells[3]))
+    assert listed == {area.code: area.cpv_divisions for area in AREAS}
+
+
+def test_rewriting_the_document_replaces_only_the_table() -> None:
+    stale = f"# Title\n{TABLE_START}| old |\n<!-- end of activity-areas table -->\nAfter.\n"
+    rewritten = with_current_table(stale)
+    assert rewritten.startswith(f"# Title\n{TABLE_START}{markdown_table()}")
+    assert rewritten.endswith("<!-- end of activity-areas table -->\nAfter.\n")
