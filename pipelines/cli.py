@@ -47,7 +47,8 @@ EVIDENCE_LABELS = {
 def format_summary(summary: PublishSummary, database: str) -> str:
     lines = [
         f"Registry published: {summary.organisations_active} active organisations "
-        f"({summary.added} new, {summary.active_unlisted} no longer listed, {summary.organisations_inactive} inactive), "
+        f"({summary.added} new, {summary.active_unlisted} no longer listed, "
+        f"{summary.organisations_inactive} inactive), "
         f"{summary.records} source records, {summary.quarantined} quarantined.",
         *(
             f"  {count:>4} {EVIDENCE_LABELS.get(evidence, evidence)}"
