@@ -8,7 +8,7 @@ from assets.register import enriched_organisations
 from assets.sources import CONNECTORS
 from pipelines.resources import PublishPolicy, RegistryDatabase, SourceSettings
 from registry.db import transaction
-from registry.models import Organisation, SourceRecordRow
+from registry.models import ChangeLogRow, FieldProvenanceRow, Organisation, RunRow, SourceRecordRow
 from registry.organisation_values import SourceTrust
 from registry.orgnr import contains_personnummer
 from registry.publish import PublishSummary, ResolvedNight, publish
@@ -19,6 +19,8 @@ SOURCE_TRUST = {
     c.SPEC.name: SourceTrust(priority=c.SPEC.priority, weak_signal=c.SPEC.weak_signal, historical=c.SPEC.historical)
     for c in CONNECTORS
 }
+# Every table the v1 views publish.
+PUBLISHED_MODELS = (Organisation, SourceRecordRow, ChangeLogRow, FieldProvenanceRow, RunRow)
 _PREVIEW_COLUMNS = ("registry_id", "name", "orgnr", "kommun_name", "legal_form", "register_status", "sources")
 
 
@@ -131,7 +133,7 @@ def registry_not_empty(registry_db: RegistryDatabase) -> dg.AssetCheckResult:
 def no_personnummer_published(registry_db: RegistryDatabase) -> dg.AssetCheckResult:
     findings: list[str] = []
     with Session(registry_db.engine()) as session:
-        for model in (Organisation, SourceRecordRow):
+        for model in PUBLISHED_MODELS:
             for row in session.exec(select(model)):
                 for name, value in row.model_dump().items():
                     if isinstance(value, str) and contains_personnummer(value):

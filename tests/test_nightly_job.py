@@ -21,7 +21,7 @@ SOURCES = ("city_list", "skoopi", "sofisam", "social_trade", "region_orebro", "i
 WEB_SOURCES = SOURCES[1:]
 EXPECTED_ORGANISATIONS = {
     "Basta Arbetskooperativ ek. för.": "city_list,skoopi,sofisam",
-    "Basta Väst": "social_trade",
+    "Exempel Cykelkooperativet Hisingen": "social_trade",
     "En trappa upp": "skoopi",
     "Exempel Cykelkooperativ Söder": "city_list",
     "Exempel Städkooperativ Väst ek. för.": "social_trade",

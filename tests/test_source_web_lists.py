@@ -8,6 +8,7 @@ from pathlib import Path
 from assets.ingest import crawl_source
 from assets.sources import integrationspakten, region_orebro, social_trade, sofisam
 from registry.raw_archive import RawArchive
+from registry.settings import parse_moment
 from tests.source_helpers import replay_ctx
 
 WHEN = datetime(2026, 11, 26, tzinfo=UTC)
@@ -56,7 +57,7 @@ def test_sofisam_without_captures_fails_with_the_reason(tmp_path: Path) -> None:
 
 
 def test_social_trade_member_cards() -> None:
-    records = {r.name: r for r in social_trade.crawl(replay_ctx())}
+    records = {r.name: r for r in social_trade.crawl(replay_ctx(as_of=parse_moment("2026-11-26")))}
     assert sorted(records) == [
         "Basta Väst",
         "Exempel Städkooperativ Väst ek. för.",
@@ -70,6 +71,18 @@ def test_social_trade_member_cards() -> None:
         "info@stadkooperativ.example",
     )
     assert records["Vägen ut! kooperativen"].website == "https://vagenut.coop/"
+
+
+def test_social_trade_s_later_capture_is_what_replay_serves_by_default() -> None:
+    records = {r.name: r for r in social_trade.crawl(replay_ctx())}
+    assert sorted(records) == [
+        "Exempel Cykelkooperativet Hisingen",
+        "Exempel Städkooperativ Väst ek. för.",
+        "Le Mat Göteborg",
+        "Vägen ut! kooperativen",
+    ]
+    assert records["Exempel Städkooperativ Väst ek. för."].phone == "031-00 00 11"
+    assert records["Vägen ut! kooperativen"].website == "https://vagenut.se/"
 
 
 def test_region_orebro_table() -> None:
