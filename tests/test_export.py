@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from stdnum import luhn
 
+from pipelines.cli import main
 from registry import export
 from registry.export import ExportFormat, ExportOptions, export_registry, neutralise_formula, parse_since
 from registry.orgnr import REDACTED_PERSONNUMMER, contains_personnummer
@@ -418,3 +419,38 @@ def test_an_empty_registry_exports_headers_only(sqlite_url: str, tmp_path: Path)
     assert pq.read_table(tmp_path / "dir" / "change_log.parquet").num_rows == 0
     assert pd.read_excel(tmp_path / "empty.xlsx", sheet_name="change_log").columns[0] == "id"
     engine.dispose()
+
+
+# --- The command ---------------------------------------------------------------------------------------------
+
+
+def test_export_command(
+    registry: Engine,
+    registry_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ASF_REGISTRY_DB_URL", registry_url)
+    out = tmp_path / "exports"
+    assert main(["export", "--format", "csv", "--output", str(out), "--include-inactive", "--since", "2026-11-20"]) == 0
+    printed = capsys.readouterr()
+    assert printed.out.strip() == (
+        f"Exported 3 organisations (all) and 2 change-log entries since 2026-11-20 as csv: "
+        f"{out / 'organisations.csv'}, {out / 'change_log.csv'}"
+    )
+    assert printed.err.strip() == (
+        "warning: a personnummer was redacted: table organisations, row asf-aaaa0002, column activity"
+    )
+    assert len(_csv_rows(out / "organisations.csv")) == 3 and len(_csv_rows(out / "change_log.csv")) == 2
+
+    assert main(["export", "--format", "parquet", "--output", str(tmp_path / "pq")]) == 0
+    assert pq.read_table(tmp_path / "pq" / "organisations.parquet").num_rows == 2
+    capsys.readouterr()
+
+    assert main(["export", "--format", "json", "--output", str(out)]) == 2
+    assert "is a directory" in capsys.readouterr().err
+    assert main(["export", "--format", "json", "--output", str(tmp_path / "r.json"), "--since", "last week"]) == 2
+    assert "--since wants a date" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["export", "--format", "ods", "--output", str(tmp_path / "r.ods")])

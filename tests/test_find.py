@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import os
+import subprocess
 import sys
 import types
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from pipelines.cli import main
 from registry.find import (
     FindError,
     FindQuery,
@@ -224,3 +229,75 @@ def test_the_table_shows_the_columns_and_the_count(registry: Engine) -> None:
     assert lines[4] == "3 organisations found."
     assert lines[5].startswith("* legal form as the name declares it")
     assert format_table([]).splitlines()[-1] == "0 organisations found."
+
+
+# --- The command ---------------------------------------------------------------------------------------------
+
+
+def test_find_command_prints_the_table_and_writes_csv(
+    registry: Engine,
+    registry_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ASF_REGISTRY_DB_URL", registry_url)
+    out = tmp_path / "scan" / "catering.csv"
+    assert main(["find", "--area", "catering", "--lan", "01", "--csv", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Gröna Händer Städ" in printed and "Stockholms Catering AB" in printed and "Uppsala" not in printed
+    assert "2 organisations found." in printed
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [row["registry_id"] for row in rows] == ["asf-solna", "asf-sthlm"]
+    assert rows[1]["kommun_code"] == "0180" and rows[1]["active"] == "true"
+
+    assert main(["find", "--kommun", "Atlantis"]) == 2
+    assert "Unknown kommun 'Atlantis'" in capsys.readouterr().err
+    assert (
+        main(["find", "--area", "catering", "--include-weak-signal", "--include-inactive", "--kommun", "Stockholm"])
+        == 0
+    )
+    printed = capsys.readouterr().out
+    assert "Vanlig Restaurang AB" in printed and "Nedlagda Caféet AB" in printed and "3 organisations found." in printed
+
+
+def test_find_csv_neutralises_formulas(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [organisation("asf-evil", '=HYPERLINK("http://evil")', phone="+46 8 123 45 67", activity_areas="catering")]
+    registry_with(sqlite_url, rows).dispose()
+    monkeypatch.setenv("ASF_REGISTRY_DB_URL", sqlite_url)
+    out = tmp_path / "scan.csv"
+    assert main(["find", "--area", "catering", "--csv", str(out)]) == 0
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        row = next(csv.DictReader(f))
+    assert row["name"] == '\'=HYPERLINK("http://evil")' and row["phone"] == "+46 8 123 45 67"
+
+
+def test_find_and_export_as_a_user_runs_them_without_starting_dagster(sqlite_url: str, tmp_path: Path) -> None:
+    registry_with(sqlite_url, _rows()).dispose()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASF_", "DAGSTER_"))}
+    env["ASF_REGISTRY_DB_URL"] = sqlite_url
+    script = (
+        "import sys; from pipelines.cli import main; "
+        "code = main(sys.argv[1:]); "
+        "assert 'dagster' not in sys.modules, 'Dagster was imported'; sys.exit(code)"
+    )
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", script, *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    found = run("find", "--area", "catering", "--lan", "Stockholms län")
+    assert found.returncode == 0, found.stderr[-3000:]
+    assert "2 organisations found." in found.stdout
+    exported = run("export", "--format", "xlsx", "--output", "out/registry.xlsx")
+    assert exported.returncode == 0, exported.stderr[-3000:]
+    assert "Exported 6 organisations (active) and 0 change-log entries as xlsx: out/registry.xlsx" in exported.stdout
+    assert (tmp_path / "out" / "registry.xlsx").exists()
