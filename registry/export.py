@@ -193,10 +193,16 @@ def make_table(
 
 
 def read_tables(engine: Engine, options: ExportOptions) -> tuple[list[ExportTable], list[Redaction]]:
-    """The organisations and the change log, read from the v1 views in one transaction (one consistent
-    state even while a run publishes)."""
+    """The organisations and the change log, read from the v1 views in one transaction.
+
+    On PostgreSQL the transaction is REPEATABLE READ, so both views come from one snapshot even while a
+    run publishes (under the default READ COMMITTED each SELECT would see its own). On SQLite each view is
+    read in one statement; a publication is one transaction, so neither is ever half-published.
+    """
     tables: list[ExportTable] = []
     redactions: list[Redaction] = []
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
     with engine.connect() as connection, connection.begin():
         organisations = reflect_view(connection, VIEWS[ORGANISATIONS])
         query = sa.select(organisations).order_by(organisations.c.registry_id)

@@ -202,7 +202,9 @@ def find_organisations(
     kommun = resolve_kommun(query.kommun) if query.kommun else None
     lan_code = resolve_lan(query.lan)[0] if query.lan else None
     legal_form = resolve_legal_form(query.legal_form) if query.legal_form else None
-    wanted_areas = _resolve_areas(query.areas, area_resolver) if query.areas else None
+    # A single string is one area, not a sequence of one-letter areas.
+    areas = (query.areas,) if isinstance(query.areas, str) else query.areas
+    wanted_areas = _resolve_areas(areas, area_resolver) if areas else None
     words = fold(query.text).split() if query.text else []
 
     statement = select(Organisation)

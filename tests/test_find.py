@@ -115,6 +115,7 @@ def test_by_area_active_organisations_with_evidence_only(registry: Engine) -> No
     # Several areas widen the search; a historical listing is still evidence.
     assert _ids(registry, areas=("laundry", "carpentry")) == ["asf-snick", "asf-sundb"]
     assert _ids(registry, areas=("CLEANING",)) == ["asf-solna"]
+    assert _ids(registry, areas="cleaning") == ["asf-solna"]
     assert _ids(registry, areas=("gardening",)) == []
 
 
