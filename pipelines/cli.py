@@ -18,6 +18,8 @@ from registry import settings
 from registry.db import create_schema, make_engine
 from registry.dedupe import dedupe, read_input, write_output
 from registry.enrichment import EnrichmentQuery, match
+from registry.export import ExportFormat, ExportOptions, export_registry, parse_since, write_organisations_csv
+from registry.find import FindError, FindQuery, find_organisations, format_table
 from registry.judgements import Judgement
 from registry.publish import PublishSummary
 from registry.register_snapshot import RegisterSnapshot, build_snapshot
@@ -245,6 +247,56 @@ def enrich_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def export_command(args: argparse.Namespace) -> int:
+    try:
+        since = parse_since(args.since) if args.since else None
+    except ValueError:
+        print(f"--since wants a date, YYYY-MM-DD, not {args.since!r}", file=sys.stderr)
+        return 2
+    options = ExportOptions(include_inactive=args.include_inactive, since=since)
+    engine = make_engine(settings.registry_db_url())
+    create_schema(engine)
+    try:
+        report = export_registry(engine, args.format, Path(args.output), options)
+    except (ValueError, OSError) as exc:
+        print(f"Cannot export to {args.output}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    for redaction in report.redactions:
+        print(f"warning: {redaction}", file=sys.stderr)
+    print(
+        f"Exported {report.rows['organisations']} organisations ({'all' if args.include_inactive else 'active'}) "
+        f"and {report.rows['change_log']} change-log entries{f' since {args.since}' if since else ''} as "
+        f"{report.format.value}: {', '.join(str(path) for path in report.paths)}"
+    )
+    return 0
+
+
+def find_command(args: argparse.Namespace) -> int:
+    query = FindQuery(
+        areas=tuple(args.area or ()),
+        text=args.text,
+        kommun=args.kommun,
+        lan=args.lan,
+        legal_form=args.legal_form,
+        active_only=not args.include_inactive,
+        include_weak_signal=args.include_weak_signal,
+    )
+    with _registry_session() as session:
+        try:
+            found = find_organisations(session, query)
+        except FindError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print(format_table(found))
+        if args.csv:
+            for redaction in write_organisations_csv(session.get_bind(), found, Path(args.csv)):
+                print(f"warning: {redaction}", file=sys.stderr)
+            print(f"Written to {args.csv}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asf-registry",
@@ -296,6 +348,56 @@ def build_parser() -> argparse.ArgumentParser:
     enrich.add_argument("--register", required=True, metavar="BULKFILE")
     enrich.add_argument("--output", required=True, metavar="OUTPUT.csv")
     enrich.set_defaults(handler=enrich_command)
+
+    export = commands.add_parser(
+        "export",
+        help="export the registry and its change log (CSV, JSON, Parquet, Excel)",
+        description="Exports the registry_v1_organisations and registry_v1_change_log views (the stable contract) "
+        "from ASF_REGISTRY_DB_URL. csv and parquet: PATH is a directory that receives organisations.<ext> and "
+        "change_log.<ext>. json: one file {schema_version, exported_at, filters, organisations, change_log}. xlsx: "
+        "one workbook with the sheets organisations, change_log and about. Times are UTC. CSV is RFC 4180, UTF-8 "
+        "with a BOM (for Excel); text that a spreadsheet would run as a formula (starting with = @ tab CR, or + - "
+        "followed by more than a number or phone number) is prefixed with ' in csv and xlsx. A personnummer is "
+        "never exported: such a cell is replaced by '[personnummer redacted]' with a warning. Files are replaced "
+        "atomically.",
+    )
+    export.add_argument("--format", required=True, choices=[f.value for f in ExportFormat])
+    export.add_argument("--output", required=True, metavar="PATH", help="a directory (csv, parquet) or a file")
+    export.add_argument(
+        "--include-inactive",
+        action="store_true",
+        help="every organisation ever published, not only the active ones (the 'active' column tells them apart)",
+    )
+    export.add_argument(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help="only change-log entries from that day (00:00 UTC) on; default: the whole change log",
+    )
+    export.set_defaults(handler=export_command)
+
+    find = commands.add_parser(
+        "find",
+        help="market scan: which organisations can deliver what, where",
+        description="Lists active organisations with evidence of being an ASF that match every filter given "
+        "(several --area: any of them). Example, catering near Stockholm: asf-registry find --area catering "
+        "--lan 01. Free text matches name, registered name, activity, business description and areas, ignoring "
+        "case and accents.",
+    )
+    find.add_argument("--area", action="append", metavar="AREA", help="activity area, e.g. catering (repeatable)")
+    find.add_argument("--text", metavar="TEXT", help="words that must all occur, e.g. 'tvätt'")
+    find.add_argument("--kommun", metavar="KOMMUN", help="kommun name or code: Solna, 'Stockholms stad', 0184")
+    find.add_argument("--lan", metavar="LÄN", help="län name or code: 'Stockholms län', 01")
+    find.add_argument("--legal-form", metavar="FORM", help="AB, EK, I, S, HB... or aktiebolag, 'ekonomisk förening'")
+    find.add_argument(
+        "--include-inactive", action="store_true", help="also inactive organisations (no source lists them any more)"
+    )
+    find.add_argument(
+        "--include-weak-signal",
+        action="store_true",
+        help="also organisations listed only by a general member list (not evidence of being an ASF)",
+    )
+    find.add_argument("--csv", metavar="PATH", help="also write the result (all registry columns) to a CSV file")
+    find.set_defaults(handler=find_command)
     return parser
 
 
