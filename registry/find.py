@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from registry.activity_areas import area_codes_matching
 from registry.bolagsverket import LEGAL_FORMS
 from registry.geography import Kommun, find_kommun, kommuner, lan_names
 from registry.models import Organisation
@@ -31,18 +32,8 @@ class FindError(ValueError):
     """A query that names something unknown (a kommun, a län, a legal form, an area): said, not guessed."""
 
 
-def literal_area_codes(query: str) -> list[str]:
-    """The area code as written: what remains when the activity-area vocabulary is not installed."""
-    code = query.strip().lower()
-    return [code] if code else []
-
-
 def default_area_resolver(query: str) -> list[str]:
-    """Area codes for a query, through the activity-area vocabulary (registry.activity_areas) when present."""
-    try:
-        from registry.activity_areas import area_codes_matching
-    except ImportError:
-        return literal_area_codes(query)
+    """Area codes for a query, through the activity-area vocabulary (docs/activity_areas.md)."""
     return list(area_codes_matching(query))
 
 

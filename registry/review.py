@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from registry import judgement_store
 from registry.bolagsverket import RegisterEntry
 from registry.enrichment import REGISTER_SIDE, REGISTRY_SIDE
+from registry.export import neutralise_formula
 from registry.judgements import Decision, Judgement
 from registry.models import Organisation, SourceRecordRow
 from registry.register_snapshot import RegisterSnapshot
@@ -110,9 +111,8 @@ def decide(
 
 
 def _neutralise(value: object) -> str:
-    """Spreadsheet-safe text: a value starting with = + - @ would run as a formula when the CSV is opened."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Spreadsheet-safe text: what a spreadsheet would run as a formula is prefixed (the exports' rule)."""
+    return neutralise_formula("" if value is None else str(value))
 
 
 def export_pairs(pairs: Sequence[PendingPair], path: Path) -> None:

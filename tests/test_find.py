@@ -6,7 +6,6 @@ import csv
 import os
 import subprocess
 import sys
-import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,7 +77,7 @@ def _rows() -> list[Organisation]:
             "asf-snick",
             "Gamla Snickeriet",
             legal_form="S",
-            activity_areas="carpentry",
+            activity_areas="carpentry_furniture",
             evidence="historical_list",
             **STOCKHOLM,
         ),
@@ -192,13 +191,11 @@ def test_areas_are_resolved_by_the_injected_resolver(registry: Engine) -> None:
         assert [o.registry_id for o in found] == ["asf-sthlm"]
 
 
-def test_the_default_resolver_uses_the_area_vocabulary_when_it_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "registry.activity_areas", None)  # not installed: import fails
+def test_the_default_resolver_understands_swedish_english_and_cpv() -> None:
     assert default_area_resolver(" Catering ") == ["catering"]
-    vocabulary = types.ModuleType("registry.activity_areas")
-    vocabulary.area_codes_matching = lambda query: ["cleaning"] if query == "städning" else []  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "registry.activity_areas", vocabulary)
     assert default_area_resolver("städning") == ["cleaning"]
+    assert "cleaning" in default_area_resolver("CPV 90")
+    assert default_area_resolver("nothing like an area") == []
 
 
 def test_resolvers() -> None:
