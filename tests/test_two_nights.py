@@ -6,10 +6,12 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from pipelines.cli import main
 from pipelines.resources import _engine
 from registry.models import RunRow
 from registry.settings import DEFAULT_CITY_LIST_DIR
@@ -37,7 +39,7 @@ def change_log(db_url: str, run_id: str) -> list[tuple[str, str, str | None, str
 
 
 def test_the_second_night_logs_what_changed_and_the_report_shows_it(
-    nightly_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    nightly_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with dg.instance_for_test() as instance:
         monkeypatch.setenv("ASF_REPLAY_AS_OF", FIRST_CAPTURE)
@@ -63,6 +65,16 @@ def test_the_second_night_logs_what_changed_and_the_report_shows_it(
     assert "Changes this run: added 1, changed 1, unlisted 1" in figures["key_figures"].value
     with Session(_engine(nightly_env)) as session:
         assert [r.changes for r in session.exec(select(RunRow).order_by(RunRow.published_at))] == [27, 3]
+
+    # The same history reaches people and downstream systems through export and find.
+    assert main(["export", "--format", "csv", "--output", str(tmp_path / "export")]) == 0
+    exported = pd.read_csv(tmp_path / "export" / "change_log.csv", encoding="utf-8-sig")
+    assert sorted(exported[exported["run_id"] == second.run_id]["change"]) == ["added", "changed", "unlisted"]
+    organisations = pd.read_csv(tmp_path / "export" / "organisations.csv", encoding="utf-8-sig")
+    assert len(organisations) == 28 and "Exempel Cykelkooperativet Hisingen" in set(organisations["name"])
+    capsys.readouterr()
+    assert main(["find", "--area", "cykelverkstad", "--kommun", "Göteborg"]) == 0
+    assert "Exempel Cykelkooperativet Hisingen" in capsys.readouterr().out
 
 
 def test_the_publish_gate_blocks_a_night_that_would_retire_too_much_and_says_why(
