@@ -87,3 +87,9 @@ def scb_bulk_file() -> Path | None:
     if configured and configured.lower() == "none":
         return None
     return Path(configured) if configured else DEFAULT_SCB_BULK_FILE
+
+
+def registry_lock_timeout() -> float:
+    """ASF_REGISTRY_LOCK_TIMEOUT: seconds a run waits for another run's registry writes before it gives up."""
+    configured = os.environ.get("ASF_REGISTRY_LOCK_TIMEOUT")
+    return float(configured) if configured else 600.0
