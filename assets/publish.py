@@ -4,9 +4,9 @@ import dagster as dg
 from sqlmodel import Session, col, func, select
 
 from assets.metadata import OWNER, markdown_table, table_schema
+from assets.policies import REGISTRY_FRESHNESS, REGISTRY_WRITE_POOL, registry_write
 from assets.sources import CONNECTORS
 from pipelines.resources import RegistryDatabase
-from registry.db import transaction
 from registry.models import Organisation, SourceRecordRow
 from registry.orgnr import contains_personnummer
 from registry.publish import PublishSummary, ResolvedNight, SourceTrust, publish
@@ -23,6 +23,8 @@ _PREVIEW_COLUMNS = ("registry_id", "name", "orgnr", "kommun_name", "legal_form",
     group_name=PUBLISH_GROUP,
     kinds={"sqlmodel", "sqlite", "postgres"},
     owners=[OWNER],
+    pool=REGISTRY_WRITE_POOL,
+    freshness_policy=REGISTRY_FRESHNESS,
     description=(
         "The published registry: tables organisations, source_records, registry_id_redirects, quarantine and "
         "runs. Nothing is deleted: organisations no source lists any more become inactive."
@@ -33,7 +35,8 @@ def registry_organisations(
 ) -> dg.Output[PublishSummary]:
     night = enriched_organisations
     engine = registry_db.engine()
-    with transaction(engine) as session:
+    # The registry's write lock; refused when another run published since this night was resolved.
+    with registry_write(engine, expected_version=night.registry_version) as session:
         summary = publish(
             session,
             run_id=context.run.run_id,

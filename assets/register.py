@@ -9,10 +9,10 @@ import dagster as dg
 from sqlmodel import Session
 
 from assets.metadata import OWNER, markdown_table
+from assets.policies import DOWNLOAD_RETRY, REGISTRY_WRITE_POOL, registry_write
 from pipelines.resources import CompanyRegister, RegistryDatabase, WebClient
 from registry import settings
 from registry.bulk_download import download, promote
-from registry.db import transaction
 from registry.discovery import update_candidates
 from registry.enrichment import DISCOVERY_PHRASES, METHOD_REVIEW, enrich
 from registry.judgement_store import load_graph
@@ -27,6 +27,7 @@ ENRICH_GROUP = "enrich"
     group_name=REGISTER_GROUP,
     kinds={"python", "sqlite"},
     owners=[OWNER],
+    retry_policy=DOWNLOAD_RETRY,
     description=(
         "Bolagsverket's bulk file (~3 million organisations, updated weekly) as an indexed snapshot for matching: "
         "downloaded in live mode (streamed, checksummed, the previous file kept until the new one parsed), "
@@ -124,6 +125,7 @@ def enriched_organisations(
     group_name=ENRICH_GROUP,
     kinds={"python", "sqlmodel"},
     owners=[OWNER],
+    pool=REGISTRY_WRITE_POOL,
     deps=["registry_organisations"],
     description=(
         "Discovery for the environmental scan: active organisations in the company register whose business "
@@ -137,7 +139,7 @@ def register_candidates(
 ) -> dg.MaterializeResult:
     with company_register.open_snapshot() as snapshot:
         found = snapshot.discovery_candidates(DISCOVERY_PHRASES)
-    with transaction(registry_db.engine()) as session:
+    with registry_write(registry_db.engine()) as session:
         result = update_candidates(session, found, datetime.now(UTC))
     current, new = result.current, result.new
     context.log.info(f"{len(current)} register candidates, {len(new)} new")
