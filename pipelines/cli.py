@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from pipelines.operations_cli import add_doctor_command
 from pipelines.run_errors import step_failure_reasons
 from registry import settings
 from registry.db import create_schema, make_engine
@@ -297,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     enrich.add_argument("--register", required=True, metavar="BULKFILE")
     enrich.add_argument("--output", required=True, metavar="OUTPUT.csv")
     enrich.set_defaults(handler=enrich_command)
+    add_doctor_command(commands)
     return parser
 
 
