@@ -1,6 +1,7 @@
 """The company register: the weekly snapshot, enrichment of the night's organisations, and discovery."""
 
 import time
+import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,16 +41,23 @@ def company_register_snapshot(
     target = company_register.snapshot_file()
     started = time.perf_counter()
     checksum = ""
-    if company_register.downloads():
-        zip_path = target.with_name("bolagsverket_bulkfil.zip")
-        fetched = download(company_register.download_url, zip_path, web.contact or settings.contact_address())
-        # Raises, and keeps the previous file, if it does not parse.
-        report = build_snapshot(fetched.path, target, company_register.scb_file_path())
-        fetched = promote(fetched, zip_path)
-        checksum, source = fetched.sha256, company_register.download_url
-    else:
-        source = str(company_register.bulk_file_path())
-        report = build_snapshot(Path(source), target, company_register.scb_file_path())
+    try:
+        if company_register.downloads():
+            zip_path = target.with_name("bolagsverket_bulkfil.zip")
+            fetched = download(company_register.download_url, zip_path, web.contact or settings.contact_address())
+            # Raises, and keeps the previous file, if it does not parse.
+            report = build_snapshot(fetched.path, target, company_register.scb_file_path())
+            fetched = promote(fetched, zip_path)
+            checksum, source = fetched.sha256, company_register.download_url
+        else:
+            source = str(company_register.bulk_file_path())
+            report = build_snapshot(Path(source), target, company_register.scb_file_path())
+    except (ValueError, FileNotFoundError, zipfile.BadZipFile) as exc:
+        # A file that is refused (a zip bomb, an unsafe member name, not a regular file) or does not parse
+        # fails the same way however often it is tried: no retry, the previous snapshot is kept.
+        raise dg.Failure(
+            description=f"the register snapshot was not rebuilt, the previous one is kept: {exc}", allow_retries=False
+        ) from exc
     parse = report.parse
     context.log.info(f"register snapshot: {report.entries} organisations from {source}")
     return dg.MaterializeResult(
