@@ -7,8 +7,8 @@ from assets.metadata import OWNER, markdown_table, table_schema
 from assets.policies import REGISTRY_FRESHNESS, REGISTRY_WRITE_POOL, registry_write
 from assets.sources import CONNECTORS
 from pipelines.resources import RegistryDatabase
-from registry.models import Organisation, SourceRecordRow
-from registry.orgnr import contains_personnummer
+from registry.models import Organisation
+from registry.personal_data import columns_with_personnummer
 from registry.publish import PublishSummary, ResolvedNight, SourceTrust, publish
 
 PUBLISH_GROUP = "publish"
@@ -84,15 +84,10 @@ def registry_not_empty(registry_db: RegistryDatabase) -> dg.AssetCheckResult:
     description="No personnummer (a sole trader's identity number) appears in any published table.",
 )
 def no_personnummer_published(registry_db: RegistryDatabase) -> dg.AssetCheckResult:
-    findings: list[str] = []
-    with Session(registry_db.engine()) as session:
-        for model in (Organisation, SourceRecordRow):
-            for row in session.exec(select(model)):
-                for name, value in row.model_dump().items():
-                    if isinstance(value, str) and contains_personnummer(value):
-                        findings.append(f"{model.__tablename__}.{name}")
+    # Every text column of every registry table (registry/personal_data.py).
+    findings = columns_with_personnummer(registry_db.engine())
     return dg.AssetCheckResult(
         passed=not findings,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"columns_with_personnummer": ", ".join(sorted(set(findings))) or "none"},
+        metadata={"columns_with_personnummer": ", ".join(findings) or "none"},
     )
