@@ -16,15 +16,27 @@ from registry.settings import PROJECT_ROOT
 from tests.ops_helpers import published_state
 
 CLI = str(Path(sys.executable).with_name("asf-registry"))
-# Runs `asf-registry run` with publishing slowed down or paused inside its transaction (the hooks a test needs;
-# the code that runs is the CLI's own).
+# Runs `asf-registry run` with publishing held until every run has resolved, or paused inside its transaction
+# (the hooks a test needs; the code that runs is the CLI's own).
 DRIVER = """
 import os, sys, time
-import registry.publish
-real_publish = registry.publish.publish
+from pathlib import Path
+import registry.publish, registry.run_lock
+real_publish, real_version = registry.publish.publish, registry.run_lock.registry_version
+barrier = os.environ.get("TEST_BARRIER_DIR")
+
+def registry_version(session):
+    version = real_version(session)
+    if barrier:  # this run has read the registry it resolves against
+        Path(barrier, f"resolved-{os.getpid()}").touch()
+    return version
 
 def publish(session, *args, **kwargs):
-    time.sleep(float(os.environ.get("TEST_DELAY_BEFORE_PUBLISH", "0")))
+    if barrier:  # publish only once every run has resolved: the runs truly overlap
+        deadline = time.monotonic() + 120
+        while len(list(Path(barrier).glob("resolved-*"))) < int(os.environ["TEST_BARRIER_RUNS"]):
+            assert time.monotonic() < deadline, "the other run never resolved"
+            time.sleep(0.1)
     summary = real_publish(session, *args, **kwargs)
     session.flush()
     if os.environ.get("TEST_PAUSE_IN_TRANSACTION"):
@@ -33,6 +45,7 @@ def publish(session, *args, **kwargs):
     return summary
 
 registry.publish.publish = publish
+registry.run_lock.registry_version = registry_version
 from pipelines.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -130,8 +143,10 @@ def _start(argv: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[
 def test_two_runs_at_once_publish_once_and_the_second_says_why(
     clean_state: dict, registry_url: str, tmp_path: Path
 ) -> None:
-    # Both runs resolve against the empty registry; the first to publish holds the write lock for a while.
-    env = _env(tmp_path, registry_url, TEST_DELAY_BEFORE_PUBLISH="6")
+    # Both runs resolve against the empty registry before either publishes.
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
+    env = _env(tmp_path, registry_url, TEST_BARRIER_DIR=str(barrier), TEST_BARRIER_RUNS="2")
     runs = [_start([sys.executable, "-c", DRIVER, "run"], env, tmp_path) for _ in range(2)]
     outcomes = [(run.wait(300), *run.communicate()) for run in runs]
     codes = sorted(code for code, _, _ in outcomes)
