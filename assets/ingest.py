@@ -12,6 +12,7 @@ import dagster as dg
 from sqlmodel import Session
 
 from assets.metadata import OWNER, markdown_table
+from assets.policies import NETWORK_RETRY, source_pool
 from assets.sources import CONNECTORS
 from assets.sources.base import Connector, CrawlContext
 from pipelines.resources import RegistryDatabase, SourceSettings, WebClient
@@ -88,6 +89,8 @@ def build_source_asset(connector: Connector) -> dg.AssetsDefinition:
             "priority": spec.priority,
         },
         check_specs=_check_specs(key),
+        pool=source_pool(spec.name),
+        retry_policy=NETWORK_RETRY,
     )
     def _ingest(
         context: dg.AssetExecutionContext,

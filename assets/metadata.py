@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import dagster as dg
 from sqlmodel import SQLModel
 
 OWNER = "team:arbetsmarknadsforvaltningen"
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]()|!#]")
 
 
 def markdown_table(rows: Iterable[Mapping[str, object]], columns: Sequence[str], limit: int = 20) -> str:
     def cell(value: object) -> str:
-        text = "" if value is None else str(value)
-        return text.replace("|", "\\|").replace("\n", " ")[:80]
+        text = ("" if value is None else str(value)).replace("\n", " ")[:80]
+        # Values come from the web: markup and Markdown in them are shown as text, never rendered
+        # (no <script>, no [link](javascript:...), no table broken by a |).
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for shown, row in enumerate(rows):

@@ -4,13 +4,13 @@ import dagster as dg
 from sqlmodel import Session, col, func, select
 
 from assets.metadata import OWNER, markdown_table, table_schema
+from assets.policies import REGISTRY_FRESHNESS, REGISTRY_WRITE_POOL, registry_write
 from assets.register import enriched_organisations
 from assets.sources import CONNECTORS
 from pipelines.resources import PublishPolicy, RegistryDatabase, SourceSettings
-from registry.db import transaction
-from registry.models import ChangeLogRow, FieldProvenanceRow, Organisation, RunRow, SourceRecordRow
+from registry.models import Organisation
 from registry.organisation_values import SourceTrust
-from registry.orgnr import contains_personnummer
+from registry.personal_data import columns_with_personnummer
 from registry.publish import PublishSummary, ResolvedNight, publish
 from registry.publish_gate import judge
 
@@ -19,8 +19,6 @@ SOURCE_TRUST = {
     c.SPEC.name: SourceTrust(priority=c.SPEC.priority, weak_signal=c.SPEC.weak_signal, historical=c.SPEC.historical)
     for c in CONNECTORS
 }
-# Every table the v1 views publish.
-PUBLISHED_MODELS = (Organisation, SourceRecordRow, ChangeLogRow, FieldProvenanceRow, RunRow)
 _PREVIEW_COLUMNS = ("registry_id", "name", "orgnr", "kommun_name", "legal_form", "register_status", "sources")
 
 
@@ -28,6 +26,8 @@ _PREVIEW_COLUMNS = ("registry_id", "name", "orgnr", "kommun_name", "legal_form",
     group_name=PUBLISH_GROUP,
     kinds={"sqlmodel", "sqlite", "postgres"},
     owners=[OWNER],
+    pool=REGISTRY_WRITE_POOL,
+    freshness_policy=REGISTRY_FRESHNESS,
     description=(
         "The published registry (docs/schema.md): tables organisations, source_records, field_provenance, "
         "change_log, registry_id_redirects, quarantine and runs, read through the stable registry_v1_* views. "
@@ -44,7 +44,8 @@ def registry_organisations(
 ) -> dg.Output[PublishSummary]:
     night = enriched_organisations
     engine = registry_db.engine()
-    with transaction(engine) as session:
+    # The registry's write lock; refused when another run published since this night was resolved.
+    with registry_write(engine, expected_version=night.registry_version) as session:
         summary = publish(
             session,
             run_id=context.run.run_id,
@@ -131,15 +132,10 @@ def registry_not_empty(registry_db: RegistryDatabase) -> dg.AssetCheckResult:
     description="No personnummer (a sole trader's identity number) appears in any published table.",
 )
 def no_personnummer_published(registry_db: RegistryDatabase) -> dg.AssetCheckResult:
-    findings: list[str] = []
-    with Session(registry_db.engine()) as session:
-        for model in PUBLISHED_MODELS:
-            for row in session.exec(select(model)):
-                for name, value in row.model_dump().items():
-                    if isinstance(value, str) and contains_personnummer(value):
-                        findings.append(f"{model.__tablename__}.{name}")
+    # Every text column of every registry table (registry/personal_data.py).
+    findings = columns_with_personnummer(registry_db.engine())
     return dg.AssetCheckResult(
         passed=not findings,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"columns_with_personnummer": ", ".join(sorted(set(findings))) or "none"},
+        metadata={"columns_with_personnummer": ", ".join(findings) or "none"},
     )

@@ -1,6 +1,7 @@
 """The company register: the weekly snapshot, enrichment of the night's organisations, and discovery."""
 
 import time
+import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,10 +10,10 @@ import dagster as dg
 from sqlmodel import Session
 
 from assets.metadata import OWNER, markdown_table
+from assets.policies import DOWNLOAD_RETRY, REGISTRY_WRITE_POOL, registry_write
 from pipelines.resources import CompanyRegister, RegistryDatabase, WebClient
 from registry import settings
 from registry.bulk_download import download, promote
-from registry.db import transaction
 from registry.discovery import update_candidates
 from registry.enrichment import DISCOVERY_PHRASES, METHOD_REVIEW, enrich
 from registry.judgement_store import load_graph
@@ -27,6 +28,7 @@ ENRICH_GROUP = "enrich"
     group_name=REGISTER_GROUP,
     kinds={"python", "sqlite"},
     owners=[OWNER],
+    retry_policy=DOWNLOAD_RETRY,
     description=(
         "Bolagsverket's bulk file (~3 million organisations, updated weekly) as an indexed snapshot for matching: "
         "downloaded in live mode (streamed, checksummed, the previous file kept until the new one parsed), "
@@ -39,16 +41,23 @@ def company_register_snapshot(
     target = company_register.snapshot_file()
     started = time.perf_counter()
     checksum = ""
-    if company_register.downloads():
-        zip_path = target.with_name("bolagsverket_bulkfil.zip")
-        fetched = download(company_register.download_url, zip_path, web.contact or settings.contact_address())
-        # Raises, and keeps the previous file, if it does not parse.
-        report = build_snapshot(fetched.path, target, company_register.scb_file_path())
-        fetched = promote(fetched, zip_path)
-        checksum, source = fetched.sha256, company_register.download_url
-    else:
-        source = str(company_register.bulk_file_path())
-        report = build_snapshot(Path(source), target, company_register.scb_file_path())
+    try:
+        if company_register.downloads():
+            zip_path = target.with_name("bolagsverket_bulkfil.zip")
+            fetched = download(company_register.download_url, zip_path, web.contact or settings.contact_address())
+            # Raises, and keeps the previous file, if it does not parse.
+            report = build_snapshot(fetched.path, target, company_register.scb_file_path())
+            fetched = promote(fetched, zip_path)
+            checksum, source = fetched.sha256, company_register.download_url
+        else:
+            source = str(company_register.bulk_file_path())
+            report = build_snapshot(Path(source), target, company_register.scb_file_path())
+    except (ValueError, FileNotFoundError, zipfile.BadZipFile) as exc:
+        # A file that is refused (a zip bomb, an unsafe member name, not a regular file) or does not parse
+        # fails the same way however often it is tried: no retry, the previous snapshot is kept.
+        raise dg.Failure(
+            description=f"the register snapshot was not rebuilt, the previous one is kept: {exc}", allow_retries=False
+        ) from exc
     parse = report.parse
     context.log.info(f"register snapshot: {report.entries} organisations from {source}")
     return dg.MaterializeResult(
@@ -124,6 +133,7 @@ def enriched_organisations(
     group_name=ENRICH_GROUP,
     kinds={"python", "sqlmodel"},
     owners=[OWNER],
+    pool=REGISTRY_WRITE_POOL,
     deps=["registry_organisations"],
     description=(
         "Discovery for the environmental scan: active organisations in the company register whose business "
@@ -137,7 +147,7 @@ def register_candidates(
 ) -> dg.MaterializeResult:
     with company_register.open_snapshot() as snapshot:
         found = snapshot.discovery_candidates(DISCOVERY_PHRASES)
-    with transaction(registry_db.engine()) as session:
+    with registry_write(registry_db.engine()) as session:
         result = update_candidates(session, found, datetime.now(UTC))
     current, new = result.current, result.new
     context.log.info(f"{len(current)} register candidates, {len(new)} new")

@@ -11,6 +11,7 @@ from registry.judgement_store import load_graph
 from registry.judgements import Judgement
 from registry.publish import ResolvedNight, SourceBatch, assign_registry_ids, last_listed_records
 from registry.resolve import resolve
+from registry.run_lock import registry_version
 
 RESOLVE_GROUP = "resolve"
 
@@ -34,6 +35,8 @@ def resolved_organisations(
 ) -> dg.Output[ResolvedNight]:
     ordered = [batches[name] for name in sorted(batches)]
     with Session(registry_db.engine()) as session:
+        # Read before anything else: publishing refuses this night if another run published after this point.
+        version = registry_version(session)
         records = []
         for batch in ordered:
             if batch.ok:
@@ -61,7 +64,7 @@ def resolved_organisations(
         ("registry_id", "records", "names", "why"),
     )
     return dg.Output(
-        ResolvedNight(batches=ordered, resolution=resolution, decisions=result.decisions),
+        ResolvedNight(batches=ordered, resolution=resolution, decisions=result.decisions, registry_version=version),
         metadata={
             "dagster/row_count": len(resolution.organisations),
             "records": len(records),

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from pipelines.operations_cli import add_doctor_command
+from pipelines.run_errors import step_failure_reasons
 from registry import settings
 from registry.db import create_schema, make_engine
 from registry.dedupe import dedupe, read_input, write_output
@@ -81,6 +83,8 @@ def run_command(args: argparse.Namespace) -> int:
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         print(f"The nightly job failed (steps: {', '.join(failed) or 'unknown'}).", file=sys.stderr)
+        for reason in step_failure_reasons(result):
+            print(f"  {reason}", file=sys.stderr)
         for evaluation in result.get_asset_check_evaluations():
             if not evaluation.passed:
                 reason = evaluation.description or ""
@@ -398,6 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     find.add_argument("--csv", metavar="PATH", help="also write the result (all registry columns) to a CSV file")
     find.set_defaults(handler=find_command)
+    add_doctor_command(commands)
     return parser
 
 

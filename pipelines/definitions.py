@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.ingest import INGEST_GROUP, source_assets
+from assets.policies import WRITES_TAG
 from assets.publish import (
     PUBLISH_GROUP,
     no_personnummer_published,
@@ -22,12 +23,15 @@ from assets.register import (
 from assets.report import registry_report
 from assets.resolve import RESOLVE_GROUP, resolved_organisations
 from pipelines.resources import default_resources
+from pipelines.sensors import alert_on_run_failure
 
 NIGHTLY_JOB_NAME = "nightly_registry"
 
 nightly_job = dg.define_asset_job(
     NIGHTLY_JOB_NAME,
     selection=dg.AssetSelection.groups(INGEST_GROUP, RESOLVE_GROUP, ENRICH_GROUP, PUBLISH_GROUP),
+    # deploy/dagster.yaml queues a second run with the same tag value until the first has finished.
+    tags={WRITES_TAG: "registry"},
     description="The night's environmental scan: ingest every source, resolve organisations, enrich them from the "
     "company register, publish the registry, and list register organisations that look like ASF.",
 )
@@ -37,6 +41,7 @@ WEEKLY_REGISTER_JOB_NAME = "weekly_register_refresh"
 register_job = dg.define_asset_job(
     WEEKLY_REGISTER_JOB_NAME,
     selection=dg.AssetSelection.groups(REGISTER_GROUP),
+    tags={WRITES_TAG: "register_snapshot"},
     description="Refresh the company register snapshot from Bolagsverket's weekly bulk file.",
 )
 
@@ -71,5 +76,6 @@ defs = dg.Definitions(
     asset_checks=[publish_gate, registry_not_empty, no_personnummer_published],
     jobs=[nightly_job, register_job],
     schedules=[nightly_schedule, weekly_register_schedule],
+    sensors=[alert_on_run_failure],
     resources=default_resources(),
 )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from registry.geography import find_kommun
+from registry.safe_files import open_zip_member, regular_file
 
 COLUMNS = 11
 # Bolagsverket's organisationsform codes (the part before "-ORGFO") and what they are.
@@ -257,11 +258,11 @@ def iter_rows(stream: BinaryIO, report: ParseReport) -> Iterator[tuple[object, .
 
 
 def open_bulk_file(path: Path) -> BinaryIO:
-    """The bulk .txt as a binary stream, from the .zip as downloaded or from the unpacked .txt."""
+    """The bulk .txt as a binary stream, from the .zip as downloaded or from the unpacked .txt.
+
+    Refused (registry/safe_files.py): a path that is not a regular file, a zip bomb, unsafe member names.
+    """
+    regular_file(path, "bulk file")
     if zipfile.is_zipfile(path):
-        archive = zipfile.ZipFile(path)
-        members = [m for m in archive.infolist() if m.filename.lower().endswith(".txt")]
-        if not members:
-            raise ValueError(f"{path.name} holds no .txt file")
-        return archive.open(members[0])  # type: ignore[return-value]
+        return open_zip_member(path, ".txt")
     return path.open("rb")

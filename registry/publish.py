@@ -97,6 +97,8 @@ class ResolvedNight:
     decisions: list[Decision] = field(default_factory=list)
     # Registry ID -> the organisation's entry in the company register, when one was found.
     register_matches: dict[str, RegisterMatch] = field(default_factory=dict)
+    # The registry as it was when this night was resolved (registry/run_lock.py): publishing refuses a stale night.
+    registry_version: str | None = None
 
 
 @dataclass(frozen=True)

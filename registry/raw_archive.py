@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
 from typing import Any
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,14 @@ class RawArchive:
         # URL -> its index entries, oldest first; reloaded when another process appended to the index.
         self._by_url: dict[str, list[dict[str, Any]]] = {}
         self._loaded_size = -1
+        # Index lines skipped at the last read: torn, malformed, or pointing outside the archive.
+        self.refused = 0
 
     def _body_path(self, sha256: str) -> Path:
+        # The hash names the file: anything but 64 hex digits (``../../etc/passwd``) could point outside the
+        # archive, and is refused.
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+            raise ValueError(f"refused: {sha256!r} is not a SHA-256 and could point outside {self.root}")
         return self.root / "bodies" / sha256[:2] / sha256
 
     def store(
@@ -90,18 +99,43 @@ class RawArchive:
             "headers": dict(headers),
         }
         self.root.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
         # One short line per append: concurrent writers (parallel source assets) do not interleave.
-        with self.index_path.open("a", encoding="utf-8") as index:
-            index.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+        with self.index_path.open("a+b") as index:
+            # A process killed mid-append leaves a line without its newline: start on a fresh line.
+            if index.tell() > 0:
+                index.seek(-1, os.SEEK_END)
+                if index.read(1) != b"\n":
+                    line = "\n" + line
+            index.write(line.encode("utf-8"))
         return ArchivedResponse(url, status, dict(headers), body, fetched_at, sha256)
 
     def entries(self) -> Iterator[dict[str, Any]]:
+        """The index's entries. A line that is not a whole, valid entry (torn by a killed process, or pointing
+        outside the archive) is skipped and counted in ``refused``."""
+        self.refused = 0
         if not self.index_path.exists():
             return
-        with self.index_path.open(encoding="utf-8") as index:
+        with self.index_path.open(encoding="utf-8", errors="replace") as index:
             for line in index:
-                if line.strip():
-                    yield json.loads(line)
+                if not line.strip():
+                    continue
+                try:
+                    entry = json.loads(line)
+                    valid = (
+                        isinstance(entry, dict)
+                        and isinstance(entry.get("url"), str)
+                        and isinstance(entry.get("status"), int)
+                        and isinstance(entry.get("fetched_at"), str)
+                        and isinstance(entry.get("headers"), dict)
+                        and _SHA256.fullmatch(str(entry.get("sha256", ""))) is not None
+                    )
+                except json.JSONDecodeError:
+                    valid = False
+                if valid:
+                    yield entry
+                else:
+                    self.refused += 1
 
     def _index(self) -> dict[str, list[dict[str, Any]]]:
         size = self.index_path.stat().st_size if self.index_path.exists() else 0

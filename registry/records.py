@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 from registry.normalize import clean_display
-from registry.orgnr import OrgnrStatus, parse_orgnr
+from registry.orgnr import OrgnrStatus, contains_personnummer, parse_orgnr
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class ValidatedBatch:
 _LETTER = re.compile(r"[^\W\d_]")
 _MARKUP = re.compile(r"<[^>]+>|&[a-z]+;|\{\{|\}\}")
 MAX_NAME_LENGTH = 300
+_REDACTABLE_FIELDS = ("municipality", "address", "website", "email", "phone", "activity", "categories", "source_url")
 
 
 def _name_problem(name: str | None) -> str | None:
@@ -77,7 +78,9 @@ def _name_problem(name: str | None) -> str | None:
 def validate(records: Iterable[SourceRecord]) -> ValidatedBatch:
     """Clean what is safe to clean, parse the organisationsnummer, and quarantine what cannot be used.
 
-    An invalid organisationsnummer is kept as written and flagged, never "fixed"; a personnummer is redacted.
+    An invalid organisationsnummer is kept as written and flagged, never "fixed". Personal data is not kept: a
+    sole trader (orgnr is a personnummer) or a record with a personnummer in its name or key is quarantined
+    without its fields; a personnummer in any other field removes that field's value.
     """
     accepted: list[SourceRecord] = []
     quarantined: list[QuarantinedRecord] = []
@@ -99,6 +102,23 @@ def validate(records: Iterable[SourceRecord]) -> ValidatedBatch:
             categories=clean_display(record.categories),
         )
         problem = _name_problem(cleaned.name)
+        identity_with_pnr = [n for n in ("name", "source_key") if contains_personnummer(getattr(cleaned, n))]
+        if identity_with_pnr and parsed.status is not OrgnrStatus.PERSONNUMMER:
+            # A personnummer in the name or the source's key: the record is about a person. Nothing of it is kept.
+            quarantined.append(
+                QuarantinedRecord(
+                    record.source,
+                    None,
+                    f"a personnummer in {' and '.join(identity_with_pnr)}: personal data is not kept",
+                    {"source_url": None if contains_personnummer(record.source_url) else record.source_url},
+                )
+            )
+            continue
+        # A personnummer in any other field (a contact person's, written in a description) is removed from it.
+        cleaned = replace(
+            cleaned,
+            **{n: None for n in _REDACTABLE_FIELDS if contains_personnummer(getattr(cleaned, n))},  # type: ignore[arg-type]
+        )
         if parsed.status is OrgnrStatus.PERSONNUMMER:
             # A sole trader: the number is a personnummer and the name is usually a private person's.
             # Neither is kept; the quarantine row says only where the record came from.

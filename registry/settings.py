@@ -115,3 +115,9 @@ def max_retiring_share() -> float:
 def report_dir() -> Path:
     """ASF_REPORT_DIR: where the HTML report of each run is written."""
     return Path(os.environ.get("ASF_REPORT_DIR") or DEFAULT_REPORT_DIR)
+
+
+def registry_lock_timeout() -> float:
+    """ASF_REGISTRY_LOCK_TIMEOUT: seconds a run waits for another run's registry writes before it gives up."""
+    configured = os.environ.get("ASF_REGISTRY_LOCK_TIMEOUT")
+    return float(configured) if configured else 600.0

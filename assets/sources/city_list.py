@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from openpyxl import load_workbook
 from assets.sources.base import CrawlContext, SourceSpec
 from registry.normalize import fold
 from registry.records import SourceRecord
+from registry.safe_files import UnsafeFile, check_zip_archive, inside, regular_file
 
 SPEC = SourceSpec(
     name="city_list",
@@ -44,6 +46,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _ALIASES = {alias: field for field, aliases in _COLUMNS.items() for alias in aliases}
 HEADER_SEARCH_ROWS = 10
+MAX_LIST_BYTES = 50 * 1024**2
 
 
 def crawl(ctx: CrawlContext) -> Iterator[SourceRecord]:
@@ -55,11 +58,30 @@ def crawl(ctx: CrawlContext) -> Iterator[SourceRecord]:
     if not files:
         raise FileNotFoundError(f"no .csv or .xlsx files in the city list folder {folder}")
     for path in files:
+        problem = unsafe_list_file(folder, path)
+        if problem:
+            ctx.warn(f"city list {path.name} skipped: {problem}")
+            continue
         ctx.log.info(f"reading city list {path.name}")
         if path.suffix.lower() == ".xlsx":
             yield from read_city_xlsx(path, ctx)
         else:
             yield from read_city_csv(path)
+
+
+def unsafe_list_file(folder: Path, path: Path) -> str | None:
+    """Why a file in the list folder is not read, or None. A list is a small regular file inside the folder:
+    not a link to a file elsewhere (``/etc/passwd``), not a device or pipe, not a zip bomb dressed as .xlsx."""
+    try:
+        inside(folder, path.name)
+        regular_file(path, "list")
+        if path.stat().st_size > MAX_LIST_BYTES:
+            return f"larger than {MAX_LIST_BYTES // 1024**2} MB, which no list of enterprises is"
+        if path.suffix.lower() == ".xlsx" and zipfile.is_zipfile(path):
+            check_zip_archive(path, max_bytes=MAX_LIST_BYTES * 10)
+    except (UnsafeFile, OSError, zipfile.BadZipFile) as exc:
+        return str(exc)
+    return None
 
 
 def column_field(header: object) -> str | None:

@@ -1,0 +1,519 @@
+"""``asf-registry doctor``: is this installation fit to run tonight? Each check says what is wrong and how to fix it.
+
+The checks only read: the configuration (environment variables and the files they name), the registry
+database (reachable? which schema version?), the sources (in the raw archive, or on the web when online),
+the free disk space for the raw archive and the company register, the alert settings, and the Dagster
+instance's configuration. Nothing is created, migrated or fetched into the archive.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import requests
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from registry import settings
+from registry.alerts import AlertSettings
+from registry.http_client import user_agent
+from registry.migrate import MIGRATIONS
+from registry.raw_archive import RawArchive
+
+GIB = 1024**3
+
+
+class Status(StrEnum):
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    status: Status
+    message: str
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class DoctorOptions:
+    # Check the sources on the web; None: when ASF_HTTP_MODE=live.
+    online: bool | None = None
+    # The raw archive grows with every live night; the register needs the bulk file (~0.5 GB zipped), its
+    # snapshot (~1.5 GB) and room to build the next snapshot beside the current one.
+    min_free_archive_bytes: int = 2 * GIB
+    min_free_register_bytes: int = 5 * GIB
+    connect_timeout: float = 5.0
+    http_timeout: float = 10.0
+    disk_usage: Callable[[Path], int] = field(default=lambda path: shutil.disk_usage(path).free)
+
+
+class _Env:
+    """The settings module's functions read os.environ; the doctor reads a given mapping the same way."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+
+    def get(self, name: str) -> str | None:
+        value = self.env.get(name)
+        return value if value else None
+
+    def http_mode(self) -> str:
+        return (self.get("ASF_HTTP_MODE") or "replay").lower()
+
+    def db_url(self) -> str:
+        return self.get("ASF_REGISTRY_DB_URL") or settings.DEFAULT_DB_URL
+
+    def archive_dir(self) -> Path:
+        configured = self.get("ASF_RAW_ARCHIVE_DIR")
+        if configured:
+            return Path(configured)
+        return settings.DEFAULT_RECORDINGS_DIR if self.http_mode() == "replay" else settings.DEFAULT_LIVE_ARCHIVE_DIR
+
+    def snapshot_path(self) -> Path:
+        return Path(self.get("ASF_REGISTER_SNAPSHOT") or settings.DEFAULT_REGISTER_SNAPSHOT)
+
+
+# -- configuration ---------------------------------------------------------------------------------------------
+
+
+def check_configuration(env: _Env) -> list[Finding]:
+    found: list[Finding] = []
+    mode = env.http_mode()
+    if mode not in ("replay", "live"):
+        found.append(
+            Finding("configuration", Status.FAIL, f"ASF_HTTP_MODE is {mode!r}", "set ASF_HTTP_MODE to replay or live")
+        )
+        return found
+    as_of = env.get("ASF_REPLAY_AS_OF")
+    if as_of:
+        try:
+            settings.parse_moment(as_of)
+        except ValueError:
+            found.append(
+                Finding(
+                    "configuration",
+                    Status.FAIL,
+                    f"ASF_REPLAY_AS_OF is not a date: {as_of!r}",
+                    "write it as 2026-11-01 or 2026-11-01T03:00:00+01:00, or unset it",
+                )
+            )
+    timeout = env.get("ASF_REGISTRY_LOCK_TIMEOUT")
+    if timeout and not re.fullmatch(r"\d+(\.\d+)?", timeout):
+        found.append(
+            Finding(
+                "configuration",
+                Status.FAIL,
+                f"ASF_REGISTRY_LOCK_TIMEOUT is not a number of seconds: {timeout!r}",
+                "set it to e.g. 600",
+            )
+        )
+    if mode == "live" and (env.get("ASF_CONTACT") or settings.DEFAULT_CONTACT) == settings.DEFAULT_CONTACT:
+        found.append(
+            Finding(
+                "configuration",
+                Status.WARN,
+                "live mode without ASF_CONTACT: the sites see the placeholder address in the User-Agent",
+                "set ASF_CONTACT to an address of the team that runs the scan",
+            )
+        )
+
+    archive = env.archive_dir()
+    if mode == "replay":
+        if not (archive / "index.jsonl").is_file():
+            found.append(
+                Finding(
+                    "raw archive",
+                    Status.FAIL,
+                    f"replay mode, but {archive} holds no raw archive (index.jsonl)",
+                    "point ASF_RAW_ARCHIVE_DIR at the archive of a live run, or unset it to use recordings/",
+                )
+            )
+        else:
+            found.append(Finding("raw archive", Status.OK, f"replaying {archive}"))
+    else:
+        found.append(Finding("raw archive", Status.OK, f"live mode, archiving to {archive}"))
+
+    city = Path(env.get("ASF_CITY_LIST_DIR") or settings.DEFAULT_CITY_LIST_DIR)
+    lists = sorted(p.name for p in city.glob("*") if p.suffix.lower() in (".csv", ".xlsx")) if city.is_dir() else []
+    if not city.is_dir():
+        found.append(
+            Finding(
+                "city list",
+                Status.FAIL,
+                f"ASF_CITY_LIST_DIR {city} is not a folder",
+                "create it and put the city's list (.csv or .xlsx) there, or fix the path",
+            )
+        )
+    elif not lists:
+        found.append(
+            Finding(
+                "city list",
+                Status.FAIL,
+                f"{city} holds no .csv or .xlsx file: the city_list source fails every night",
+                "save the city's curated list there as .csv or .xlsx",
+            )
+        )
+    else:
+        found.append(Finding("city list", Status.OK, f"{len(lists)} file(s) in {city}: {', '.join(lists[:5])}"))
+
+    downloads = mode == "live" and not env.get("ASF_REGISTER_BULK_FILE")
+    bulk = Path(env.get("ASF_REGISTER_BULK_FILE") or settings.DEFAULT_REGISTER_BULK_FILE)
+    if downloads:
+        found.append(Finding("register bulk file", Status.OK, "downloaded weekly from Bolagsverket (live mode)"))
+    elif not bulk.is_file():
+        found.append(
+            Finding(
+                "register bulk file",
+                Status.FAIL,
+                f"ASF_REGISTER_BULK_FILE {bulk} is missing or not a regular file",
+                "download bolagsverket_bulkfil.zip from Bolagsverket and point ASF_REGISTER_BULK_FILE at it, "
+                "or unset it to use the recorded sample",
+            )
+        )
+    else:
+        found.append(Finding("register bulk file", Status.OK, f"{bulk} ({bulk.stat().st_size:,} bytes)"))
+    scb = env.get("ASF_SCB_BULK_FILE")
+    if scb and scb.lower() != "none" and not Path(scb).is_file():
+        found.append(
+            Finding(
+                "SCB bulk file",
+                Status.FAIL,
+                f"ASF_SCB_BULK_FILE {scb} is missing or not a regular file",
+                "point it at SCB's bulk file, or set it to none to build the register without SNI codes",
+            )
+        )
+    snapshot = env.snapshot_path()
+    if not snapshot.is_file():
+        found.append(
+            Finding(
+                "register snapshot",
+                Status.WARN,
+                f"no register snapshot at {snapshot} yet",
+                "nothing to do: the next run builds it from the bulk file (about a minute for the full file); "
+                "or run the job weekly_register_refresh now",
+            )
+        )
+    else:
+        found.append(Finding("register snapshot", Status.OK, f"{snapshot}"))
+    return found
+
+
+# -- database --------------------------------------------------------------------------------------------------
+
+
+def known_revisions() -> tuple[set[str], set[str]]:
+    """(every revision the migrations know, the head revisions)."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    return {r.revision for r in script.walk_revisions()}, set(script.get_heads())
+
+
+def check_database(url: str, timeout: float = 5.0) -> list[Finding]:
+    shown = settings.redact_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return [
+            Finding(
+                "database",
+                Status.FAIL,
+                f"ASF_REGISTRY_DB_URL is not a database URL: {shown}",
+                "write it as sqlite:////abs/path/registry.db or postgresql+psycopg://USER:PASSWORD@HOST:5432/DB",
+            )
+        ]
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        return [
+            Finding(
+                "database",
+                Status.FAIL,
+                f"unsupported database {backend}",
+                "use SQLite (sqlite:///...) or PostgreSQL (postgresql+psycopg://...)",
+            )
+        ]
+    found: list[Finding] = []
+    if backend == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not Path(database).is_absolute():
+            found.append(
+                Finding(
+                    "database",
+                    Status.WARN,
+                    f"{shown} is relative to the working directory ({Path.cwd()})",
+                    "use an absolute path, so that the daemon, the webserver and the CLI use one file",
+                )
+            )
+        path = Path(database)
+        if not path.exists():
+            parent = next((p for p in path.absolute().parents if p.exists()), None)
+            if parent is None or not os.access(parent, os.W_OK):
+                found.append(
+                    Finding(
+                        "database",
+                        Status.FAIL,
+                        f"{shown} does not exist and cannot be created here",
+                        "make the folder writable for the user that runs the job, or fix the path",
+                    )
+                )
+            else:
+                found.append(Finding("database", Status.OK, f"{shown} does not exist yet: the first run creates it"))
+            return found
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout) as connection:
+                tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                revision = None
+                if "alembic_version" in tables:
+                    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                    revision = row[0] if row else None
+            connection.close()
+        except sqlite3.Error as exc:
+            return [
+                *found,
+                Finding(
+                    "database",
+                    Status.FAIL,
+                    f"cannot read {shown}: {exc}",
+                    "check the file's permissions and that it is an SQLite database",
+                ),
+            ]
+        return [*found, Finding("database", Status.OK, f"{shown} is readable"), _schema_finding(revision, tables)]
+
+    engine = create_engine(url, connect_args={"connect_timeout": max(int(timeout), 1)}, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            revision = None
+            if "alembic_version" in tables:
+                revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+        return [
+            Finding(
+                "database",
+                Status.FAIL,
+                f"cannot connect to {shown}: {settings.redact_url(reason)}",
+                "check ASF_REGISTRY_DB_URL (host, port, database name, user, password) and that the server runs "
+                "and accepts connections from this machine (pg_hba.conf, firewall)",
+            )
+        ]
+    finally:
+        engine.dispose()
+    return [Finding("database", Status.OK, f"{shown} is reachable"), _schema_finding(revision, tables)]
+
+
+def _schema_finding(revision: str | None, tables: set[str]) -> Finding:
+    known, heads = known_revisions()
+    head = ", ".join(sorted(heads))
+    if revision is None:
+        if "organisations" in tables:
+            return Finding(
+                "schema",
+                Status.WARN,
+                "registry tables without a schema version (made before migrations)",
+                "nothing to do: the next run adopts them as the baseline and upgrades in place",
+            )
+        return Finding("schema", Status.OK, "empty database: the first run creates the tables")
+    if revision in heads:
+        return Finding("schema", Status.OK, f"schema version {revision} (current)")
+    if revision in known:
+        return Finding(
+            "schema",
+            Status.WARN,
+            f"schema version {revision}, older than this release's {head}",
+            "nothing to do: the next run upgrades the database in place (take a backup first if you like)",
+        )
+    return Finding(
+        "schema",
+        Status.FAIL,
+        f"schema version {revision!r} is unknown to this release (it knows {', '.join(sorted(known))})",
+        "the database was migrated by a newer asf-registry: deploy that release, or point ASF_REGISTRY_DB_URL at "
+        "the right database",
+    )
+
+
+# -- sources ---------------------------------------------------------------------------------------------------
+
+
+def check_sources(
+    env: _Env, sources: Mapping[str, str], online: bool, timeout: float, get: Callable[..., requests.Response]
+) -> list[Finding]:
+    found: list[Finding] = []
+    if online:
+        headers = {"User-Agent": user_agent(env.get("ASF_CONTACT") or settings.DEFAULT_CONTACT)}
+        for name, url in sorted(sources.items()):
+            try:
+                response = get(url, headers=headers, timeout=timeout, allow_redirects=True)
+                status, problem = response.status_code, None if response.status_code < 400 else "HTTP error"
+            except requests.RequestException as exc:
+                status, problem = None, type(exc).__name__
+            if problem is None:
+                found.append(Finding(f"source {name}", Status.OK, f"{url} answers HTTP {status}"))
+            else:
+                found.append(
+                    Finding(
+                        f"source {name}",
+                        Status.WARN,
+                        f"{url} does not answer ({problem}{f' {status}' if status else ''})",
+                        "runs go on without it (its last good records are kept); if it persists, check whether the "
+                        "site moved and update the connector's address",
+                    )
+                )
+        return found
+    archive = RawArchive(env.archive_dir())
+    for name, url in sorted(sources.items()):
+        if env.http_mode() == "replay" and archive.latest(url) is None:
+            found.append(
+                Finding(
+                    f"source {name}",
+                    Status.WARN,
+                    f"{url} is not in the raw archive {archive.root}: the source fails in replay mode",
+                    "replay an archive made by a live run (ASF_RAW_ARCHIVE_DIR), or run live",
+                )
+            )
+    if not found:
+        found.append(Finding("sources", Status.OK, "not checked on the web (offline; --online to check)"))
+    return found
+
+
+# -- disk ------------------------------------------------------------------------------------------------------
+
+
+def _existing(path: Path) -> Path:
+    path = path.absolute()
+    return next((p for p in (path, *path.parents) if p.exists()), Path("/"))
+
+
+def check_disk(env: _Env, options: DoctorOptions) -> list[Finding]:
+    places = [("register", env.snapshot_path().parent, options.min_free_register_bytes)]
+    if env.http_mode() == "live":
+        places.insert(0, ("raw archive", env.archive_dir(), options.min_free_archive_bytes))
+    found = []
+    for label, path, needed in places:
+        free = options.disk_usage(_existing(path))
+        message = f"{free / GIB:.1f} GiB free for the {label} ({path})"
+        if free < needed:
+            found.append(
+                Finding(
+                    f"disk: {label}",
+                    Status.FAIL,
+                    f"{message}, below the {needed / GIB:.1f} GiB it needs",
+                    "free space on that disk, or move the folder to a larger one (ASF_RAW_ARCHIVE_DIR, "
+                    "ASF_REGISTER_SNAPSHOT)",
+                )
+            )
+        else:
+            found.append(Finding(f"disk: {label}", Status.OK, message))
+    return found
+
+
+# -- alerts and the Dagster instance ---------------------------------------------------------------------------
+
+
+def check_alerts(env: Mapping[str, str]) -> list[Finding]:
+    alerts = AlertSettings.from_env(env)
+    problems = alerts.problems(env)
+    found = [
+        Finding("alerts", Status.FAIL, problem, "complete or unset the ASF_ALERT_* variables") for problem in problems
+    ]
+    if not alerts.configured and not problems:
+        found.append(
+            Finding(
+                "alerts",
+                Status.WARN,
+                "alerts are off: nobody is told when a night fails",
+                "set ASF_ALERT_WEBHOOK_URL, or ASF_ALERT_SMTP_HOST, ASF_ALERT_EMAIL_FROM and ASF_ALERT_EMAIL_TO",
+            )
+        )
+    elif alerts.configured:
+        channels = [c for c, on in (("webhook", alerts.webhook_url), ("e-mail", alerts.email_configured)) if on]
+        found.append(Finding("alerts", Status.OK, f"failed runs are reported by {' and '.join(channels)}"))
+    return found
+
+
+_ENV_ENTRY = re.compile(r"\benv:\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def check_dagster_instance(env: Mapping[str, str]) -> list[Finding]:
+    home = env.get("DAGSTER_HOME")
+    if not home:
+        return [
+            Finding(
+                "dagster instance",
+                Status.WARN,
+                "DAGSTER_HOME is not set: run history is not kept and schedules do not run",
+                "set DAGSTER_HOME to a folder holding deploy/dagster.yaml (see deploy/README.md)",
+            )
+        ]
+    config = Path(home) / "dagster.yaml"
+    if not config.is_file():
+        return [
+            Finding(
+                "dagster instance",
+                Status.WARN,
+                f"{config} does not exist: Dagster keeps its runs in SQLite files under {home}",
+                "copy deploy/dagster.yaml there for PostgreSQL storage and the run queue",
+            )
+        ]
+    missing = sorted({name for name in _ENV_ENTRY.findall(config.read_text()) if not env.get(name)} - {""})
+    if missing:
+        return [
+            Finding(
+                "dagster instance",
+                Status.FAIL,
+                f"{config} reads {', '.join(missing)} from the environment, but they are not set",
+                "set them for the webserver and the daemon (deploy/asf-registry.env)",
+            )
+        ]
+    return [Finding("dagster instance", Status.OK, f"{config}")]
+
+
+# -- all together ----------------------------------------------------------------------------------------------
+
+
+def run_checks(
+    sources: Mapping[str, str],
+    env: Mapping[str, str] | None = None,
+    options: DoctorOptions | None = None,
+    get: Callable[..., requests.Response] = requests.get,
+) -> list[Finding]:
+    """Every check; ``sources`` maps each web source's name to the address its connector starts from."""
+    env = dict(os.environ if env is None else env)
+    options = options or DoctorOptions()
+    view = _Env(env)
+    findings = check_configuration(view)
+    findings += check_database(view.db_url(), options.connect_timeout)
+    if view.http_mode() in ("replay", "live"):
+        online = options.online if options.online is not None else view.http_mode() == "live"
+        findings += check_sources(view, sources, online, options.http_timeout, get)
+        findings += check_disk(view, options)
+    findings += check_alerts(env)
+    findings += check_dagster_instance(env)
+    return findings
+
+
+def format_findings(findings: Iterable[Finding]) -> str:
+    findings = list(findings)
+    labels = {Status.OK: "ok  ", Status.WARN: "WARN", Status.FAIL: "FAIL"}
+    width = max((len(f.check) for f in findings), default=10)
+    lines = []
+    for finding in findings:
+        lines.append(f"  {labels[finding.status]}  {finding.check:<{width}}  {finding.message}")
+        if finding.fix and finding.status is not Status.OK:
+            lines.append(f"  {'':4}  {'':<{width}}  fix: {finding.fix}")
+    failures = sum(f.status is Status.FAIL for f in findings)
+    warnings = sum(f.status is Status.WARN for f in findings)
+    verdict = "ready to run" if not failures else "not ready: fix the FAIL lines"
+    lines.append(f"{failures} failure(s), {warnings} warning(s): {verdict}.")
+    return "\n".join(lines)

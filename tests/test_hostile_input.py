@@ -1,0 +1,255 @@
+"""Hostile input, each handled safely: markup and personnummer in sources, zip bombs and unsafe member names,
+configured paths that are not what they claim, archive entries pointing outside the archive."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from sqlalchemy import MetaData, select
+
+from assets.ingest import crawl_source
+from assets.metadata import markdown_table
+from assets.sources import city_list
+from pipelines.definitions import WEEKLY_REGISTER_JOB_NAME, defs
+from pipelines.resources import _engine
+from registry.bolagsverket import open_bulk_file
+from registry.http_client import HttpClient, NotInArchive
+from registry.orgnr import contains_personnummer
+from registry.raw_archive import RawArchive
+from registry.safe_files import UnsafeFile, _CappedStream, open_zip_member
+from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_REGISTER_BULK_FILE
+from tests.pipeline_helpers import run_nightly
+from tests.source_helpers import replay_ctx
+
+# -- zip files -------------------------------------------------------------------------------------------------
+
+
+def _zip_of_zeros(path: Path, megabytes: int, member: str = "bolagsverket_bulkfil.txt") -> Path:
+    """A zip bomb: ``megabytes`` MB of zeros, written in 1 MB chunks (never held in memory)."""
+    chunk = bytes(1024**2)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, archive.open(member, "w") as out:
+        for _ in range(megabytes):
+            out.write(chunk)
+    return path
+
+
+@pytest.fixture(scope="module")
+def zip_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _zip_of_zeros(tmp_path_factory.mktemp("bomb") / "bolagsverket_bulkfil.zip", 200)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(zip_bomb: Path) -> None:
+    assert zip_bomb.stat().st_size < 1024**2  # 200 MB in a few hundred kB
+    with pytest.raises(UnsafeFile, match=r"compressed \d+:1, over the 200:1 allowed"):
+        open_bulk_file(zip_bomb)
+
+
+def test_a_member_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("bulk.txt", os.urandom(3 * 1024**2))
+    with pytest.raises(UnsafeFile, match=r"declares 3,145,728 bytes, over the 1,048,576 allowed"):
+        open_zip_member(path, max_bytes=1024**2)
+
+
+def test_the_stream_stops_at_its_limit_whatever_the_header_said() -> None:
+    capped = io.BufferedReader(_CappedStream(io.BytesIO(bytes(5000)), limit=4096, label="bulk.zip:x.txt"))
+    with pytest.raises(UnsafeFile, match="unpacks to more than 4,096 bytes"):
+        capped.read()
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "..\\..\\windows\\win.ini", "C:\\temp\\x.txt"])
+def test_a_zip_with_a_member_escaping_its_folder_is_refused(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "bulk.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("bolagsverket_bulkfil.txt", DEFAULT_REGISTER_BULK_FILE.read_bytes())
+        archive.writestr(name, b"root:x:0:0")
+    with pytest.raises(UnsafeFile, match="the archive is refused"):
+        open_bulk_file(path)
+
+
+def test_an_honest_zip_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "bulk.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(DEFAULT_REGISTER_BULK_FILE, "bolagsverket_bulkfil.txt")
+    with open_bulk_file(path) as stream:
+        assert stream.read() == DEFAULT_REGISTER_BULK_FILE.read_bytes()
+
+
+def test_the_weekly_refresh_refuses_a_zip_bomb_and_keeps_the_snapshot(
+    zip_bomb: Path, offline_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    job = defs.resolve_job_def(WEEKLY_REGISTER_JOB_NAME)
+    with dg.instance_for_test() as instance:
+        assert job.execute_in_process(instance=instance).success
+        snapshot = Path(os.environ["ASF_REGISTER_SNAPSHOT"])
+        before = snapshot.read_bytes()
+        monkeypatch.setenv("ASF_REGISTER_BULK_FILE", str(zip_bomb))
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    assert not result.success
+    [failure] = result.get_step_failure_events()
+    error = failure.step_failure_data.error
+    assert error is not None and "the previous one is kept" in error.to_string() and "200:1" in error.to_string()
+    # Not retried: the same file would be refused again.
+    assert [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"] == []
+    assert snapshot.read_bytes() == before
+
+
+# -- configured paths ------------------------------------------------------------------------------------------
+
+
+def test_a_bulk_file_that_is_a_device_a_pipe_or_a_folder_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "bulk.txt"
+    os.mkfifo(fifo)
+    for path in (Path("/dev/zero"), fifo, tmp_path):
+        with pytest.raises(UnsafeFile, match="not a regular file"):
+            open_bulk_file(path)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        open_bulk_file(tmp_path / "missing.zip")
+
+
+def test_city_list_files_that_lead_elsewhere_are_skipped_with_the_reason(tmp_path: Path) -> None:
+    secrets = tmp_path / "elsewhere"
+    secrets.mkdir()
+    (secrets / "passwd.csv").write_text("Namn\nroot:x:0:0\n")
+    folder = tmp_path / "city"
+    shutil.copytree(DEFAULT_CITY_LIST_DIR, folder)
+    (folder / "a_link.csv").symlink_to(secrets / "passwd.csv")
+    os.mkfifo(folder / "b_pipe.csv")  # reading it would block the source for ever
+    with (folder / "c_huge.csv").open("wb") as huge:
+        huge.truncate(60 * 1024**2)  # sparse: 60 MB that take no room
+    bomb = _zip_of_zeros(tmp_path / "d_bomb.xlsx", 20, member="xl/worksheets/sheet1.xml")
+    shutil.move(bomb, folder / "d_bomb.xlsx")
+    ctx = replay_ctx(tmp_path / "no-archive", city_list_dir=folder)
+    batch = crawl_source(city_list, ctx)
+    assert batch.ok and len(batch.records) == 12  # the city's two real lists, nothing else
+    assert all("root" not in r.name for r in batch.records)
+    reasons = {w.split(" skipped: ")[0]: w.split(" skipped: ")[1] for w in ctx.warnings}
+    assert "points outside" in reasons["city list a_link.csv"]
+    assert "not a regular file" in reasons["city list b_pipe.csv"]
+    assert "larger than 50 MB" in reasons["city list c_huge.csv"]
+    assert "compressed" in reasons["city list d_bomb.xlsx"]
+
+
+def test_an_archive_entry_pointing_outside_the_archive_is_refused(tmp_path: Path) -> None:
+    archive = RawArchive(tmp_path / "archive")
+    archive.store("https://example.se/list", 200, {}, b"<html>the real page</html>")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not for the archive")
+    entry = {
+        "url": "https://example.se/list",
+        "status": 200,
+        "fetched_at": "2099-01-01T00:00:00+00:00",
+        "size": 1,
+        "headers": {},
+        "sha256": "../../secret.txt",
+    }
+    with archive.index_path.open("a") as index:
+        index.write(json.dumps(entry) + "\n")
+    latest = archive.latest("https://example.se/list")
+    assert latest is not None and latest.body == b"<html>the real page</html>"  # the forged newer entry is ignored
+    assert archive.refused == 1
+    with pytest.raises(ValueError, match="could point outside"):
+        archive._body_path("../../secret.txt")
+    # A URL whose only entry is forged is simply not in the archive.
+    entry["url"] = "https://example.se/other"
+    with archive.index_path.open("a") as index:
+        index.write(json.dumps(entry) + "\n")
+    with pytest.raises(NotInArchive):
+        HttpClient(RawArchive(tmp_path / "archive"), mode="replay").get("https://example.se/other")
+
+
+def test_an_index_line_torn_by_a_killed_process_costs_only_that_line(tmp_path: Path) -> None:
+    archive = RawArchive(tmp_path)
+    archive.store("https://example.se/a", 200, {}, b"a")
+    with archive.index_path.open("a") as index:
+        index.write('{"url": "https://example.se/b", "status": 2')  # the process died here
+    archive.store("https://example.se/c", 200, {}, b"c")
+    fresh = RawArchive(tmp_path)
+    assert [e["url"] for e in fresh.entries()] == ["https://example.se/a", "https://example.se/c"]
+    assert fresh.refused == 1
+    assert fresh.latest("https://example.se/c") is not None
+
+
+# -- what the UI shows -----------------------------------------------------------------------------------------
+
+
+def test_markup_in_values_is_shown_as_text_in_the_ui() -> None:
+    table = markdown_table(
+        [{"name": "<script>alert(1)</script>", "site": "[klicka](javascript:alert(1))", "x": "a|b"}],
+        ("name", "site", "x"),
+    )
+    row = table.splitlines()[2]
+    assert "<script" not in row and "&lt;script&gt;" in row
+    assert "](" not in row and "\\[klicka\\]\\(javascript" in row
+    assert row.count(" | ") == 2  # the | inside a value does not make a new column
+
+
+# -- the whole night on hostile input --------------------------------------------------------------------------
+
+HOSTILE_CSV = (
+    "Id;Namn;Organisationsnummer;Kommun;Webbplats;Verksamhet;Telefon\n"
+    "h1;<script>alert('x')</script>Kooperativet;;Solna;;;\n"
+    "h2;<img src=x onerror=alert(1)> Café;;Solna;;;\n"
+    "h3;Tolvan Tolvanssons Catering;19121212-1212;Botkyrka;;Catering;\n"
+    "h4;Städhjälpen 121212-1212;;Botkyrka;;Städning;\n"
+    "h5;Exempelträdgården Hostil ek. för.;;Solna;https://tradgard.example;Kontakt: Tolvan, 121212-1212;"
+    "19121212-1212\n"
+    "h6;" + "Jättelångt namn " * 40 + ";;Solna;;;\n"
+    "121212-1212;Nyckeln Är Ett Personnummer;;Solna;;;\n"
+)
+
+
+def _every_value(db_url: str) -> dict[str, list[tuple[str, object]]]:
+    """Every value of every table, read with plain SQL (not through the models)."""
+    engine = _engine(db_url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    values: dict[str, list[tuple[str, object]]] = {}
+    with engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            values[table.name] = [
+                (column, value) for row in connection.execute(select(table)) for column, value in row._mapping.items()
+            ]
+    return values
+
+
+def test_a_night_on_hostile_input_publishes_no_markup_and_no_personnummer(
+    offline_env: None, registry_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = tmp_path / "city"
+    shutil.copytree(DEFAULT_CITY_LIST_DIR, folder)
+    (folder / "hostile.csv").write_text(HOSTILE_CSV, encoding="utf-8")
+    monkeypatch.setenv("ASF_CITY_LIST_DIR", str(folder))
+    monkeypatch.setenv("ASF_REGISTRY_DB_URL", registry_url)
+    with dg.instance_for_test() as instance:
+        result = run_nightly(instance)
+        assert result.success
+        checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+        assert checks["no_personnummer_published"] is True
+        # Nor in what the run wrote to Dagster's event log (metadata, previews).
+        logged = " ".join(str(record.event_log_entry) for record in instance.get_records_for_run(result.run_id).records)
+    assert not contains_personnummer(logged) and "Tolvan" not in logged and "<script" not in logged
+
+    values = _every_value(registry_url)
+    assert set(values) >= {"organisations", "source_records", "quarantine", "judgements", "runs"}
+    for table, pairs in values.items():
+        for column, value in pairs:
+            assert not (isinstance(value, str) and contains_personnummer(value)), f"{table}.{column}: {value!r}"
+            assert "Tolvan" not in str(value), f"{table}.{column}"
+    published = " ".join(str(v) for table in ("organisations", "source_records") for _, v in values[table])
+    assert "<script" not in published and "<img" not in published and "Jättelångt" not in published
+    names = {v for c, v in values["organisations"] if c == "name"}
+    assert "Exempelträdgården Hostil ek. för." in names  # its contact's personnummer removed, the rest kept
+    reasons = sorted(v for c, v in values["quarantine"] if c == "reason")
+    assert reasons.count("name contains markup") == 2
+    assert "a personnummer in name: personal data is not kept" in reasons
+    assert "a personnummer in source_key: personal data is not kept" in reasons
+    assert "name longer than 300 characters" in reasons
