@@ -93,10 +93,13 @@ def publish_gate(
     source_settings: SourceSettings,
     enriched_organisations: ResolvedNight,
 ) -> dg.AssetCheckResult:
-    with Session(registry_db.engine()) as session:
+    # Under the registry's write lock, like publishing: the rehearsal sees what publishing would see, and a
+    # night resolved before another run published is refused here already.
+    night = enriched_organisations
+    with registry_write(registry_db.engine(), expected_version=night.registry_version) as session:
         verdict = judge(
             session,
-            enriched_organisations,
+            night,
             SOURCE_TRUST,
             inactive_after_runs=publish_policy.inactive_after(),
             max_retiring_share=publish_policy.retiring_share_limit(),

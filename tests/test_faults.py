@@ -214,6 +214,7 @@ def test_a_connection_lost_mid_publish_rolls_back_and_the_next_run_publishes(
     city = tmp_path / "city"
     shutil.copytree(DEFAULT_CITY_LIST_DIR, city)
     monkeypatch.setenv("ASF_CITY_LIST_DIR", str(city))
+    monkeypatch.setenv("ASF_INACTIVE_AFTER_RUNS", "1")  # what is no longer listed is inactive at once
     with dg.instance_for_test() as instance:
         assert run_nightly(instance).success
         before = published_state(registry_url)

@@ -3,6 +3,7 @@ configured paths that are not what they claim, archive entries pointing outside 
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -11,12 +12,15 @@ import zipfile
 from pathlib import Path
 
 import dagster as dg
+import openpyxl
+import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import MetaData, select
 
 from assets.ingest import crawl_source
 from assets.metadata import markdown_table
 from assets.sources import city_list
+from pipelines.cli import main
 from pipelines.definitions import WEEKLY_REGISTER_JOB_NAME, defs
 from pipelines.resources import _engine
 from registry.bolagsverket import open_bulk_file
@@ -204,6 +208,7 @@ HOSTILE_CSV = (
     "19121212-1212\n"
     "h6;" + "Jättelångt namn " * 40 + ";;Solna;;;\n"
     "121212-1212;Nyckeln Är Ett Personnummer;;Solna;;;\n"
+    'h7;=HYPERLINK("http://evil.example") Kooperativet;;Solna;;@SUM(1+1);\n'
 )
 
 
@@ -253,3 +258,31 @@ def test_a_night_on_hostile_input_publishes_no_markup_and_no_personnummer(
     assert "a personnummer in name: personal data is not kept" in reasons
     assert "a personnummer in source_key: personal data is not kept" in reasons
     assert "name longer than 300 characters" in reasons
+
+    # What leaves the registry for people: the exports in every format and the report.
+    assert main(["export", "--format", "csv", "--output", str(tmp_path / "csv")]) == 0
+    assert main(["export", "--format", "json", "--output", str(tmp_path / "registry.json")]) == 0
+    assert main(["export", "--format", "xlsx", "--output", str(tmp_path / "registry.xlsx")]) == 0
+    assert main(["export", "--format", "parquet", "--output", str(tmp_path / "parquet")]) == 0
+    texts = {
+        "csv": (tmp_path / "csv" / "organisations.csv").read_text(encoding="utf-8-sig")
+        + (tmp_path / "csv" / "change_log.csv").read_text(encoding="utf-8-sig"),
+        "json": (tmp_path / "registry.json").read_text(encoding="utf-8"),
+        "report": (tmp_path / "reports" / "registry_report.html").read_text(encoding="utf-8"),
+    }
+    workbook = openpyxl.load_workbook(tmp_path / "registry.xlsx")
+    cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+    texts["xlsx"] = " ".join(str(cell.value) for cell in cells if cell.value is not None)
+    texts["parquet"] = " ".join(
+        str(value)
+        for name in ("organisations", "change_log")
+        for column in pq.read_table(tmp_path / "parquet" / f"{name}.parquet").to_pylist()
+        for value in column.values()
+    )
+    for output, content in texts.items():
+        assert not contains_personnummer(content), output
+        assert "Tolvan" not in content and "<script" not in content and "<img" not in content, output
+    assert "HYPERLINK" in texts["csv"]
+    csv_cells = [cell for line in csv.reader(io.StringIO(texts["csv"])) for cell in line]
+    assert not [c for c in csv_cells if c.lstrip()[:1] in ("=", "@")], "a formula would run in a spreadsheet"
+    assert all(cell.data_type != "f" for cell in cells)
