@@ -74,15 +74,15 @@ class RegisterMatch:
     sni: tuple[str, ...] = ()
 
 
+def _name_similarity(query_core: str, entry: RegisterEntry) -> float:
+    return max(
+        fuzz.token_sort_ratio(query_core, place_suffix(normalise_name(n))[0]) for n in (entry.name, *entry.other_names)
+    )
+
+
 def _weight(query_core: str, query_kommun: str | None, query_form: str | None, entry: RegisterEntry,
             s: EnrichSettings) -> tuple[float, list[str]]:  # fmt: skip
-    core, _ = place_suffix(normalise_name(entry.name))
-    similarity = max(
-        [
-            fuzz.token_sort_ratio(query_core, core),
-            *(fuzz.token_sort_ratio(query_core, place_suffix(normalise_name(n))[0]) for n in entry.other_names),
-        ]
-    )
+    similarity = _name_similarity(query_core, entry)
     name_weight = next(w for at_least, w in s.name_levels if similarity >= at_least)
     parts = [f"name similarity {similarity:.0f} ({name_weight:+.1f})"]
     weight = s.prior + name_weight
@@ -134,8 +134,12 @@ def match(
     kommun = find_kommun(query.municipality)
     query_kommun = kommun.code if kommun else place
     form = declared_legal_form(query.name)
+    found = snapshot.candidates(query.name, near=False)
+    if not any(_name_similarity(core, e) >= settings.name_levels[0][0] for e in found):
+        # No registered name as written comes close: the name may be misspelt, so look further.
+        found = snapshot.candidates(query.name)
     scored = []
-    for entry in shortlist(query.name, snapshot.candidates(query.name), settings.shortlist):
+    for entry in shortlist(query.name, found, settings.shortlist):
         if judgements.get(entry.orgnr) is Judgement.NEGATIVE:
             continue
         weight, parts = _weight(core, query_kommun, form, entry, settings)
