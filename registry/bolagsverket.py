@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -165,17 +166,31 @@ ENTRY_FIELDS = (
     "orgnr", "name", "other_names", "legal_form", "svb", "status", "registered", "deregistered",
     "deregistration_reason", "description", "street", "postcode", "postort", "kommun",
 )  # fmt: skip
+# Fields a row may lack: "" in a parsed row, NULL in the snapshot, None in a RegisterEntry.
+OPTIONAL_FIELDS = frozenset(ENTRY_FIELDS) - {"orgnr", "name", "svb", "status"}
+_MISSING = frozenset(("", "null", "NULL", "Null"))
+# Postort (as written in the file) -> kommun code, "" for none: a few thousand places, three million look-ups.
+_KOMMUN_CODES: dict[str, str] = {}
 
 
-def parse_fields(fields: list[str]) -> tuple[object, ...] | None:
+def _kommun_code(postort: str) -> str:
+    code = _KOMMUN_CODES.get(postort)
+    if code is None:
+        kommun = find_kommun(postort)
+        code = _KOMMUN_CODES[postort] = kommun.code if kommun else ""
+    return code
+
+
+def parse_fields(fields: list[str]) -> tuple[str | int, ...] | None:
     """One row's 11 fields (quotes removed) as a tuple in ENTRY_FIELDS order; None for a personnummer identity.
 
-    Tuples rather than objects: this runs three million times per refresh.
+    Tuples rather than objects, "" for a missing value and 0/1 for svb: this runs three million times per
+    refresh, and sqlite3 binds str and int quickly but None and bool slowly (the snapshot stores "" as NULL).
     """
     identity = fields[0]
     if "PERSON" in identity:
         return None
-    number = identity.split("$", 1)[0]
+    number = identity.partition("$")[0]
     if not (len(number) == 10 and number.isdigit()):
         if not _IDENTITY.match(number):
             raise ValueError(f"identity {identity[:40]!r} is not an organisationsnummer")
@@ -183,36 +198,46 @@ def parse_fields(fields: list[str]) -> tuple[object, ...] | None:
     names = fields[3]
     if "|" in names:
         name, others = _names(names)
-        other_names = "|".join(others) or None
+        other_names = "|".join(others)
     else:
-        name, other_names = names.split("$", 1)[0].strip(), None
+        name, other_names = names.partition("$")[0].strip(), ""
     form = fields[4]
-    deregistered = _clean(fields[5])
-    street, postcode, postort = _address(_clean(fields[10]))
-    kommun = find_kommun(postort) if postort else None
+    # Empty or the text null (any case) is missing. One comprehension, not a function call per field.
+    deregistered, reason, proceedings, registered, description, address = [
+        "" if (v := f.strip()) in _MISSING or (len(v) == 4 and v.lower() == "null") else v for f in fields[5:]
+    ]
+    status = _status(deregistered, proceedings)
+    street, postcode, postort = _address(address)
     return (
         f"{number[:6]}-{number[6:]}",
         name,
         other_names,
-        form.split("-", 1)[0] if form and form != "null" else None,
-        "(svb)" in name.lower(),
-        _status(deregistered, _clean(fields[7])),
-        _clean(fields[8]),
+        form.partition("-")[0] if form and form != "null" else "",
+        1 if "(svb)" in name.lower() else 0,
+        status,
+        registered,
         deregistered,
-        _clean(fields[6]),
-        _clean(fields[9]),
-        street,
-        postcode,
-        postort,
-        kommun.code if kommun else None,
+        reason,
+        description,
+        street or "",
+        postcode or "",
+        postort or "",
+        _kommun_code(postort) if postort else "",
     )
 
 
+_OPTIONAL_AT = tuple(i for i, name in enumerate(ENTRY_FIELDS) if name in OPTIONAL_FIELDS)
+
+
 def entry_from_row(row: tuple[object, ...] | list[object]) -> RegisterEntry:
-    values = dict(zip(ENTRY_FIELDS, row, strict=True))
-    values["other_names"] = tuple(str(values["other_names"]).split("|")) if values["other_names"] else ()
-    values["svb"] = bool(values["svb"])
-    return RegisterEntry(**values)  # type: ignore[arg-type]
+    """A RegisterEntry from a parsed row or a snapshot row (missing values "" or None, both become None)."""
+    values = list(row)
+    for i in _OPTIONAL_AT:
+        values[i] = values[i] or None
+    entry = dict(zip(ENTRY_FIELDS, values, strict=True))
+    entry["other_names"] = tuple(str(entry["other_names"]).split("|")) if entry["other_names"] else ()
+    entry["svb"] = bool(entry["svb"])
+    return RegisterEntry(**entry)  # type: ignore[arg-type]
 
 
 def iter_entries(stream: BinaryIO, report: ParseReport) -> Iterator[RegisterEntry]:
@@ -221,8 +246,8 @@ def iter_entries(stream: BinaryIO, report: ParseReport) -> Iterator[RegisterEntr
         yield entry_from_row(row)
 
 
-def iter_rows(stream: BinaryIO, report: ParseReport) -> Iterator[tuple[object, ...]]:
-    """Like iter_entries, as tuples in ENTRY_FIELDS order (the fast path for building a snapshot).
+def iter_rows(stream: BinaryIO, report: ParseReport) -> Iterator[tuple[str | int, ...]]:
+    """Like iter_entries, as parse_fields tuples (the fast path for building a snapshot).
 
     The csv module (C) splits the quoted ";"-separated fields, including quoted line breaks in descriptions;
     a stray quote is contained by the field-count and identity checks that follow.
@@ -231,30 +256,35 @@ def iter_rows(stream: BinaryIO, report: ParseReport) -> Iterator[tuple[object, .
     report.encoding = detect_encoding(buffered.peek(1 << 20)[: 1 << 20])
     text = io.TextIOWrapper(buffered, encoding=report.encoding, errors="replace", newline="")
     reader = csv.reader(text, delimiter=";", quotechar='"', strict=False)
-    for row_number, fields in enumerate(reader, start=1):
-        if (
-            row_number == 1
-            and fields
-            and fields[0].lstrip("\ufeff").replace("\x00", "").lower().startswith("organisationsidentitet")
-        ):
-            continue
-        report.rows += 1
-        if len(fields) != COLUMNS:
-            if fields:
-                report.malformed_line(reader.line_num, f"{len(fields)} fields instead of {COLUMNS}")
-            continue
-        if "\x00" in fields[0] or "\x00" in fields[3]:
-            fields = [f.replace("\x00", "") for f in fields]
-        try:
-            row = parse_fields(fields)
-        except (ValueError, IndexError) as exc:
-            report.malformed_line(reader.line_num, str(exc))
-            continue
-        if row is None:
-            report.personnummer_rows_skipped += 1
-            continue
-        report.entries += 1
-        yield row
+    first = next(reader, None)
+    if first is None:
+        return
+    header = bool(first) and first[0].lstrip("\ufeff").replace("\x00", "").lower().startswith("organisationsidentitet")
+    # Counted in locals, added to the report when the stream ends: attribute updates per row cost more.
+    rows = entries = skipped = 0
+    try:
+        for fields in itertools.chain(() if header else (first,), reader):
+            rows += 1
+            if len(fields) != COLUMNS:
+                if fields:
+                    report.malformed_line(reader.line_num, f"{len(fields)} fields instead of {COLUMNS}")
+                continue
+            if "\x00" in fields[0] or "\x00" in fields[3]:
+                fields = [f.replace("\x00", "") for f in fields]
+            try:
+                row = parse_fields(fields)
+            except (ValueError, IndexError) as exc:
+                report.malformed_line(reader.line_num, str(exc))
+                continue
+            if row is None:
+                skipped += 1
+                continue
+            entries += 1
+            yield row
+    finally:
+        report.rows += rows
+        report.entries += entries
+        report.personnummer_rows_skipped += skipped
 
 
 def open_bulk_file(path: Path) -> BinaryIO:

@@ -9,16 +9,18 @@ judgements on a pair (organisation, register entry) always win.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from registry.bolagsverket import STATUS_ACTIVE, STATUS_DEREGISTERED, RegisterEntry
 from registry.geography import find_kommun, place_suffix
 from registry.judgements import MATCHER, Decision, Judgement, JudgementGraph
-from registry.normalize import declared_legal_form, fold, normalise_name
+from registry.normalize import declared_legal_form, normalise_name
 from registry.records import SourceRecord
 from registry.register_snapshot import RegisterSnapshot
 
@@ -74,22 +76,47 @@ class RegisterMatch:
     sni: tuple[str, ...] = ()
 
 
-def _weight(query_core: str, query_kommun: str | None, query_form: str | None, entry: RegisterEntry,
-            s: EnrichSettings) -> tuple[float, list[str]]:  # fmt: skip
-    core, _ = place_suffix(normalise_name(entry.name))
-    similarity = max(
-        [
-            fuzz.token_sort_ratio(query_core, core),
-            *(fuzz.token_sort_ratio(query_core, place_suffix(normalise_name(n))[0]) for n in entry.other_names),
-        ]
-    )
-    name_weight = next(w for at_least, w in s.name_levels if similarity >= at_least)
-    parts = [f"name similarity {similarity:.0f} ({name_weight:+.1f})"]
+@lru_cache(maxsize=1 << 16)
+def name_key(name: str) -> tuple[str, str, str | None]:
+    """(normalised name, core, place) of a name as compared: the core is the name without a kommun at its end
+    or start."""
+    normalised = normalise_name(name)
+    return normalised, *place_suffix(normalised)
+
+
+def similarity(core: str, other: str) -> float:
+    """Name similarity of two cores: token_sort_ratio (word order does not matter), or the ratio of the cores
+    without spaces when that is higher, so that a typo that moves a space ('God aLändgrust') counts as one
+    typo, not as two changed words."""
+    return max(fuzz.token_sort_ratio(core, other), fuzz.ratio(core.replace(" ", ""), other.replace(" ", "")))
+
+
+def _name_similarity(query: tuple[str, str, str | None], entry: RegisterEntry) -> float:
+    """The best similarity of the query's name to one of the entry's names: of their cores, or of the whole
+    names when a place was split off only one of them (a moved or misspelt place word: 'Bageri Filipstda')."""
+    best = 0.0
+    for name in (entry.name, *entry.other_names):
+        normalised, core, place = name_key(name)
+        best = max(best, similarity(query[1], core))
+        if (query[2] is None) != (place is None):
+            best = max(best, similarity(query[0], normalised))
+    return best
+
+
+def _weight(name_similarity: float, query_kommun: str | None, place_from_name: bool, query_form: str | None,
+            entry: RegisterEntry, s: EnrichSettings) -> tuple[float, list[str]]:  # fmt: skip
+    name_weight = next(w for at_least, w in s.name_levels if name_similarity >= at_least)
+    parts = [f"name similarity {name_similarity:.0f} ({name_weight:+.1f})"]
     weight = s.prior + name_weight
     if query_kommun and entry.kommun:
-        w = s.kommun_equal if query_kommun == entry.kommun else s.kommun_differ
-        parts.append(f"kommun {'equal' if w > 0 else 'differ'} ({w:+.1f})")
-        weight += w
+        if query_kommun != entry.kommun and place_from_name and name_key(entry.name)[2] == query_kommun:
+            # The place was read from the query's name, and the registered name says it too: it is part of the
+            # name (already compared), not a sign of where the registration is.
+            parts.append("kommun: the place is in both names (+0.0)")
+        else:
+            w = s.kommun_equal if query_kommun == entry.kommun else s.kommun_differ
+            parts.append(f"kommun {'equal' if w > 0 else 'differ'} ({w:+.1f})")
+            weight += w
     if query_form and entry.legal_form:
         w = s.legal_form_equal if entry.legal_form in FORM_CODES.get(query_form, set()) else s.legal_form_differ
         parts.append(f"legal form {'equal' if w > 0 else 'differ'} ({w:+.1f})")
@@ -102,13 +129,13 @@ def _status_preference(entry: RegisterEntry, s: EnrichSettings) -> float:
     return s.active if entry.status == STATUS_ACTIVE else s.deregistered if entry.status == STATUS_DEREGISTERED else 0.0
 
 
-def shortlist(name: str, entries: list[RegisterEntry], size: int) -> list[RegisterEntry]:
-    """The few candidates worth scoring in full, by a fast similarity of the folded names (rapidfuzz, in C)."""
-    if len(entries) <= size:
-        return entries
-    folded = {i: fold(e.name) for i, e in enumerate(entries)}
-    best = process.extract(fold(name), folded, scorer=fuzz.token_sort_ratio, limit=size)
-    return [entries[i] for _, _, i in best]
+def shortlist(
+    query: tuple[str, str, str | None], entries: list[RegisterEntry], size: int
+) -> list[tuple[float, RegisterEntry]]:
+    """The ``size`` candidates most similar to a query's name (its name_key), with their name similarity: the
+    few worth weighing in full."""
+    scored = [(_name_similarity(query, e), e) for e in entries]
+    return heapq.nlargest(size, scored, key=lambda t: t[0]) if len(scored) > size else scored
 
 
 def _probability(weight: float) -> float:
@@ -130,15 +157,20 @@ def match(
     for orgnr, judgement in sorted(judgements.items()):
         if judgement is Judgement.POSITIVE and (entries := snapshot.by_orgnr(orgnr)):
             return RegisterMatch(query.key, entries[0], METHOD_PERSON, 1.0, "matched by a person in review")
-    core, place = place_suffix(normalise_name(query.name))
+    query_key = name_key(query.name)
+    place = query_key[2]
     kommun = find_kommun(query.municipality)
     query_kommun = kommun.code if kommun else place
     form = declared_legal_form(query.name)
+    found = shortlist(query_key, snapshot.candidates(query.name, near=False), settings.shortlist)
+    if max((score for score, _ in found), default=0.0) < settings.name_levels[0][0]:
+        # No registered name as written comes close: the name may be misspelt, so look further.
+        found = shortlist(query_key, snapshot.candidates(query.name), settings.shortlist)
     scored = []
-    for entry in shortlist(query.name, snapshot.candidates(query.name), settings.shortlist):
+    for name_similarity, entry in found:
         if judgements.get(entry.orgnr) is Judgement.NEGATIVE:
             continue
-        weight, parts = _weight(core, query_kommun, form, entry, settings)
+        weight, parts = _weight(name_similarity, query_kommun, kommun is None, form, entry, settings)
         preference = _status_preference(entry, settings)
         scored.append((weight + preference, weight, entry.orgnr, entry, parts))
     if not scored:

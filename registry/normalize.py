@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 # Legal-form words and abbreviations that say nothing about which organisation is meant.
@@ -59,11 +60,21 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def normalise_name(name: str) -> str:
+def index_fold(text: str) -> str:
+    """Lower-case and strip diacritics as SQLite FTS5's unicode61 tokenizer (remove_diacritics 2) does: like
+    fold, except that 'æ', 'ø' and 'ß', which are letters of their own rather than letters with a diacritic,
+    stay as they are ('Bjørn' -> 'bjørn')."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return "".join(ch for ch in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(ch))
+
+
+def normalise_name(name: str, folding: Callable[[str], str] = fold) -> str:
     """The comparison key of an organisation name: legal forms, punctuation, case and diacritics removed."""
     text = name.replace("&", " och ")
     text = _LEGAL_FORM_RE.sub(" ", text)
-    text = fold(text)
+    text = folding(text)
     text = _NON_WORD.sub(" ", text)
     return " ".join(text.split())
 

@@ -10,9 +10,12 @@ half a snapshot and the previous one stays until the new one is good.
 
 from __future__ import annotations
 
+import itertools
+import marshal
 import multiprocessing
 import os
 import queue
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import closing
@@ -20,15 +23,21 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from registry.bolagsverket import ENTRY_FIELDS, ParseReport, RegisterEntry, entry_from_row, iter_rows, open_bulk_file
-from registry.normalize import fold, normalise_name
+from registry.bolagsverket import (
+    ENTRY_FIELDS,
+    OPTIONAL_FIELDS,
+    ParseReport,
+    RegisterEntry,
+    entry_from_row,
+    iter_rows,
+    open_bulk_file,
+)
+from registry.normalize import fold, index_fold, normalise_name
 from registry.scb import iter_scb_rows
 
 _COLUMNS = list(ENTRY_FIELDS)
-_NAME, _OTHER_NAMES = _COLUMNS.index("name"), _COLUMNS.index("other_names")
 BATCH = 20_000
 _LONG_TEXTS = {"description", "deregistration_reason", "street"}
-_PUNCTUATION_TO_SPACE = str.maketrans({c: " " for c in "|-.,()&!/:;'\"+"})
 
 
 @dataclass(frozen=True)
@@ -39,31 +48,35 @@ class BuildReport:
     scb: ParseReport | None = None
 
 
-def typo_keys(words: Iterable[str]) -> list[str]:
-    """Extra index terms for typo-tolerant lookup: a long word's first and last letters ('kythem' -> 'pkyth',
-    'sthem'). A typo rarely hits both ends, so a misspelt name still meets its registered form."""
-    keys = []
-    for word in words:
-        if len(word) >= 6:
-            # Five letters from each end of longer words: four-letter ends are shared by too many names.
-            n = 5 if len(word) >= 8 else 4
-            keys += [f"p{word[:n]}", f"s{word[-n:]}"]
-    return keys
+# What the name index holds for a row: its names, split into words by FTS5's tokenizer, which lower-cases and
+# strips diacritics ('Gröna' -> 'grona'; registry.normalize.index_fold does the same for queries). Legal-form
+# words, in every other name, weigh next to nothing. The text is SQL, not a Python function called per row
+# (which would cost the writer a third of its time).
+_INDEX_TEXT = "name || ' ' || coalesce(other_names, '')"
+# Letters that fold writes otherwise than the index does ('ø' -> 'o'): a query that has them is looked up in both.
+_KEPT_BY_INDEX = re.compile("[æøßÆØẞ]")
 
 
-def search_text(row: Sequence[object]) -> str:
-    """What the name index holds for a row: its names' words, folded, plus their typo keys. Legal-form words,
-    being in every other name, weigh next to nothing in bm25."""
-    other = row[_OTHER_NAMES]
-    text = f"{row[_NAME]} {other}" if other else str(row[_NAME])
-    words = fold(text).translate(_PUNCTUATION_TO_SPACE).split()
-    return " ".join([*words, *typo_keys(words)])
+_LETTERS = "abcdefghijklmnopqrstuvwxyzæø"
+
+
+def near_spellings(word: str) -> set[str]:
+    """Every spelling one typo away from a folded word: a letter left out, added, replaced, or two neighbours
+    swapped ('kriofut' -> 'krioffut', 'kirofut', 'kriofat'...; 50-odd per letter)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    spellings = {a + b[1:] for a, b in splits if b}
+    spellings.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    spellings.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
+    spellings.update(a + c + b for a, b in splits for c in _LETTERS)
+    spellings.discard(word)
+    return spellings
 
 
 _SCHEMA = """
     PRAGMA page_size = 16384;
     PRAGMA journal_mode = OFF;
     PRAGMA synchronous = OFF;
+    PRAGMA locking_mode = EXCLUSIVE;
     PRAGMA temp_store = MEMORY;
     PRAGMA cache_size = -262144;
     CREATE TABLE companies (
@@ -74,14 +87,22 @@ _SCHEMA = """
     CREATE VIRTUAL TABLE names USING fts5(
         text, content='', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 2'
     );
+    -- Index leaves as large as the file's pages (default: 4050 bytes): fewer pages to write and merge.
+    INSERT INTO names(names, rank) VALUES ('pgsz', 16000);
 """
+# Missing values arrive as "" (sqlite3 binds str fast, None slowly) and are stored as NULL.
+_PLACEHOLDERS = ", ".join("NULLIF(?, '')" if c in OPTIONAL_FIELDS else "?" for c in _COLUMNS)
+_INSERT = f"INSERT INTO companies ({', '.join(_COLUMNS)}) VALUES ({_PLACEHOLDERS})"
+_INDEX_NEW_ROWS = f"INSERT INTO names(rowid, text) SELECT rowid, {_INDEX_TEXT} FROM companies WHERE rowid > ?"
 
 
 def build_snapshot(bulk_file: Path, target: Path, scb_file: Path | None = None) -> BuildReport:
     """Parse the bulk file (zip or txt) into a new snapshot at ``target``, replacing it only when complete.
 
     Parsing (this process) and writing (a writer process) run side by side on two cores; batches of parsed
-    rows pass between them, so memory stays bounded whatever the file's size.
+    rows pass between them, so memory stays bounded whatever the file's size. Batches travel marshalled:
+    marshal (C, for the same interpreter at both ends) packs and unpacks tuples of str three times faster
+    than pickle, which multiprocessing would otherwise use.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(f".{target.name}.building-{os.getpid()}")
@@ -93,14 +114,9 @@ def build_snapshot(bulk_file: Path, target: Path, scb_file: Path | None = None) 
     writer.start()
     try:
         with open_bulk_file(bulk_file) as stream:
-            batch: list[tuple[object, ...]] = []
-            for row in iter_rows(stream, report):
-                # The index text is made here, so that parsing and writing take about the same time.
-                batch.append((*row, search_text(row)))
-                if len(batch) == BATCH:
-                    _put(batches, batch, writer)
-                    batch = []
-            _put(batches, batch, writer)
+            rows = iter_rows(stream, report)
+            while batch := list(itertools.islice(rows, BATCH)):
+                _put(batches, marshal.dumps(batch), writer)
         _put(batches, None, writer)
         writer.join()
     except BaseException:
@@ -138,7 +154,7 @@ def _add_sni_codes(snapshot: Path, scb_file: Path) -> ParseReport:
     return report
 
 
-def _put(batches: multiprocessing.Queue, batch: list[tuple[object, ...]] | None, writer: BaseProcess) -> None:
+def _put(batches: multiprocessing.Queue, batch: bytes | None, writer: BaseProcess) -> None:
     while True:
         if not writer.is_alive():
             raise RuntimeError("the snapshot writer stopped early; the previous snapshot is kept")
@@ -150,28 +166,20 @@ def _put(batches: multiprocessing.Queue, batch: list[tuple[object, ...]] | None,
 
 
 def _write_snapshot(path: str, batches: multiprocessing.Queue) -> None:
+    """The writer process: rows into the table, then each batch's names into the name index with one statement
+    (SQLite's C, not a Python call per row); the orgnr index once at the end, which is cheaper than keeping it
+    up to date row by row."""
     with closing(sqlite3.connect(path)) as db:
         db.executescript(_SCHEMA)
-        insert = f"INSERT INTO companies (rowid, {', '.join(_COLUMNS)}) VALUES (?, {', '.join('?' * len(_COLUMNS))})"
-        next_rowid = 1
+        indexed = 0
         while (batch := batches.get()) is not None:
-            next_rowid = _insert(db, insert, batch, next_rowid)
+            rows = marshal.loads(batch)
+            db.executemany(_INSERT, rows)
+            db.execute(_INDEX_NEW_ROWS, (indexed,))
+            indexed += len(rows)
         db.execute("CREATE INDEX companies_orgnr ON companies(orgnr)")
         db.execute("INSERT INTO names(names) VALUES ('optimize')")
         db.commit()
-
-
-def _insert(db: sqlite3.Connection, sql: str, batch: Sequence[tuple[object, ...]], first_rowid: int) -> int:
-    """Insert a batch of rows, each ending with its index text, with explicit rowids (the name index refers to
-    them); returns the next free rowid."""
-    if not batch:
-        return first_rowid
-    rowids = range(first_rowid, first_rowid + len(batch))
-    db.executemany(sql, ((rowid, *row[:-1]) for rowid, row in zip(rowids, batch, strict=True)))
-    db.executemany(
-        "INSERT INTO names(rowid, text) VALUES (?, ?)", ((r, row[-1]) for r, row in zip(rowids, batch, strict=True))
-    )
-    return first_rowid + len(batch)
 
 
 class RegisterSnapshot:
@@ -182,6 +190,9 @@ class RegisterSnapshot:
             raise FileNotFoundError(f"no company register snapshot at {path}")
         self.path = path
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        # The name index's words and how many names hold each (in memory, over the read-only file): how rare a
+        # query's word is, and which spellings near a misspelt word exist, without reading the index's lists.
+        self._db.execute("CREATE VIRTUAL TABLE temp.names_vocab USING fts5vocab(main, names, row)")
 
     def close(self) -> None:
         self._db.close()
@@ -210,27 +221,53 @@ class RegisterSnapshot:
     def by_orgnr(self, orgnr: str) -> list[RegisterEntry]:
         return self._entries("orgnr = ?", (orgnr,))
 
-    def candidates(self, name: str, per_term: int = 150, per_typo_key: int = 500) -> list[RegisterEntry]:
-        """Registered organisations whose names share a rare word, or a rare word's typo key, with ``name``.
+    def candidates(self, name: str, per_term: int = 150, near: bool = True, near_from: int = 4) -> list[RegisterEntry]:
+        """Registered organisations whose names share a rare word with ``name``, or (``near``) a spelling one
+        typo away from one of its rare words.
 
-        Each word is looked up on its own and kept only if it is in at most ``per_term`` names (a typo key: at
-        most ``per_typo_key``): a word in thousands of names ("ab", "catering") tells little and costs the most.
-        No bm25 ranking in SQLite (over thousands of hits it is what makes a lookup slow): the caller scores
-        what is returned, cheaply first (``shortlist``).
+        A word in more than ``per_term`` names ("ab", "catering") tells little and costs the most: it is not
+        looked up, nor are its near spellings. A word of at least ``near_from`` letters in few names or none
+        may be misspelt: its near spellings that the index holds (in at most ``per_term`` names each) are
+        looked up too, wherever the typo is in the word. That costs a millisecond or more per word (a few
+        hundred spellings to look up), so callers ask for it when the words as written find nothing close.
+        No bm25 ranking in SQLite (over thousands of hits it is what makes a look-up slow): the caller scores
+        what is returned.
         """
-        tokens = list(dict.fromkeys(t for t in normalise_name(name).split() if len(t) > 1))
-        typos = [k for k in dict.fromkeys(typo_keys(tokens)) if k not in tokens]
-        ids: dict[int, None] = {}
-        for term, limit in [*((t, per_term) for t in tokens), *((k, per_typo_key) for k in typos)]:
-            hits = self._db.execute(
-                "SELECT rowid FROM names WHERE names MATCH ? LIMIT ?", (f'"{term}"', limit + 1)
-            ).fetchall()
-            if len(hits) <= limit:
-                ids.update(dict.fromkeys(rowid for (rowid,) in hits))
-        if not ids:
+        words = normalise_name(name)
+        if _KEPT_BY_INDEX.search(name):
+            words += " " + normalise_name(name, index_fold)
+        # "_" is a word character to Python but splits words in the index.
+        tokens = list(dict.fromkeys(t for t in words.replace("_", " ").split() if len(t) > 1))
+        counts = self._names_with(tokens)
+        rare = [t for t in tokens if counts.get(t, 0) <= per_term]
+        terms = [t for t in rare if t in counts]
+        if near:
+            spellings: set[str] = set()
+            for token in rare:
+                if len(token) >= near_from and token.isalpha():
+                    spellings |= near_spellings(token)
+            spellings.difference_update(tokens)
+            terms += [t for t, n in self._names_with(spellings).items() if n <= per_term]
+        if not terms:
             return []
-        selected = list(ids)
+        query = " OR ".join(f'"{t}"' for t in terms)
+        selected = [rowid for (rowid,) in self._db.execute("SELECT rowid FROM names WHERE names MATCH ?", (query,))]
+        if not selected:
+            return []
         return self._entries(f"rowid IN ({', '.join('?' * len(selected))})", selected, light=True)
+
+    def _names_with(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many names hold each of the terms that the index has."""
+        terms = list(terms)
+        counts: dict[str, int] = {}
+        for start in range(0, len(terms), 5000):
+            chunk = terms[start : start + 5000]
+            counts.update(
+                self._db.execute(
+                    f"SELECT term, doc FROM names_vocab WHERE term IN ({', '.join('?' * len(chunk))})", chunk
+                ).fetchall()
+            )
+        return counts
 
     def discovery_candidates(self, phrases: Sequence[str], limit: int = 5000) -> list[tuple[RegisterEntry, str]]:
         """Active organisations whose business description holds one of the phrases, or whose name says (svb),

@@ -123,6 +123,33 @@ def test_snapshot_lookups_by_orgnr_and_by_misspelt_name(tmp_path: Path) -> None:
         assert "556677-7777" not in leads  # in liquidation, and nothing suggests work integration
 
 
+def _snapshot_of(tmp_path: Path, names: list[str]) -> RegisterSnapshot:
+    rows = [
+        _line(f"55{i:07d}0$ORGNR-IDORG", "", "SE-LAND", f"{name}$FORETAGSNAMN-ORGNAM$2020-01-01", "AB-ORGFO", "", "", "",
+              "2020-01-01", "null", "Gatan 1$$SOLNA$17140$SE-LAND")
+        for i, name in enumerate(names)
+    ]  # fmt: skip
+    bulk = _write(tmp_path / "bulk.txt", HEADER + "\n" + "\n".join(rows) + "\n")
+    build_snapshot(bulk, tmp_path / "snapshot.sqlite")
+    return RegisterSnapshot(tmp_path / "snapshot.sqlite")
+
+
+def test_a_misspelt_word_finds_its_registered_spelling_wherever_the_typo_is(tmp_path: Path) -> None:
+    names = ["Kriofut AB", "Lispian Catering AB", "Bjørn Snickeri AB", "Bjorn Bygg AB", "Nära Kriofat AB"]
+    with _snapshot_of(tmp_path, names) as snapshot:
+
+        def found(query: str, near: bool = True) -> set[str]:
+            return {e.name for e in snapshot.candidates(query, near=near)}
+
+        for typo in ("Kirofut", "Krioffut", "Kriofu", "Kraofut", "Kriouft"):  # the first letters too, or the last
+            assert "Kriofut AB" in found(typo), typo
+            assert found(typo, near=False) == set()  # only when asked: it costs a few hundred look-ups a word
+        assert "Lispian Catering AB" in found("Lisian")
+        assert found("Kriofut AB") >= {"Kriofut AB", "Nära Kriofat AB"}
+        # 'ø' is a letter of its own to the index: a query with it, or without it, finds both spellings.
+        assert found("Bjørn") == found("Bjorn") == {"Bjørn Snickeri AB", "Bjorn Bygg AB"}
+
+
 def test_a_failed_build_keeps_the_previous_snapshot(tmp_path: Path) -> None:
     path = tmp_path / "snapshot.sqlite"
     build_snapshot(DEFAULT_REGISTER_BULK_FILE, path)

@@ -90,3 +90,39 @@ def test_the_enrich_command(
     assert rows[3].startswith("c,,,,,0.000,none")
     assert len(rows) == 4
     assert "line 5: no record_id" in capsys.readouterr().err
+
+
+def _snapshot_of(tmp_path: Path, rows: list[tuple[str, str, str]]) -> RegisterSnapshot:
+    """A snapshot of (name, organisationsform, postort) rows."""
+    from tests.test_bolagsverket import HEADER, _line
+
+    lines = [
+        _line(f"55{i:07d}0$ORGNR-IDORG", "", "SE-LAND", f"{name}$FORETAGSNAMN-ORGNAM$2020-01-01", f"{form}-ORGFO", "",
+              "", "", "2020-01-01", "null", f"Gatan 1$${postort}$12345$SE-LAND")
+        for i, (name, form, postort) in enumerate(rows)
+    ]  # fmt: skip
+    bulk = tmp_path / "bulk.txt"
+    bulk.write_text(HEADER + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    build_snapshot(bulk, tmp_path / "snapshot.sqlite")
+    return RegisterSnapshot(tmp_path / "snapshot.sqlite")
+
+
+def test_typos_in_a_place_word_or_a_space_still_match(tmp_path: Path) -> None:
+    rows = [("Blotkek Bageri Filipstad HB", "HB", "FILIPSTAD"), ("Goda Ländgrust AB", "AB", "HÄRNÖSAND")]
+    with _snapshot_of(tmp_path, rows) as snapshot:
+        # The place is misspelt, so it is split off the registered name only: the whole names are compared too.
+        found = match(EnrichmentQuery("1", "Blotkek Bageri Filipstda HB", None, "Filipstad"), snapshot)
+        assert found.method == "name" and found.entry is not None and found.entry.name == rows[0][0]
+        # A typo that moves a space is one typo, not two changed words.
+        found = match(EnrichmentQuery("2", "God aLändgrust aktiebolaget", None, "Härnösand"), snapshot)
+        assert found.method == "name" and "name similarity 100" in found.explanation
+
+
+def test_a_place_word_in_both_names_says_nothing_about_the_address(tmp_path: Path) -> None:
+    # "Boden" (the shed) is also a kommun; the registered name says it too, and the address is elsewhere.
+    with _snapshot_of(tmp_path, [("Byrdåsttrys Boden AB", "AB", "HULTSFRED")]) as snapshot:
+        found = match(EnrichmentQuery("1", "Byrdåsttrys Boden", None, None), snapshot)
+        assert found.method == "name" and "the place is in both names" in found.explanation
+        # A kommun given by the source is evidence as before.
+        found = match(EnrichmentQuery("2", "Byrdåsttrys Boden", None, "Boden"), snapshot)
+        assert found.method != "name" and "kommun differ (-5.0)" in found.explanation
