@@ -165,6 +165,18 @@ def _put(batches: multiprocessing.Queue, batch: bytes | None, writer: BaseProces
             continue
 
 
+def _next_batch(batches: multiprocessing.Queue) -> bytes | None:
+    """The next batch; the writer stops when the process that parses is gone (killed with SIGKILL, say), rather
+    than waiting for a batch that will never come. Its half-built file is never swapped in."""
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            return batches.get(timeout=1)
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                raise SystemExit("the parsing process is gone; the snapshot is abandoned") from None
+
+
 def _write_snapshot(path: str, batches: multiprocessing.Queue) -> None:
     """The writer process: rows into the table, then each batch's names into the name index with one statement
     (SQLite's C, not a Python call per row); the orgnr index once at the end, which is cheaper than keeping it
@@ -172,7 +184,7 @@ def _write_snapshot(path: str, batches: multiprocessing.Queue) -> None:
     with closing(sqlite3.connect(path)) as db:
         db.executescript(_SCHEMA)
         indexed = 0
-        while (batch := batches.get()) is not None:
+        while (batch := _next_batch(batches)) is not None:
             rows = marshal.loads(batch)
             db.executemany(_INSERT, rows)
             db.execute(_INDEX_NEW_ROWS, (indexed,))

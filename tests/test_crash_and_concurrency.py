@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,41 @@ def test_two_plain_runs_at_once_end_as_one_run(clean_state: dict, tmp_path: Path
         # Whichever came second either saw the first's publication or was refused with the reason.
         assert code == 0 or "another run" in err, err[-2000:]
     assert published_state(url) == clean_state
+
+
+_PARSER_THAT_DIES = """
+import multiprocessing, sys, time
+from registry.register_snapshot import _write_snapshot
+if __name__ == "__main__":
+    context = multiprocessing.get_context("spawn")
+    batches = context.Queue()
+    writer = context.Process(target=_write_snapshot, args=(sys.argv[1], batches))
+    writer.start()
+    print(writer.pid, flush=True)
+    time.sleep(600)  # a parser that never sends another batch: killed below
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has exited; only its parent's reaping is left
+
+
+def test_the_snapshot_writer_stops_when_the_parsing_process_is_killed(tmp_path: Path) -> None:
+    parser = subprocess.Popen(
+        [sys.executable, "-c", _PARSER_THAT_DIES, str(tmp_path / "building.sqlite")],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    writer_pid = int(parser.stdout.readline())  # type: ignore[union-attr]
+    assert _running(writer_pid)
+    parser.send_signal(signal.SIGKILL)
+    parser.wait(10)
+    deadline = time.monotonic() + 20
+    while _running(writer_pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _running(writer_pid), "the writer waits for batches from a parser that is gone"
