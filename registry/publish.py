@@ -47,6 +47,7 @@ from registry.organisation_values import (
 from registry.orgnr import OrgnrStatus
 from registry.records import QuarantinedRecord, SourceRecord
 from registry.resolve import Cluster
+from registry.settings import DEFAULT_INACTIVE_AFTER_RUNS
 
 _RECORD_FIELDS = (
     "name",
@@ -182,7 +183,7 @@ def publish(
     now: datetime | None = None,
     decisions: Sequence[Decision] = (),
     register_matches: Mapping[str, RegisterMatch] | None = None,
-    inactive_after_runs: int = 3,
+    inactive_after_runs: int = DEFAULT_INACTIVE_AFTER_RUNS,
 ) -> PublishSummary:
     """Write one night into the registry. The caller commits (or rolls back) the session as a whole."""
     now = now or datetime.now(UTC)
