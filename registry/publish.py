@@ -197,7 +197,6 @@ def publish(
     _write_source_records(session, fresh_sources, resolution, existing_records, now)
     published = {r.registry_id for r in resolution.organisations}
     entries: list[ChangeEntry] = []
-    per_evidence: Counter[str] = Counter()
     added = 0
     provenance = _provenance_by_organisation(session)
     for resolved in resolution.organisations:
@@ -217,7 +216,6 @@ def publish(
             org.listed, org.unlisted_runs, org.active = state.listed, state.unlisted_runs, state.active
             org.inactive_since = None
             org.merged_into = None
-        per_evidence[org.evidence] += 1
         if any(m.source in fresh_sources for m in resolved.cluster.members):
             org.last_seen_at = now
         session.add(org)
@@ -275,7 +273,7 @@ def publish(
         records=sum(per_source.values()),
         quarantined=len(quarantined),
         per_source=dict(sorted(per_source.items())),
-        per_evidence=dict(sorted(per_evidence.items())),
+        per_evidence=dict(sorted(Counter(o.evidence for o in existing_orgs.values() if o.active).items())),
         failed_sources=failed,
         judgements_added=judgements_added,
         active_before=active_before,
