@@ -25,9 +25,11 @@ REGISTER_FIELDS = (
     "register_name", "legal_form", "svb", "register_status", "registered_on", "postal_address", "postcode",
     "postort", "business_description", "sni_codes", "register_match", "register_match_score",
 )  # fmt: skip
+# What the register says about the organisation (the last two fields say how the match was made).
+REGISTER_FACTS = REGISTER_FIELDS[:-2]
 # Fields that say something about the organisation (provenance is kept for these, not for bookkeeping).
 PROVENANCE_FIELDS = (
-    *SOURCE_FIELDS, *REGISTER_FIELDS[:-2], "kommun_code", "kommun_name", "lan_code", "lan_name", "activity_areas",
+    *SOURCE_FIELDS, *REGISTER_FACTS, "kommun_code", "kommun_name", "lan_code", "lan_name", "activity_areas",
     "cpv_divisions",
 )  # fmt: skip
 
@@ -124,7 +126,7 @@ def _add_register(values: dict[str, object], origins: dict[str, Origin], match: 
         register_match_score=round(match.score, 4),
     )
     register = Origin(REGISTER_SOURCE, entry.orgnr)
-    for name in REGISTER_FIELDS[:-2]:
+    for name in REGISTER_FACTS:
         if values[name] is not None:
             origins[name] = Origin(SCB_SOURCE, entry.orgnr) if name == "sni_codes" else register
     if not values.get("orgnr"):

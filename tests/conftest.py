@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,15 +20,15 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'registry.db'}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test, dropped afterwards whatever happened."""
+@contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the test server, dropped afterwards whatever happened."""
     server_url = os.environ.get(POSTGRES_ENV)
     if not server_url:
         if os.environ.get("CI"):
             pytest.fail(f"{POSTGRES_ENV} must be set in CI: the registry is tested on PostgreSQL there")
         pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL tests need a server (CI sets it)")
-    name = f"asf_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -38,6 +39,13 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test."""
+    with fresh_postgres_database("asf_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -56,3 +64,10 @@ def offline_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ASF_REPORT_DIR", str(tmp_path / "reports"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     (tmp_path / "dagster_home").mkdir()
+
+
+@pytest.fixture
+def nightly_env(offline_env: None, registry_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An offline nightly run publishing to a fresh registry (SQLite, then PostgreSQL)."""
+    monkeypatch.setenv("ASF_REGISTRY_DB_URL", registry_url)
+    return registry_url

@@ -3,9 +3,7 @@ and keeps its runs and events there; the run queue and pools are configured as d
 
 from __future__ import annotations
 
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from pipelines.resources import dispose_engines
 from registry.settings import PROJECT_ROOT
-from tests.conftest import POSTGRES_ENV
+from tests.conftest import fresh_postgres_database
 from tests.pipeline_helpers import run_nightly
 
 DEPLOY = PROJECT_ROOT / "deploy"
@@ -28,17 +26,8 @@ DEPLOY = PROJECT_ROOT / "deploy"
 @pytest.fixture
 def dagster_storage_db(postgres_url: str) -> Iterator[str]:
     """A second fresh database, for Dagster's own storage (its tables are not the registry's)."""
-    server_url = os.environ[POSTGRES_ENV]
-    name = f"asf_dagster_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("asf_dagster") as url:
+        yield url
 
 
 @pytest.fixture

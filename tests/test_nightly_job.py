@@ -50,12 +50,6 @@ EXPECTED_ORGANISATIONS = {
 }
 
 
-@pytest.fixture
-def nightly_env(offline_env: None, registry_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("ASF_REGISTRY_DB_URL", registry_url)
-    return registry_url
-
-
 def _organisations(db_url: str) -> dict[str, Organisation]:
     with Session(_engine(db_url)) as session:
         return {o.name: o for o in session.exec(select(Organisation))}

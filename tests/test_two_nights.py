@@ -20,12 +20,6 @@ from tests.pipeline_helpers import registry_snapshot, run_nightly
 FIRST_CAPTURE = "2026-11-26"  # the recordings hold a later capture of Social Trade's member page (2026-11-27)
 
 
-@pytest.fixture
-def nightly_env(offline_env: None, registry_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("ASF_REGISTRY_DB_URL", registry_url)
-    return registry_url
-
-
 def change_log(db_url: str, run_id: str) -> list[tuple[str, str, str | None, str | None, str | None]]:
     with _engine(db_url).connect() as connection:
         rows = connection.execute(
