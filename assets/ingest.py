@@ -6,6 +6,7 @@ whose record count collapses fails the blocking ``record_count_stable`` check: n
 night, so the registry keeps its previous state.
 """
 
+import traceback
 from collections.abc import Iterator
 
 import dagster as dg
@@ -16,6 +17,7 @@ from assets.policies import NETWORK_RETRY, source_pool
 from assets.sources import CONNECTORS
 from assets.sources.base import Connector, CrawlContext
 from pipelines.resources import RegistryDatabase, SourceSettings, WebClient
+from registry.personnummer import redact_personnummer
 from registry.publish import SourceBatch, listed_keys
 from registry.records import validate
 from registry.source_health import assess
@@ -40,8 +42,12 @@ def crawl_source(connector: Connector, ctx: CrawlContext) -> SourceBatch:
     try:
         batch = validate(connector.crawl(ctx))
     except Exception as exc:  # a broken source must never take the other sources down with it
-        ctx.log.exception(f"source {name} failed")
-        return SourceBatch(name, ok=False, error=f"{type(exc).__name__}: {exc}")
+        # An error may quote what the source said (a row, a header): it reaches the event log and the registry's
+        # runs table only with personal numbers cut out.
+        error = redact_personnummer(f"{type(exc).__name__}: {exc}")
+        ctx.log.error(f"source {name} failed: {error}")
+        ctx.log.debug(redact_personnummer(traceback.format_exc()))
+        return SourceBatch(name, ok=False, error=error)
     if not batch.records:
         # Nothing parsed from a source that has always had entries means its layout changed or it is down.
         reason = f"no usable records ({len(batch.quarantined)} quarantined): layout change or empty answer?"

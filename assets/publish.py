@@ -10,7 +10,7 @@ from assets.sources import CONNECTORS
 from pipelines.resources import PublishPolicy, RegistryDatabase, SourceSettings
 from registry.models import Organisation
 from registry.organisation_values import SourceTrust
-from registry.personal_data import columns_with_personnummer
+from registry.personal_data import PersonalDataFound, columns_with_personnummer
 from registry.publish import PublishSummary, ResolvedNight, publish
 from registry.publish_gate import judge
 
@@ -45,17 +45,21 @@ def registry_organisations(
     night = enriched_organisations
     engine = registry_db.engine()
     # The registry's write lock; refused when another run published since this night was resolved.
-    with registry_write(engine, expected_version=night.registry_version) as session:
-        summary = publish(
-            session,
-            run_id=context.run.run_id,
-            batches=night.batches,
-            resolution=night.resolution,
-            trust=SOURCE_TRUST,
-            decisions=night.decisions,
-            register_matches=night.register_matches,
-            inactive_after_runs=publish_policy.inactive_after(),
-        )
+    try:
+        with registry_write(engine, expected_version=night.registry_version) as session:
+            summary = publish(
+                session,
+                run_id=context.run.run_id,
+                batches=night.batches,
+                resolution=night.resolution,
+                trust=SOURCE_TRUST,
+                decisions=night.decisions,
+                register_matches=night.register_matches,
+                inactive_after_runs=publish_policy.inactive_after(),
+            )
+    except PersonalDataFound as exc:
+        # Rolled back: nothing of the night is published. A retry would find the same numbers.
+        raise dg.Failure(description=str(exc), allow_retries=False) from exc
     with Session(engine) as session:
         active = session.exec(select(Organisation).where(Organisation.active).order_by(col(Organisation.name))).all()
         preview = markdown_table((o.model_dump() for o in active), _PREVIEW_COLUMNS, limit=30)
@@ -132,7 +136,10 @@ def registry_not_empty(registry_db: RegistryDatabase) -> dg.AssetCheckResult:
 
 @dg.asset_check(
     asset=registry_organisations,
-    description="No personnummer (a sole trader's identity number) appears in any published table.",
+    blocking=True,
+    description="No personnummer or samordningsnummer appears in any published table. Publishing itself refuses "
+    "a night that would publish one (nothing is committed); this check reads the committed registry once more, "
+    "and blocks the report and the register candidates when it fails.",
 )
 def no_personnummer_published(registry_db: RegistryDatabase) -> dg.AssetCheckResult:
     # Every text column of every registry table (registry/personal_data.py).

@@ -17,6 +17,7 @@ from registry.bulk_download import download, promote
 from registry.discovery import update_candidates
 from registry.enrichment import DISCOVERY_PHRASES, METHOD_REVIEW, enrich
 from registry.judgement_store import load_graph
+from registry.personal_data import PersonalDataFound
 from registry.publish import ResolvedNight
 from registry.register_snapshot import build_snapshot
 
@@ -147,8 +148,11 @@ def register_candidates(
 ) -> dg.MaterializeResult:
     with company_register.open_snapshot() as snapshot:
         found = snapshot.discovery_candidates(DISCOVERY_PHRASES)
-    with registry_write(registry_db.engine()) as session:
-        result = update_candidates(session, found, datetime.now(UTC))
+    try:
+        with registry_write(registry_db.engine()) as session:
+            result = update_candidates(session, found, datetime.now(UTC))
+    except PersonalDataFound as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from exc
     current, new = result.current, result.new
     context.log.info(f"{len(current)} register candidates, {len(new)} new")
     return dg.MaterializeResult(

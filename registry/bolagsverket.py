@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from registry.geography import find_kommun
+from registry.orgnr import month_in_third_place
+from registry.personnummer import contains_personnummer, redact_personnummer
 from registry.safe_files import open_zip_member, regular_file
 
 COLUMNS = 11
@@ -46,6 +48,10 @@ STATUS_DEREGISTERED = "deregistered"
 STATUS_BANKRUPTCY = "bankruptcy"
 STATUS_LIQUIDATION = "liquidation"
 STATUS_WINDING_UP = "winding_up"
+# Identity types (the part after "$") that name an organisation. PERSON-IDORG (a sole trader's personnummer) and
+# SAMORDNR-IDORG (a samordningsnummer) name a person; a type not known here is not stored either, and is
+# counted by type in the parse report rather than guessed at.
+ORGANISATION_IDENTITY_TYPES = frozenset({"ORGNR-IDORG", "GDNR-IDORG", ""})
 _POSTCODE = re.compile(r"^\d{3}\s?\d{2}$")
 _IDENTITY = re.compile(r"^\s*(?:16)?\d{6}[-\s]?\d{4}\s*$")
 
@@ -73,14 +79,25 @@ class ParseReport:
     encoding: str = ""
     rows: int = 0
     entries: int = 0
+    # Rows identified by a person's number (sole traders, samordningsnummer) or an identity type not known to
+    # name an organisation: never stored. Counted per identity type, never shown.
     personnummer_rows_skipped: int = 0
+    identity_types_skipped: dict[str, int] = field(default_factory=dict)
     malformed: int = 0
     malformed_examples: list[str] = field(default_factory=list)
 
     def malformed_line(self, line_number: int, reason: str) -> None:
         self.malformed += 1
         if len(self.malformed_examples) < 20:
-            self.malformed_examples.append(f"line {line_number}: {reason}")
+            # Reasons are ours and carry no values; redacted all the same, since they reach the event log.
+            self.malformed_examples.append(f"line {line_number}: {redact_personnummer(reason)}")
+
+    def skipped_identity(self, identity: str) -> None:
+        kind = identity.partition("$")[2]
+        label = kind or "unlabelled"
+        if kind in ORGANISATION_IDENTITY_TYPES:
+            label += " holding a personnummer"
+        self.identity_types_skipped[label] = self.identity_types_skipped.get(label, 0) + 1
 
 
 def _clean(value: str) -> str | None:
@@ -187,14 +204,16 @@ def parse_fields(fields: list[str]) -> tuple[str | int, ...] | None:
     Tuples rather than objects, "" for a missing value and 0/1 for svb: this runs three million times per
     refresh, and sqlite3 binds str and int quickly but None and bool slowly (the snapshot stores "" as NULL).
     """
-    identity = fields[0]
-    if "PERSON" in identity:
+    number, _, kind = fields[0].partition("$")
+    if kind not in ORGANISATION_IDENTITY_TYPES:
         return None
-    number = identity.partition("$")[0]
     if not (len(number) == 10 and number.isdigit()):
         if not _IDENTITY.match(number):
-            raise ValueError(f"identity {identity[:40]!r} is not an organisationsnummer")
+            # Never the value in the message: it ends up in logs, and it may be a person's number.
+            raise ValueError("the identity is not an organisationsnummer")
         number = re.sub(r"\D", "", number)[-10:]
+    if month_in_third_place(number):
+        return None  # a personnummer, whatever the label says
     names = fields[3]
     if "|" in names:
         name, others = _names(names)
@@ -226,6 +245,7 @@ def parse_fields(fields: list[str]) -> tuple[str | int, ...] | None:
     )
 
 
+_FREE_TEXT = ("name", "other_names", "description", "street", "postort", "deregistration_reason")
 _OPTIONAL_AT = tuple(i for i, name in enumerate(ENTRY_FIELDS) if name in OPTIONAL_FIELDS)
 
 
@@ -235,6 +255,14 @@ def entry_from_row(row: tuple[object, ...] | list[object]) -> RegisterEntry:
     for i in _OPTIONAL_AT:
         values[i] = values[i] or None
     entry = dict(zip(ENTRY_FIELDS, values, strict=True))
+    for name in _FREE_TEXT:
+        # Every entry read from the snapshot passes here, so a number a person wrote into a business description
+        # never reaches the registry, a review screen or an output file. The value goes as a whole, as in source
+        # records (the words around it are about the person); a name is needed, so only its number goes. (Here it
+        # costs a few thousand scans a night; while building it would cost every one of ~3 million rows.)
+        value = entry[name]
+        if value and contains_personnummer(value):  # type: ignore[arg-type]
+            entry[name] = redact_personnummer(value) if name == "name" else None  # type: ignore[arg-type]
     entry["other_names"] = tuple(str(entry["other_names"]).split("|")) if entry["other_names"] else ()
     entry["svb"] = bool(entry["svb"])
     return RegisterEntry(**entry)  # type: ignore[arg-type]
@@ -278,6 +306,7 @@ def iter_rows(stream: BinaryIO, report: ParseReport) -> Iterator[tuple[str | int
                 continue
             if row is None:
                 skipped += 1
+                report.skipped_identity(fields[0])
                 continue
             entries += 1
             yield row

@@ -10,6 +10,8 @@ from sqlmodel import Session, select
 
 from registry.bolagsverket import RegisterEntry
 from registry.models import Organisation, RegisterCandidate
+from registry.orgnr import month_in_third_place
+from registry.personal_data import refuse_personal_data
 
 
 @dataclass(frozen=True)
@@ -20,10 +22,16 @@ class DiscoveryResult:
 
 def update_candidates(session: Session, found: Sequence[tuple[RegisterEntry, str]], now: datetime) -> DiscoveryResult:
     """Keep the register_candidates table in step: leads not in the registry are added or refreshed; a lead
-    that is now listed, or no longer found, stays as a row with still_candidate = False."""
+    that is now listed, or no longer found, stays as a row with still_candidate = False. Raises
+    PersonalDataFound, with nothing to commit, when the table would hold a personnummer."""
     listed = {o for o in session.exec(select(Organisation.orgnr)) if o}
     existing = {c.orgnr: c for c in session.exec(select(RegisterCandidate))}
-    current = {entry.orgnr: (entry, reason) for entry, reason in found if entry.orgnr not in listed}
+    # The snapshot never stores a person's number; checked again here because this table is published.
+    current = {
+        entry.orgnr: (entry, reason)
+        for entry, reason in found
+        if entry.orgnr not in listed and not month_in_third_place(entry.orgnr.replace("-", ""))
+    }
     for orgnr, (entry, reason) in current.items():
         row = existing.get(orgnr) or RegisterCandidate(
             orgnr=orgnr, name=entry.name, reason=reason, first_seen_at=now, last_seen_at=now
@@ -36,4 +44,6 @@ def update_candidates(session: Session, found: Sequence[tuple[RegisterEntry, str
         if orgnr not in current and row.still_candidate:
             row.still_candidate = False
             session.add(row)
+    session.flush()
+    refuse_personal_data(session.connection(), tables=[RegisterCandidate.__tablename__])
     return DiscoveryResult(current, [orgnr for orgnr in current if orgnr not in existing])

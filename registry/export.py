@@ -42,7 +42,7 @@ from typing import Any, BinaryIO
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from registry.orgnr import REDACTED_PERSONNUMMER, contains_personnummer
+from registry.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
 
 logger = logging.getLogger(__name__)
 

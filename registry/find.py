@@ -20,7 +20,7 @@ from registry.bolagsverket import LEGAL_FORMS
 from registry.geography import Kommun, find_kommun, kommuner, lan_names
 from registry.models import Organisation
 from registry.normalize import declared_legal_form, fold
-from registry.orgnr import REDACTED_PERSONNUMMER, contains_personnummer
+from registry.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
 
 WEAK_SIGNAL = "weak_signal"
 

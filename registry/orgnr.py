@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from stdnum import luhn
-from stdnum.se import personnummer
 
-REDACTED_PERSONNUMMER = "[personnummer redacted]"
+from registry.personnummer import DASHES, REDACTED_PERSONNUMMER, SPACES, contains_personnummer, is_personal_number
 
 
 class OrgnrStatus(StrEnum):
@@ -33,43 +32,37 @@ class ParsedOrgnr:
     as_written: str | None
 
 
-_SEPARATORS = re.compile(r"[\s\-+]")
+_SEPARATORS = re.compile(f"[\\s{re.escape(DASHES)}{SPACES}]")
+
+
+def month_in_third_place(digits: str) -> bool:
+    """Whether a 10-digit number has a month (0 or 1) where a legal person's number has 2 or more. Whether or
+    not its date or check digit is right, such a number may identify a person: it is never kept in clear."""
+    return digits[2] in "01"
 
 
 def parse_orgnr(raw: str | None) -> ParsedOrgnr:
     text = (raw or "").strip()
     if not text:
         return ParsedOrgnr(OrgnrStatus.MISSING, None, None)
+    if contains_personnummer(text):
+        # Also a number inside other words ("pnr 811218-9876"), which would otherwise be kept as written.
+        return ParsedOrgnr(OrgnrStatus.PERSONNUMMER, None, REDACTED_PERSONNUMMER)
     digits = _SEPARATORS.sub("", text)
     if not digits.isdigit():
         return ParsedOrgnr(OrgnrStatus.INVALID, None, text)
     if len(digits) == 12:
         if digits.startswith("16"):
             digits = digits[2:]
-        elif personnummer.is_valid(digits):
+        elif is_personal_number(digits[:8], digits[8:]) or (digits[:2] in ("18", "19", "20") and digits[4] in "01"):
+            # A century and a month: a person's number, even with a wrong check digit. Never kept in clear.
             return ParsedOrgnr(OrgnrStatus.PERSONNUMMER, None, REDACTED_PERSONNUMMER)
         else:
             return ParsedOrgnr(OrgnrStatus.INVALID, None, text)
     if len(digits) != 10:
         return ParsedOrgnr(OrgnrStatus.INVALID, None, text)
-    if int(digits[2]) < 2:
-        # The third digit of a personnummer is a month (0 or 1). Whether or not the date or the check digit
-        # is right, such a number may identify a person, so it is never kept in clear.
+    if month_in_third_place(digits):
         return ParsedOrgnr(OrgnrStatus.PERSONNUMMER, None, REDACTED_PERSONNUMMER)
     if not luhn.is_valid(digits):
         return ParsedOrgnr(OrgnrStatus.INVALID, None, text)
     return ParsedOrgnr(OrgnrStatus.VALID, f"{digits[:6]}-{digits[6:]}", text)
-
-
-_PERSONNUMMER_LIKE = re.compile(r"(?<!\d)(?:19|20)?\d{2}[01]\d[0-3]\d[-+\s]?\d{4}(?!\d)")
-
-
-def contains_personnummer(text: str | None) -> bool:
-    """True where a text holds something that validates as a personnummer (used to scan published output)."""
-    if not text:
-        return False
-    for match in _PERSONNUMMER_LIKE.finditer(text):
-        digits = _SEPARATORS.sub("", match.group())
-        if personnummer.is_valid(digits):
-            return True
-    return False

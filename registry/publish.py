@@ -45,6 +45,7 @@ from registry.organisation_values import (
     organisation_values,
 )
 from registry.orgnr import OrgnrStatus
+from registry.personal_data import refuse_personal_data
 from registry.records import QuarantinedRecord, SourceRecord
 from registry.resolve import Cluster
 from registry.settings import DEFAULT_INACTIVE_AFTER_RUNS
@@ -185,7 +186,9 @@ def publish(
     register_matches: Mapping[str, RegisterMatch] | None = None,
     inactive_after_runs: int = DEFAULT_INACTIVE_AFTER_RUNS,
 ) -> PublishSummary:
-    """Write one night into the registry. The caller commits (or rolls back) the session as a whole."""
+    """Write one night into the registry. The caller commits (or rolls back) the session as a whole.
+
+    Raises PersonalDataFound, with nothing to commit, when the registry would hold a personnummer."""
     now = now or datetime.now(UTC)
     register_matches = register_matches or {}
     existing_records = {(r.source, r.source_key): r for r in session.exec(select(SourceRecordRow))}
@@ -304,6 +307,10 @@ def publish(
             changes=len(entries),
         )
     )
+    # The last line behind the guards where data enters: a personnummer anywhere in what this transaction would
+    # commit stops the whole publication (the caller's rollback leaves the registry as it was).
+    session.flush()
+    refuse_personal_data(session.connection())
     return summary
 
 

@@ -8,7 +8,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 from registry.normalize import clean_display
-from registry.orgnr import OrgnrStatus, contains_personnummer, parse_orgnr
+from registry.orgnr import OrgnrStatus, parse_orgnr
+from registry.personnummer import contains_personnummer
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class ValidatedBatch:
 _LETTER = re.compile(r"[^\W\d_]")
 _MARKUP = re.compile(r"<[^>]+>|&[a-z]+;|\{\{|\}\}")
 MAX_NAME_LENGTH = 300
+# A personnummer in one of these removes the whole value, not just the number: the words around a person's number
+# are about that person ("Kontakt: Anna Andersson, 811218-9876"), and names of private persons are not kept.
 _REDACTABLE_FIELDS = ("municipality", "address", "website", "email", "phone", "activity", "categories", "source_url")
 
 

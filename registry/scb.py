@@ -37,7 +37,8 @@ def iter_scb_rows(stream: BinaryIO, report: ParseReport) -> Iterator[ScbRow]:
     reader = csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE)
     header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
     if "PeOrgNr" not in header:
-        raise ValueError(f"not an SCB bulk file: no PeOrgNr column among {header[:8]}")
+        # The first line is not echoed: in a wrong file it may be a row of data, personal numbers and all.
+        raise ValueError("not an SCB bulk file: its first line has no PeOrgNr column")
     at = {name: header.index(name) for name in header}
     sni_at = [at[c] for c in SNI_COLUMNS if c in at]
     for fields in reader:

@@ -125,7 +125,7 @@ def test_snapshot_lookups_by_orgnr_and_by_misspelt_name(tmp_path: Path) -> None:
 
 def _snapshot_of(tmp_path: Path, names: list[str]) -> RegisterSnapshot:
     rows = [
-        _line(f"55{i:07d}0$ORGNR-IDORG", "", "SE-LAND", f"{name}$FORETAGSNAMN-ORGNAM$2020-01-01", "AB-ORGFO", "", "", "",
+        _line(f"5560{i:05d}0$ORGNR-IDORG", "", "SE-LAND", f"{name}$FORETAGSNAMN-ORGNAM$2020-01-01", "AB-ORGFO", "", "", "",
               "2020-01-01", "null", "Gatan 1$$SOLNA$17140$SE-LAND")
         for i, name in enumerate(names)
     ]  # fmt: skip

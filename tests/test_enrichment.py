@@ -97,7 +97,7 @@ def _snapshot_of(tmp_path: Path, rows: list[tuple[str, str, str]]) -> RegisterSn
     from tests.test_bolagsverket import HEADER, _line
 
     lines = [
-        _line(f"55{i:07d}0$ORGNR-IDORG", "", "SE-LAND", f"{name}$FORETAGSNAMN-ORGNAM$2020-01-01", f"{form}-ORGFO", "",
+        _line(f"5560{i:05d}0$ORGNR-IDORG", "", "SE-LAND", f"{name}$FORETAGSNAMN-ORGNAM$2020-01-01", f"{form}-ORGFO", "",
               "", "", "2020-01-01", "null", f"Gatan 1$${postort}$12345$SE-LAND")
         for i, (name, form, postort) in enumerate(rows)
     ]  # fmt: skip

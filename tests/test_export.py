@@ -22,7 +22,7 @@ from stdnum import luhn
 from pipelines.cli import main
 from registry import export
 from registry.export import ExportFormat, ExportOptions, export_registry, neutralise_formula, parse_since
-from registry.orgnr import REDACTED_PERSONNUMMER, contains_personnummer
+from registry.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
 from tests.registry_rows import SEEN, change, organisation, registry_with
 
 # A personnummer that validates (1981-12-18, check digit by Luhn), and an organisationsnummer that does too.

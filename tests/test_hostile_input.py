@@ -25,12 +25,13 @@ from pipelines.definitions import WEEKLY_REGISTER_JOB_NAME, defs
 from pipelines.resources import _engine
 from registry.bolagsverket import open_bulk_file
 from registry.http_client import HttpClient, NotInArchive
-from registry.orgnr import contains_personnummer
+from registry.personnummer import contains_personnummer
 from registry.raw_archive import RawArchive
 from registry.safe_files import UnsafeFile, _CappedStream, open_zip_member
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_REGISTER_BULK_FILE
 from tests.pipeline_helpers import run_nightly
 from tests.source_helpers import replay_ctx
+from tests.test_personnummer import SAMORDNING, TOLVAN, _bulk_line
 
 # -- zip files -------------------------------------------------------------------------------------------------
 
@@ -209,7 +210,21 @@ HOSTILE_CSV = (
     "h6;" + "Jättelångt namn " * 40 + ";;Solna;;;\n"
     "121212-1212;Nyckeln Är Ett Personnummer;;Solna;;;\n"
     'h7;=HYPERLINK("http://evil.example") Kooperativet;;Solna;;@SUM(1+1);\n'
+    # The written forms that once got through: spaces around the dash, an en dash, a samordningsnummer.
+    f"h8;Tolvans Hemstäd {TOLVAN.replace('-', ' - ')};;Solna;;;\n"
+    f"h9;Tolvans Kafé;{TOLVAN.replace('-', '–')};Solna;;;\n"
+    f"h10;Kooperativet Tio;;Solna;;Kontakt: Tolvan, {SAMORDNING};\n"
 )
+# Register rows identified by a person, whatever the label, and a real organisation whose business description
+# holds a contact's number: a lead for the environmental scan ("arbetsintegrerande"), published without it.
+HOSTILE_REGISTER_ROWS = [
+    _bulk_line(f"19{TOLVAN.replace('-', '')}$PERSON-IDORG", "Tolvan Tolvanssons Städ", "arbetsintegrerande städ"),
+    _bulk_line(f"{SAMORDNING.replace('-', '')}$SAMORDNR-IDORG", "Tolvan Samordnad", "arbetsintegrerande kafé"),
+    _bulk_line(f"{TOLVAN.replace('-', '')}$ORGNR-IDORG", "Tolvan Felmärkt (svb)", "arbetsträning"),
+    _bulk_line(TOLVAN.replace("-", ""), "Tolvan Omärkt (svb)", "arbetsträning"),
+    _bulk_line("5567778889$ORGNR-IDORG", "Exempel Lead AB", f"arbetsintegrerande; kontakt Tolvan {TOLVAN}"),
+    f'"19{TOLVAN.replace("-", "")}$PERSON-IDORG";"a malformed line"',
+]
 
 
 def _every_value(db_url: str) -> dict[str, list[tuple[str, object]]]:
@@ -232,15 +247,24 @@ def test_a_night_on_hostile_input_publishes_no_markup_and_no_personnummer(
     folder = tmp_path / "city"
     shutil.copytree(DEFAULT_CITY_LIST_DIR, folder)
     (folder / "hostile.csv").write_text(HOSTILE_CSV, encoding="utf-8")
+    bulk = tmp_path / "bulk.txt"
+    bulk.write_text(DEFAULT_REGISTER_BULK_FILE.read_text(encoding="utf-8-sig") + "\n".join(HOSTILE_REGISTER_ROWS))
     monkeypatch.setenv("ASF_CITY_LIST_DIR", str(folder))
+    monkeypatch.setenv("ASF_REGISTER_BULK_FILE", str(bulk))
     monkeypatch.setenv("ASF_REGISTRY_DB_URL", registry_url)
     with dg.instance_for_test() as instance:
+        weekly = defs.resolve_job_def(WEEKLY_REGISTER_JOB_NAME).execute_in_process(instance=instance)
         result = run_nightly(instance)
-        assert result.success
+        assert weekly.success and result.success
         checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
         assert checks["no_personnummer_published"] is True
-        # Nor in what the run wrote to Dagster's event log (metadata, previews).
-        logged = " ".join(str(record.event_log_entry) for record in instance.get_records_for_run(result.run_id).records)
+        # Nor in what the runs wrote to Dagster's event log (metadata, previews, malformed register lines).
+        logged = " ".join(
+            str(record.event_log_entry)
+            for run in (weekly, result)
+            for record in instance.get_records_for_run(run.run_id, limit=100_000).records
+        )
+    assert "sole_trader_rows_skipped" in logged and "malformed_examples" in logged
     assert not contains_personnummer(logged) and "Tolvan" not in logged and "<script" not in logged
 
     values = _every_value(registry_url)
@@ -257,6 +281,11 @@ def test_a_night_on_hostile_input_publishes_no_markup_and_no_personnummer(
     assert reasons.count("name contains markup") == 2
     assert "a personnummer in name: personal data is not kept" in reasons
     assert "a personnummer in source_key: personal data is not kept" in reasons
+    # h3, h9 and the example list's own sole trader.
+    assert reasons.count("organisationsnummer is a personnummer (sole trader): personal data is not kept") == 3
+    assert "Kooperativet Tio" in names  # its activity, which named a person and her number, is gone
+    candidates = {v for c, v in values["register_candidates"] if c == "name"}
+    assert "Exempel Lead AB" in candidates and not {n for n in candidates if "Tolvan" in str(n)}
     assert "name longer than 300 characters" in reasons
 
     # What leaves the registry for people: the exports in every format and the report.

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from pipelines.resources import _engine
 from registry.models import Organisation, QuarantineRow, RegisterCandidate, RunRow, SourceRecordRow
-from registry.orgnr import contains_personnummer
+from registry.personnummer import contains_personnummer
 from registry.raw_archive import RawArchive
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_RECORDINGS_DIR
 from tests.pipeline_helpers import registry_snapshot, run_nightly, table_names

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from registry.http_client import HttpClient
+from registry.personnummer import redact_personnummer
 from registry.records import SourceRecord
 
 
@@ -39,7 +40,9 @@ class CrawlContext:
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, message: str) -> None:
-        """Something was skipped or guessed while parsing: logged, and reported by the source's check."""
+        """Something was skipped or guessed while parsing: logged, and reported by the source's check. A message
+        may quote the page: personal numbers are cut out of it first."""
+        message = redact_personnummer(message)
         self.log.warning(message)
         self.warnings.append(message)
 
