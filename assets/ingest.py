@@ -104,10 +104,11 @@ def build_source_asset(connector: Connector) -> dg.AssetsDefinition:
         source_settings: SourceSettings,
         registry_db: RegistryDatabase,
     ) -> Iterator[dg.Output | dg.AssetCheckResult]:
-        ctx = CrawlContext(http=web.client(), city_list_dir=source_settings.city_list_path(), log=context.log)
-        batch = crawl_source(connector, ctx)
+        # The registry first: a database that cannot be used fails the step before the source is fetched.
         with Session(registry_db.engine()) as session:
             previous = listed_keys(session, spec.name)
+        ctx = CrawlContext(http=web.client(), city_list_dir=source_settings.city_list_path(), log=context.log)
+        batch = crawl_source(connector, ctx)
         health = assess(batch.records, previous, source_settings.max_record_drop)
         yield dg.Output(
             batch,

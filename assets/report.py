@@ -1,6 +1,5 @@
 """The environmental scan's report: an HTML page per run, and its key figures in the Dagster UI."""
 
-import os
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -10,6 +9,7 @@ from assets.metadata import OWNER
 from assets.publish import PUBLISH_GROUP, registry_organisations
 from assets.register import register_candidates
 from pipelines.resources import CompanyRegister, PublishPolicy, RegistryDatabase
+from registry.output_files import write_atomically
 from registry.report import collect, render_html, render_markdown
 from registry.review import pending_pairs
 
@@ -44,9 +44,7 @@ def registry_report(
     latest = folder / REPORT_FILE
     for path in (dated, latest):
         # Written beside and renamed: a reader never opens half a page.
-        partial = path.with_name(f".{path.name}.partial")
-        partial.write_text(page, encoding="utf-8")
-        os.replace(partial, path)
+        write_atomically([(path, lambda handle: handle.write(page.encode("utf-8")))])
     context.log.info(f"report written to {latest}")
     return dg.MaterializeResult(
         metadata={

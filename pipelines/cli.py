@@ -8,6 +8,7 @@ import getpass
 import hashlib
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,14 +18,16 @@ from sqlmodel import Session
 from pipelines.operations_cli import add_doctor_command
 from pipelines.run_errors import step_failure_reasons
 from registry import settings
-from registry.db import create_schema, make_engine
 from registry.dedupe import dedupe, read_input, write_output
 from registry.enrichment import EnrichmentQuery, match
 from registry.export import ExportFormat, ExportOptions, export_registry, parse_since, write_organisations_csv
 from registry.find import FindError, FindQuery, find_organisations, format_table
 from registry.judgements import Judgement
+from registry.output_files import atomic_text_file
+from registry.personnummer import redact_personnummer
 from registry.publish import PublishSummary
 from registry.register_snapshot import RegisterSnapshot, build_snapshot
+from registry.registry_access import Purpose, RegistryUnavailable, check_registry, open_registry
 from registry.review import RECORD_FIELDS, PendingPair, decide, export_pairs, import_decisions, pending_pairs
 
 if TYPE_CHECKING:
@@ -69,41 +72,59 @@ def format_summary(summary: PublishSummary, database: str) -> str:
     return "\n".join(lines)
 
 
+PUBLISH_STEP = "registry_organisations"
+
+
 def run_command(args: argparse.Namespace) -> int:
+    # Before any source is fetched: a setting out of range or a registry that cannot be used fails at once,
+    # with one line each, instead of minutes of retries per source.
+    problems = settings.number_setting_problems()
+    for problem in problems:
+        print(f"asf-registry run: {problem}", file=sys.stderr)
+    if problems:
+        return 2
+    check_registry(settings.registry_db_url(), Purpose.WRITE)
+
     from pipelines.definitions import NIGHTLY_JOB_NAME, defs
 
     job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
-    log_level = "DEBUG" if args.verbose else "WARNING"
+    # Without -v the person at the terminal gets this command's own account of the run, not Dagster's log with
+    # its stack traces.
+    log_level = "DEBUG" if args.verbose else "CRITICAL"
     with _instance() as instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         )
-    if not result.success:
-        failed = [event.step_key for event in result.all_events if event.is_step_failure]
-        print(f"The nightly job failed (steps: {', '.join(failed) or 'unknown'}).", file=sys.stderr)
-        for reason in step_failure_reasons(result):
-            print(f"  {reason}", file=sys.stderr)
-        for evaluation in result.get_asset_check_evaluations():
-            if not evaluation.passed:
-                reason = evaluation.description or ""
-                print(
-                    f"  check {evaluation.asset_key.to_user_string()}.{evaluation.check_name}: {reason}",
-                    file=sys.stderr,
-                )
+    published = result.is_node_success(PUBLISH_STEP)
+    if published:
+        summary: PublishSummary = result.output_for_node(PUBLISH_STEP)
+        print(format_summary(summary, settings.redact_url(settings.registry_db_url())))
+    if result.success:
+        return 0
+    failed = [event.step_key for event in result.all_events if event.is_step_failure]
+    print(f"The nightly job failed (steps: {', '.join(failed) or 'unknown'}).", file=sys.stderr)
+    for reason in step_failure_reasons(result):
+        print(f"  {reason}", file=sys.stderr)
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            reason = evaluation.description or ""
+            print(
+                f"  check {evaluation.asset_key.to_user_string()}.{evaluation.check_name}: {reason}",
+                file=sys.stderr,
+            )
+    if published:
+        print("The registry was published (see above); the steps after publishing failed.", file=sys.stderr)
+    else:
         print("Nothing was published: the registry keeps its previous state.", file=sys.stderr)
-        return 1
-    summary: PublishSummary = result.output_for_node("registry_organisations")
-    print(format_summary(summary, settings.redact_url(settings.registry_db_url())))
-    return 0
+    return 1
 
 
 def _registry_session() -> Session:
-    # The analysts' commands (review, dedupe, enrich) use the registry directly: no Dagster to start.
-    engine = make_engine(settings.registry_db_url())
-    create_schema(engine)
-    return Session(engine)
+    # The analysts' commands read (and review adds decisions to) an existing registry: they never create one,
+    # and need no Dagster.
+    return Session(open_registry(settings.registry_db_url()))
 
 
 def _show_pair(number: int, total: int, pair: PendingPair) -> str:
@@ -220,7 +241,7 @@ def enrich_command(args: argparse.Namespace) -> int:
         print(f"Cannot read input: {exc}", file=sys.stderr)
         return 2
     counts: dict[str, int] = {}
-    with RegisterSnapshot(snapshot_path) as snapshot, Path(args.output).open("w", newline="", encoding="utf-8") as out:
+    with RegisterSnapshot(snapshot_path) as snapshot, atomic_text_file(Path(args.output)) as out:
         writer = csv.DictWriter(out, fieldnames=ENRICH_COLUMNS)
         writer.writeheader()
         for row in rows:
@@ -258,8 +279,7 @@ def export_command(args: argparse.Namespace) -> int:
         print(f"--since wants a date, YYYY-MM-DD, not {args.since!r}", file=sys.stderr)
         return 2
     options = ExportOptions(include_inactive=args.include_inactive, since=since)
-    engine = make_engine(settings.registry_db_url())
-    create_schema(engine)
+    engine = open_registry(settings.registry_db_url())
     try:
         report = export_registry(engine, args.format, Path(args.output), options)
     except (ValueError, OSError) as exc:
@@ -403,6 +423,9 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--csv", metavar="PATH", help="also write the result (all registry columns) to a CSV file")
     find.set_defaults(handler=find_command)
     add_doctor_command(commands)
+    for name, command in commands.choices.items():
+        if name != "run":  # run's -v also shows Dagster's log
+            command.add_argument("-v", "--verbose", action="store_true", help="show the traceback when it fails")
     return parser
 
 
@@ -414,6 +437,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader stopped early (`asf-registry find ... | head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except RegistryUnavailable as exc:
+        print(f"asf-registry {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        # No traceback for the person at the terminal unless asked for: one line saying what happened.
+        if args.verbose:
+            traceback.print_exc()
+        message = settings.redact_url(redact_personnummer(str(exc))) or type(exc).__name__
+        hint = "" if args.verbose else " (run again with -v to see where)"
+        print(f"asf-registry {args.command} failed: {message}{hint}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

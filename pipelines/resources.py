@@ -7,21 +7,27 @@ from pathlib import Path
 
 import dagster as dg
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from registry import settings
 from registry.db import create_schema, make_engine
 from registry.http_client import HttpClient
 from registry.raw_archive import RawArchive
 from registry.register_snapshot import RegisterSnapshot, build_snapshot
+from registry.registry_access import RegistryUnavailable, explain
 
 _ENGINES: dict[str, Engine] = {}
 
 
 def _engine(url: str) -> Engine:
-    """One engine (and connection pool) per URL per process, its schema created on first use."""
+    """One engine (and connection pool) per URL per process, its schema created on first use. A database that
+    cannot be used raises RegistryUnavailable saying why in one line."""
     if url not in _ENGINES:
-        engine = make_engine(url)
-        create_schema(engine)
+        try:
+            engine = make_engine(url)
+            create_schema(engine)
+        except (SQLAlchemyError, OSError) as exc:
+            raise explain(url, exc) from exc
         _ENGINES[url] = engine
     return _ENGINES[url]
 
@@ -46,7 +52,12 @@ class RegistryDatabase(dg.ConfigurableResource):
         return settings.redact_url(self.resolved_url)
 
     def engine(self) -> Engine:
-        return _engine(self.resolved_url)
+        try:
+            return _engine(self.resolved_url)
+        except RegistryUnavailable as exc:
+            # A wrong password or a missing database fails the same way however often it is tried; a server that
+            # did not answer may answer in a minute.
+            raise dg.Failure(description=str(exc), allow_retries=exc.transient) from exc
 
 
 class WebClient(dg.ConfigurableResource):

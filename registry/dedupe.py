@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from registry.normalize import fold
+from registry.output_files import atomic_text_file
 from registry.records import SourceRecord, validate
 from registry.resolve import resolve
 
@@ -103,7 +104,7 @@ def dedupe(rows: Sequence[InputRow]) -> list[dict[str, str]]:
 
 
 def write_output(rows: Sequence[dict[str, str]], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
+    with atomic_text_file(path) as f:
         writer = csv.DictWriter(f, fieldnames=OUTPUT_COLUMNS)
         writer.writeheader()
         for row in rows:

@@ -18,7 +18,6 @@ from enum import StrEnum
 from pathlib import Path
 
 import requests
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -27,7 +26,7 @@ from sqlalchemy.pool import NullPool
 from registry import settings
 from registry.alerts import AlertSettings
 from registry.http_client import user_agent
-from registry.migrate import MIGRATIONS
+from registry.migrate import known_revisions
 from registry.raw_archive import RawArchive
 
 GIB = 1024**3
@@ -110,16 +109,8 @@ def check_configuration(env: _Env) -> list[Finding]:
                     "write it as 2026-11-01 or 2026-11-01T03:00:00+01:00, or unset it",
                 )
             )
-    timeout = env.get("ASF_REGISTRY_LOCK_TIMEOUT")
-    if timeout and not re.fullmatch(r"\d+(\.\d+)?", timeout):
-        found.append(
-            Finding(
-                "configuration",
-                Status.FAIL,
-                f"ASF_REGISTRY_LOCK_TIMEOUT is not a number of seconds: {timeout!r}",
-                "set it to e.g. 600",
-            )
-        )
+    for problem in settings.number_setting_problems(env.env):
+        found.append(Finding("configuration", Status.FAIL, problem, "correct it, or unset it to use the default"))
     if mode == "live" and (env.get("ASF_CONTACT") or settings.DEFAULT_CONTACT) == settings.DEFAULT_CONTACT:
         found.append(
             Finding(
@@ -212,12 +203,6 @@ def check_configuration(env: _Env) -> list[Finding]:
 
 
 # -- database --------------------------------------------------------------------------------------------------
-
-
-def known_revisions() -> tuple[set[str], set[str]]:
-    """(every revision the migrations know, the head revisions)."""
-    script = ScriptDirectory(str(MIGRATIONS))
-    return {r.revision for r in script.walk_revisions()}, set(script.get_heads())
 
 
 def check_database(url: str, timeout: float = 5.0) -> list[Finding]:
@@ -314,8 +299,8 @@ def check_database(url: str, timeout: float = 5.0) -> list[Finding]:
 
 
 def _schema_finding(revision: str | None, tables: set[str]) -> Finding:
-    known, heads = known_revisions()
-    head = ", ".join(sorted(heads))
+    known, head = known_revisions()
+    heads = {head}
     if revision is None:
         if "organisations" in tables:
             return Finding(

@@ -28,11 +28,8 @@ import csv
 import io
 import json
 import logging
-import os
 import re
-import secrets
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
@@ -42,6 +39,7 @@ from typing import Any, BinaryIO
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from registry.output_files import Writer, write_atomically
 from registry.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
 
 logger = logging.getLogger(__name__)
@@ -275,60 +273,6 @@ def _json_value(value: Any, kind: ColumnKind) -> Any:
     if value is not None and kind is ColumnKind.TIMESTAMP:
         return _iso(value)
     return value
-
-
-# --- Writing atomically ------------------------------------------------------------------------------------
-
-Writer = Callable[[BinaryIO], None]
-
-
-@contextmanager
-def _staged(path: Path) -> Iterator[tuple[Path, BinaryIO]]:
-    """A new file beside ``path`` (same file system, so the rename is atomic), removed if writing fails."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    # os.open with 0o666 lets the umask decide the permissions, as for any file the user writes.
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            yield temporary, handle
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def write_atomically(files: Sequence[tuple[Path, Writer]]) -> None:
-    """Write every file completely first, then move each into place with a rename: a reader sees the old
-    file or the new one, never half of one, and nothing is replaced unless all files were written."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path, write in files:
-            with _staged(path) as (temporary, handle):
-                write(handle)
-            staged.append((temporary, path))
-    except BaseException:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-        raise
-    for temporary, path in staged:
-        os.replace(temporary, path)
-    for directory in {path.parent for _, path in staged}:
-        _fsync_directory(directory)
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Makes the renames themselves durable; not every platform lets a directory be opened.
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 # --- Formats -----------------------------------------------------------------------------------------------

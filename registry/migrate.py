@@ -8,6 +8,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
@@ -23,6 +24,12 @@ def alembic_config(connection: Connection) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
+
+
+def known_revisions() -> tuple[set[str], str]:
+    """(every revision this release's migrations know, the head revision)."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    return {r.revision for r in script.walk_revisions()}, str(script.get_current_head())
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -19,6 +19,7 @@ from registry.enrichment import REGISTER_SIDE, REGISTRY_SIDE
 from registry.export import neutralise_formula
 from registry.judgements import Decision, Judgement
 from registry.models import Organisation, SourceRecordRow
+from registry.output_files import atomic_text_file
 from registry.register_snapshot import RegisterSnapshot
 
 RECORD_FIELDS = ("name", "orgnr_as_written", "municipality", "address", "website", "email", "phone", "activity")
@@ -116,7 +117,7 @@ def _neutralise(value: object) -> str:
 
 
 def export_pairs(pairs: Sequence[PendingPair], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8-sig") as f:
+    with atomic_text_file(path, encoding="utf-8-sig") as f:
         writer = csv.writer(f)
         writer.writerow(EXPORT_COLUMNS)
         for pair in pairs:

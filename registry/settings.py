@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -89,35 +92,101 @@ def scb_bulk_file() -> Path | None:
     return Path(configured) if configured else DEFAULT_SCB_BULK_FILE
 
 
-DEFAULT_INACTIVE_AFTER_RUNS = 3
-DEFAULT_MAX_RETIRING_SHARE = 0.2
+@dataclass(frozen=True)
+class NumberSetting:
+    """A numeric setting read from the environment, with its type and range declared once: the run, the
+    resources and ``asf-registry doctor`` all read and validate it through here."""
+
+    name: str
+    default: float
+    meaning: str
+    minimum: float | None = None
+    maximum: float | None = None
+    # The minimum itself is not allowed (a share must be more than 0).
+    exclusive_minimum: bool = False
+    whole: bool = False
+
+    def read(self, env: Mapping[str, str] | None = None) -> float:
+        """The value from ``env`` (default: the process environment), or the default when unset; ValueError,
+        saying what is allowed, when it is not a number in range."""
+        written = (os.environ if env is None else env).get(self.name, "").strip()
+        if not written:
+            return self.default
+        try:
+            value = float(written)
+            if not math.isfinite(value) or (self.whole and not value.is_integer()):
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"{self.name} must be {self.allowed()}, not {written!r}") from None
+        below = self.minimum is not None and (
+            value <= self.minimum if self.exclusive_minimum else value < self.minimum
+        )
+        if below or (self.maximum is not None and value > self.maximum):
+            raise ValueError(f"{self.name} must be {self.allowed()}, not {written!r}")
+        return int(value) if self.whole else value
+
+    def allowed(self) -> str:
+        kind = "a whole number" if self.whole else "a number"
+        bounds = []
+        if self.minimum is not None:
+            bounds.append(f"{'more than' if self.exclusive_minimum else 'at least'} {self.minimum:g}")
+        if self.maximum is not None:
+            bounds.append(f"at most {self.maximum:g}")
+        return f"{kind} {' and '.join(bounds)}".strip()
+
+
+INACTIVE_AFTER_RUNS = NumberSetting(
+    "ASF_INACTIVE_AFTER_RUNS",
+    3,
+    "consecutive runs without any source listing an organisation before it is marked inactive (a source "
+    "missing an entry for a night does not retire it)",
+    minimum=1,
+    whole=True,
+)
+MAX_RETIRING_SHARE = NumberSetting(
+    "ASF_MAX_RETIRING_SHARE",
+    0.2,
+    "the share of active organisations one run may stop listing or make inactive before the publish gate "
+    "refuses to publish it",
+    minimum=0,
+    exclusive_minimum=True,
+    maximum=1,
+)
+REGISTRY_LOCK_TIMEOUT = NumberSetting(
+    "ASF_REGISTRY_LOCK_TIMEOUT",
+    600,
+    "seconds a run waits for another run's registry writes before it gives up",
+    minimum=0,
+)
+# Every numeric setting, for the run's pre-flight check and for doctor.
+NUMBER_SETTINGS = (INACTIVE_AFTER_RUNS, MAX_RETIRING_SHARE, REGISTRY_LOCK_TIMEOUT)
+DEFAULT_INACTIVE_AFTER_RUNS = int(INACTIVE_AFTER_RUNS.default)
 DEFAULT_REPORT_DIR = Path("data/reports")
 
 
 def inactive_after_runs() -> int:
-    """ASF_INACTIVE_AFTER_RUNS: consecutive runs without any source listing an organisation before it is
-    marked inactive (a source missing an entry for a night does not retire it)."""
-    runs = int(os.environ.get("ASF_INACTIVE_AFTER_RUNS") or DEFAULT_INACTIVE_AFTER_RUNS)
-    if runs < 1:
-        raise ValueError(f"ASF_INACTIVE_AFTER_RUNS must be at least 1, not {runs}")
-    return runs
+    return int(INACTIVE_AFTER_RUNS.read())
 
 
 def max_retiring_share() -> float:
-    """ASF_MAX_RETIRING_SHARE: the share of active organisations one run may stop listing or make inactive
-    before the publish gate refuses to publish it."""
-    share = float(os.environ.get("ASF_MAX_RETIRING_SHARE") or DEFAULT_MAX_RETIRING_SHARE)
-    if not 0 < share <= 1:
-        raise ValueError(f"ASF_MAX_RETIRING_SHARE must be in (0, 1], not {share}")
-    return share
+    return MAX_RETIRING_SHARE.read()
+
+
+def registry_lock_timeout() -> float:
+    return REGISTRY_LOCK_TIMEOUT.read()
+
+
+def number_setting_problems(env: Mapping[str, str] | None = None) -> list[str]:
+    """What is wrong with the numeric settings, one sentence each (none when all are fine)."""
+    problems = []
+    for setting in NUMBER_SETTINGS:
+        try:
+            setting.read(env)
+        except ValueError as exc:
+            problems.append(str(exc))
+    return problems
 
 
 def report_dir() -> Path:
     """ASF_REPORT_DIR: where the HTML report of each run is written."""
     return Path(os.environ.get("ASF_REPORT_DIR") or DEFAULT_REPORT_DIR)
-
-
-def registry_lock_timeout() -> float:
-    """ASF_REGISTRY_LOCK_TIMEOUT: seconds a run waits for another run's registry writes before it gives up."""
-    configured = os.environ.get("ASF_REGISTRY_LOCK_TIMEOUT")
-    return float(configured) if configured else 600.0
