@@ -11,23 +11,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from registry import settings
 from registry.alerts import AlertSettings
 from registry.http_client import user_agent
 from registry.migrate import known_revisions
 from registry.raw_archive import RawArchive
+from registry.registry_access import RegistryUnavailable, can_be_created, read_state, sqlite_path
 
 GIB = 1024**3
 
@@ -207,100 +203,50 @@ def check_configuration(env: _Env) -> list[Finding]:
 
 def check_database(url: str, timeout: float = 5.0) -> list[Finding]:
     shown = settings.redact_url(url)
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return [
-            Finding(
-                "database",
-                Status.FAIL,
-                f"ASF_REGISTRY_DB_URL is not a database URL: {shown}",
-                "write it as sqlite:////abs/path/registry.db or postgresql+psycopg://USER:PASSWORD@HOST:5432/DB",
-            )
-        ]
-    backend = parsed.get_backend_name()
-    if backend not in ("sqlite", "postgresql"):
-        return [
-            Finding(
-                "database",
-                Status.FAIL,
-                f"unsupported database {backend}",
-                "use SQLite (sqlite:///...) or PostgreSQL (postgresql+psycopg://...)",
-            )
-        ]
     found: list[Finding] = []
-    if backend == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:" and not Path(database).is_absolute():
-            found.append(
-                Finding(
-                    "database",
-                    Status.WARN,
-                    f"{shown} is relative to the working directory ({Path.cwd()})",
-                    "use an absolute path, so that the daemon, the webserver and the CLI use one file",
-                )
+    path = sqlite_path(url)
+    if path is not None and not path.is_absolute():
+        found.append(
+            Finding(
+                "database",
+                Status.WARN,
+                f"{shown} is relative to the working directory ({Path.cwd()})",
+                "use an absolute path, so that the daemon, the webserver and the CLI use one file",
             )
-        path = Path(database)
-        if not path.exists():
-            parent = next((p for p in path.absolute().parents if p.exists()), None)
-            if parent is None or not os.access(parent, os.W_OK):
-                found.append(
-                    Finding(
-                        "database",
-                        Status.FAIL,
-                        f"{shown} does not exist and cannot be created here",
-                        "make the folder writable for the user that runs the job, or fix the path",
-                    )
-                )
-            else:
-                found.append(Finding("database", Status.OK, f"{shown} does not exist yet: the first run creates it"))
-            return found
-        try:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout) as connection:
-                tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-                revision = None
-                if "alembic_version" in tables:
-                    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-                    revision = row[0] if row else None
-            connection.close()
-        except sqlite3.Error as exc:
+        )
+    try:
+        state = read_state(url, timeout)
+    except RegistryUnavailable as exc:
+        return [
+            *found,
+            Finding(
+                "database",
+                Status.FAIL,
+                str(exc),
+                "check ASF_REGISTRY_DB_URL (scheme, host, port, database name, user, password), that the server "
+                "runs and accepts connections from this machine (pg_hba.conf, firewall), or the SQLite file",
+            ),
+        ]
+    if state is None:
+        assert path is not None
+        if not can_be_created(path):
             return [
                 *found,
                 Finding(
                     "database",
                     Status.FAIL,
-                    f"cannot read {shown}: {exc}",
-                    "check the file's permissions and that it is an SQLite database",
+                    f"{shown} does not exist and cannot be created here",
+                    "make the folder writable for the user that runs the job, or fix the path",
                 ),
             ]
-        return [*found, Finding("database", Status.OK, f"{shown} is readable"), _schema_finding(revision, tables)]
-
-    engine = create_engine(url, connect_args={"connect_timeout": max(int(timeout), 1)}, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            tables = set(inspect(connection).get_table_names())
-            revision = None
-            if "alembic_version" in tables:
-                revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
-        return [
-            Finding(
-                "database",
-                Status.FAIL,
-                f"cannot connect to {shown}: {settings.redact_url(reason)}",
-                "check ASF_REGISTRY_DB_URL (host, port, database name, user, password) and that the server runs "
-                "and accepts connections from this machine (pg_hba.conf, firewall)",
-            )
-        ]
-    finally:
-        engine.dispose()
-    return [Finding("database", Status.OK, f"{shown} is reachable"), _schema_finding(revision, tables)]
+        return [*found, Finding("database", Status.OK, f"{shown} does not exist yet: the first run creates it")]
+    reachable = "is readable" if path is not None else "is reachable"
+    schema = _schema_finding(state.revision, state.tables)
+    return [*found, Finding("database", Status.OK, f"{shown} {reachable}"), schema]
 
 
-def _schema_finding(revision: str | None, tables: set[str]) -> Finding:
+def _schema_finding(revision: str | None, tables: Collection[str]) -> Finding:
     known, head = known_revisions()
-    heads = {head}
     if revision is None:
         if "organisations" in tables:
             return Finding(
@@ -310,7 +256,7 @@ def _schema_finding(revision: str | None, tables: set[str]) -> Finding:
                 "nothing to do: the next run adopts them as the baseline and upgrades in place",
             )
         return Finding("schema", Status.OK, "empty database: the first run creates the tables")
-    if revision in heads:
+    if revision == head:
         return Finding("schema", Status.OK, f"schema version {revision} (current)")
     if revision in known:
         return Finding(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from contextlib import closing
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -98,43 +99,49 @@ def _backend(url: str) -> str:
     return backend
 
 
-def _sqlite_path(url: str) -> Path | None:
-    database = make_url(url).database
+@dataclass(frozen=True)
+class RegistryState:
+    """What is in the database: its tables and its schema version (None: no alembic_version)."""
+
+    tables: frozenset[str]
+    revision: str | None
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL; None for any other URL and for an in-memory database."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    database = parsed.database if parsed.get_backend_name() == "sqlite" else None
     return None if not database or database == ":memory:" else Path(database)
 
 
-def _check_sqlite(url: str, purpose: Purpose) -> None:
+def can_be_created(path: Path) -> bool:
+    """Whether an SQLite file could be created at ``path`` (its nearest existing folder is writable)."""
+    existing = next((p for p in path.absolute().parents if p.exists()), None)
+    return existing is not None and existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)
+
+
+def read_state(url: str, timeout: float = DEFAULT_PROBE_TIMEOUT) -> RegistryState | None:
+    """The database's tables and schema version, read without changing anything; None for an SQLite file that
+    does not exist (yet). RegistryUnavailable when the database cannot be reached or read."""
     shown = redact_url(url)
-    path = _sqlite_path(url)
-    if path is None:
-        if purpose is Purpose.READ:
-            raise RegistryUnavailable(f"registry database {shown}: an in-memory database holds no registry")
-        return
-    if not path.exists():
-        if purpose is Purpose.READ:
-            raise RegistryUnavailable(f"there is no registry at {path.absolute()}: {RUN_FIRST}")
-        existing = next((p for p in path.absolute().parents if p.exists()), None)
-        if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-            raise RegistryUnavailable(
-                f"registry database {shown}: {path} does not exist and cannot be created "
-                f"({existing or path.parent} is not a writable folder)"
-            )
-        return
-    if not path.is_file():
-        raise RegistryUnavailable(f"registry database {shown}: {path} is not a file")
-    try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as connection:
-            tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            revision = None
-            if "alembic_version" in tables:
-                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-    except sqlite3.Error as exc:
-        raise RegistryUnavailable(f"registry database {shown}: {path} cannot be read as SQLite ({exc})") from None
-    _check_schema(shown, purpose, tables, revision)
-
-
-def _check_postgres(url: str, purpose: Purpose, timeout: float) -> None:
+    if _backend(url) == "sqlite":
+        path = sqlite_path(url)
+        if path is None or not path.exists():
+            return None if path is not None else RegistryState(frozenset(), None)
+        if not path.is_file():
+            raise RegistryUnavailable(f"registry database {shown}: {path} is not a file")
+        try:
+            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout)) as connection:
+                tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                row = None
+                if "alembic_version" in tables:
+                    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.Error as exc:
+            raise RegistryUnavailable(f"registry database {shown}: {path} cannot be read as SQLite ({exc})") from None
+        return RegistryState(frozenset(tables), row[0] if row else None)
     engine = create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": max(1, round(timeout))})
     try:
         with engine.connect() as connection:
@@ -146,7 +153,7 @@ def _check_postgres(url: str, purpose: Purpose, timeout: float) -> None:
         raise explain(url, exc) from None
     finally:
         engine.dispose()
-    _check_schema(redact_url(url), purpose, tables, revision)
+    return RegistryState(frozenset(tables), revision)
 
 
 def _check_schema(shown: str, purpose: Purpose, tables: set[str], revision: str | None) -> None:
@@ -169,10 +176,21 @@ def _check_schema(shown: str, purpose: Purpose, tables: set[str], revision: str 
 
 def check_registry(url: str, purpose: Purpose, timeout: float = DEFAULT_PROBE_TIMEOUT) -> None:
     """Raise RegistryUnavailable when the registry at ``url`` cannot be used for ``purpose``."""
-    if _backend(url) == "sqlite":
-        _check_sqlite(url, purpose)
-    else:
-        _check_postgres(url, purpose, timeout)
+    shown = redact_url(url)
+    state = read_state(url, timeout)
+    if state is None:  # an SQLite file that is not there
+        path = sqlite_path(url)
+        assert path is not None
+        if purpose is Purpose.READ:
+            raise RegistryUnavailable(f"there is no registry at {path.absolute()}: {RUN_FIRST}")
+        if not can_be_created(path):
+            raise RegistryUnavailable(
+                f"registry database {shown}: {path} does not exist and cannot be created (no writable folder)"
+            )
+        return
+    if purpose is Purpose.READ and sqlite_path(url) is None and _backend(url) == "sqlite":
+        raise RegistryUnavailable(f"registry database {shown}: an in-memory database holds no registry")
+    _check_schema(shown, purpose, set(state.tables), state.revision)
 
 
 def open_registry(url: str, timeout: float = DEFAULT_PROBE_TIMEOUT) -> Engine:
