@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 import sqlite3
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from pipelines.cli import main
 from tests.pipeline_helpers import run_nightly
 
 TABLES = ("organisations", "source_records", "change_log", "runs", "judgements", "registry_id_redirects")
@@ -51,3 +53,16 @@ def test_the_database_file_alone_holds_the_published_registry(
         second = _copy_file_alone(database, tmp_path / "downstream_2")
         assert _rows(second) == _live_rows(database) and len(_rows(second)["runs"]) == 2
 
+    # A reviewer's decision, recorded by the CLI, is in the file as well.
+    pairs = tmp_path / "pairs.csv"
+    assert main(["review", "--export", str(pairs)]) == 0
+    with pairs.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["decision"] = "match"
+    with pairs.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert main(["review", "--import", str(pairs), "--reviewer", "Granskare H"]) == 0
+    reviewed = _copy_file_alone(database, tmp_path / "downstream_3")
+    assert [r for r in _rows(reviewed)["judgements"] if "person:Granskare H" in r] != []
