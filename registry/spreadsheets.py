@@ -496,8 +496,9 @@ class XlsxWorkbook:
         check_zip_archive(path, max_bytes=limits.max_unpacked_bytes)
         self._archive = zipfile.ZipFile(path)
         try:
-            self._parts = self._find_sheets()
-            relations = _relationships(self._archive, self._workbook, self.label, limits)
+            workbook = _workbook_part(self._archive, self.label, limits)
+            relations = _relationships(self._archive, workbook, self.label, limits)
+            self._parts = self._find_sheets(workbook, relations)
             shared_part = next((target for kind, target in relations.values() if kind == "sharedStrings"), None)
             self._shared = _shared_strings(self._archive, shared_part, self.label, limits)
         except BaseException:
@@ -506,9 +507,8 @@ class XlsxWorkbook:
         # One budget for the whole file: its sheets together may not hold more text than the limit.
         self._budget = _Budget(self.label, limits)
 
-    def _find_sheets(self) -> dict[str, str]:
-        self._workbook = _workbook_part(self._archive, self.label, self.limits)
-        relations = _relationships(self._archive, self._workbook, self.label, self.limits)
+    def _find_sheets(self, workbook: str, relations: dict[str, tuple[str, str]]) -> dict[str, str]:
+        """Worksheet title -> its part, in the workbook's order."""
         sheets: dict[str, str] = {}
 
         def start(tag: str, attrs: dict[str, str]) -> None:
@@ -518,7 +518,7 @@ class XlsxWorkbook:
                 if kind == "worksheet":  # chart sheets and macro sheets hold no list
                     sheets.setdefault(attrs.get("name", f"Sheet{len(sheets) + 1}"), target)
 
-        _read_small_part(self._archive, self._workbook, self.label, self.limits, start)
+        _read_small_part(self._archive, workbook, self.label, self.limits, start)
         return sheets
 
     @property
