@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from pipelines.cli import main
 from pipelines.resources import _engine
+from registry.db import create_schema, make_engine
 from registry.judgements import MATCHER, Decision, Judgement, JudgementGraph
 from registry.models import JudgementRow, Organisation
 from tests.pipeline_helpers import run_nightly
@@ -367,6 +368,10 @@ def test_an_import_file_that_cannot_be_used_is_a_clear_error(
     make: Callable[[Path], object],
     message: str,
 ) -> None:
+    # An existing, empty registry: what is wrong is the file, not the database.
+    engine = make_engine(sqlite_url)
+    create_schema(engine)
+    engine.dispose()
     monkeypatch.setenv("ASF_REGISTRY_DB_URL", sqlite_url)
     path = tmp_path / "pairs.csv"
     make(path)
