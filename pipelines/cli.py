@@ -28,7 +28,19 @@ from registry.personnummer import redact_personnummer
 from registry.publish import PublishSummary
 from registry.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.registry_access import Purpose, RegistryUnavailable, check_registry, open_registry
-from registry.review import RECORD_FIELDS, PendingPair, decide, export_pairs, import_decisions, pending_pairs
+from registry.review import (
+    RECORD_FIELDS,
+    WORD_FOR,
+    ReviewFileError,
+    ReviewPair,
+    commit,
+    decide,
+    decided_by_label,
+    decided_pairs,
+    export_pairs,
+    import_decisions,
+    pending_pairs,
+)
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -127,7 +139,7 @@ def _registry_session() -> Session:
     return Session(open_registry(settings.registry_db_url()))
 
 
-def _show_pair(number: int, total: int, pair: PendingPair) -> str:
+def _show_pair(number: int, total: int, pair: ReviewPair) -> str:
     width = 38
     lines = [f"\nPair {number} of {total}  (score {pair.score:.3f})" if pair.score is not None else f"\nPair {number}"]
     lines.append(
@@ -139,7 +151,13 @@ def _show_pair(number: int, total: int, pair: PendingPair) -> str:
         if left or right:
             marker = "=" if left == right else " "
             lines.append(f"  {name:<12} {left:<{width}.{width}}{marker} {right:<{width}.{width}}")
-    lines.append(f"  why: {pair.explanation}")
+    if pair.explanation:
+        lines.append(f"  why: {pair.explanation}")
+    if pair.by_person and pair.in_force is not None:
+        lines.append(
+            f"  decided: {WORD_FOR.get(pair.in_force.judgement, pair.in_force.judgement.value)} by "
+            f"{decided_by_label(pair.in_force)} on {pair.in_force.decided_at:%Y-%m-%d %H:%M} UTC"
+        )
     return "\n".join(lines)
 
 
@@ -154,44 +172,68 @@ def _register_if_built() -> RegisterSnapshot | None:
 
 def review_command(args: argparse.Namespace) -> int:
     reviewer = args.reviewer or os.environ.get("ASF_REVIEWER") or getpass.getuser()
+    if args.decided and args.import_path:
+        print(
+            "--decided chooses which pairs --export writes or the review shows; --import reads any exported file "
+            "without it.",
+            file=sys.stderr,
+        )
+        return 2
     register = _register_if_built()
     with _registry_session() as session:
         if args.import_path:
-            report = import_decisions(session, Path(args.import_path), reviewer, register=register)
-            session.commit()
+            try:
+                report = import_decisions(session, Path(args.import_path), reviewer, register=register)
+            except ReviewFileError as exc:
+                print(f"Nothing was recorded: {exc}", file=sys.stderr)
+                return 2
+            commit(session)
             for problem in report.problems:
                 print(problem, file=sys.stderr)
             print(
-                f"{report.decided} decisions recorded by {reviewer}, {report.skipped} skipped, "
+                f"{report.recorded} decisions recorded by {reviewer} ({report.revised} revising an earlier decision, "
+                f"{report.withdrawn} withdrawn), {report.unchanged} unchanged, {report.skipped} skipped, "
                 f"{len(report.problems)} rows with problems."
             )
-            return 1 if report.problems and not report.decided else 0
-        pairs = pending_pairs(session, register)
+            return 1 if report.problems and not report.recorded else 0
+        pairs = decided_pairs(session, register) if args.decided else pending_pairs(session, register)
         if args.export_path:
             export_pairs(pairs, Path(args.export_path))
-            print(
-                f"{len(pairs)} pairs waiting for review written to {args.export_path}. Fill in the 'decision' "
-                "column (match / no match / unsure / skip) and run: asf-registry review --import FILE"
-            )
+            if args.decided:
+                print(
+                    f"{len(pairs)} pairs decided by people written to {args.export_path}, with who decided, when and "
+                    "what. Change the 'decision' column to revise a decision (match / no match / unsure) or write "
+                    "'withdraw' to take it back, and run: asf-registry review --import FILE"
+                )
+            else:
+                print(
+                    f"{len(pairs)} pairs waiting for review written to {args.export_path}. Fill in the 'decision' "
+                    "column (match / no match / unsure / skip) and run: asf-registry review --import FILE"
+                )
             return 0
         if not pairs:
-            print("No pairs are waiting for review.")
+            print("No pair has been decided by a person." if args.decided else "No pairs are waiting for review.")
             return 0
+        keys = dict(REVIEW_KEYS)
+        prompt = "[m]atch, [n]o match, [u]nsure, [s]kip, [q]uit? "
+        if args.decided:
+            keys["w"] = Judgement.WITHDRAWN
+            prompt = "[m]atch, [n]o match, [u]nsure, [w]ithdraw the decision, [s]kip, [q]uit? "
         decided = 0
         for number, pair in enumerate(pairs, start=1):
             print(_show_pair(number, len(pairs), pair))
             while True:
                 try:
-                    answer = input("[m]atch, [n]o match, [u]nsure, [s]kip, [q]uit? ").strip().lower()[:1]
+                    answer = input(prompt).strip().lower()[:1]
                 except EOFError:
                     answer = "q"
-                if answer in REVIEW_KEYS or answer in ("s", "q"):
+                if answer in keys or answer in ("s", "q"):
                     break
             if answer == "q":
                 break
-            if answer in REVIEW_KEYS:
-                decide(session, pair, REVIEW_KEYS[answer], reviewer)
-                session.commit()  # each answer is kept, even if the session is interrupted later
+            if answer in keys:
+                decide(session, pair, keys[answer], reviewer)
+                commit(session)  # each answer is kept, even if the session is interrupted later
                 decided += 1
         print(f"{decided} decisions recorded by {reviewer}; they take effect at the next run.")
         return 0
@@ -338,13 +380,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     review = commands.add_parser(
         "review",
-        help="judge pairs of records the matcher was unsure about",
+        help="judge pairs of records the matcher was unsure about, or revise a decision",
         description="Shows each pair waiting for review with both records and the matcher's explanation, and "
         "records your decision; or exports the pairs to a spreadsheet and imports the decisions from it. "
-        "People's decisions always win over the matcher and take effect at the next run.",
+        "People's decisions always win over the matcher and take effect at the next run. With --decided, the "
+        "pairs people have decided instead (who, when, what): decide again to revise a decision, or withdraw it "
+        "('withdraw' / 'ångra' in the file, [w] in the terminal) to put the matcher's judgement back in force. "
+        "Every decision is kept in the judgements table.",
     )
-    review.add_argument("--export", dest="export_path", metavar="PAIRS.csv", help="write the pairs to a CSV file")
-    review.add_argument("--import", dest="import_path", metavar="PAIRS.csv", help="record the decisions in a CSV")
+    transfer = review.add_mutually_exclusive_group()
+    transfer.add_argument("--export", dest="export_path", metavar="PAIRS.csv", help="write the pairs to a CSV file")
+    transfer.add_argument("--import", dest="import_path", metavar="PAIRS.csv", help="record the decisions in a CSV")
+    review.add_argument(
+        "--decided", action="store_true", help="the pairs people have decided (to revise or withdraw a decision)"
+    )
     review.add_argument("--reviewer", help="your name, kept with each decision (default: ASF_REVIEWER or login)")
     review.set_defaults(handler=review_command)
 

@@ -27,9 +27,27 @@ def make_engine(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
-    # WAL lets readers (the UI, exports) read while a run publishes.
+    # WAL lets readers (the UI, exports) read while a run publishes; checkpoint() below moves the writes into
+    # the main file once they are committed.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def checkpoint(engine: Engine) -> bool:
+    """SQLite: copy every committed write from the write-ahead log (``registry.db-wal``) into the database file
+    and empty the log, so that the file alone is the whole registry: a downstream system that copies
+    ``registry.db`` after a run gets what the run published, not an empty or stale file. Called after every
+    write transaction commits. A no-op on PostgreSQL.
+
+    A reader in the middle of a read transaction holds the log back; SQLite then waits for it (up to the
+    connection's busy timeout, 30 s). Returns False when a reader still held it: the file is completed by the
+    next checkpoint.
+    """
+    if engine.dialect.name != "sqlite":
+        return True
+    with engine.connect() as connection:
+        busy, _log_pages, _copied = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    return not busy
 
 
 def create_schema(engine: Engine) -> None:

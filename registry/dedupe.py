@@ -12,6 +12,7 @@ from registry.normalize import fold
 from registry.output_files import atomic_text_file
 from registry.records import SourceRecord, validate
 from registry.resolve import resolve
+from registry.spreadsheets import csv_rows
 
 OPTIONAL = ("source", "orgnr", "municipality", "website", "email", "phone", "address")
 OUTPUT_COLUMNS = ("record_id", "cluster_id", "cluster_size", "matched_with", "score", "explanation", "problem")
@@ -27,41 +28,44 @@ class InputRow:
 
 
 def read_input(path: Path) -> list[InputRow]:
-    """Rows of a UTF-8 CSV with a header; columns record_id and name are required, others optional or ignored."""
+    """Rows of a UTF-8 CSV with a header; columns record_id and name are required, others optional or ignored.
+
+    A cell over the spreadsheet cap, or text that is not UTF-8, raises ``SpreadsheetRefused`` naming the file
+    and the line (registry/spreadsheets.py). The file's rows are kept: deduplication compares them all."""
     rows: list[InputRow] = []
     seen: set[str] = set()
     now = datetime.now(UTC)
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        columns = {fold(c or "").strip(): c for c in reader.fieldnames or []}
-        missing = [c for c in ("record_id", "name") if c not in columns]
-        if missing:
-            raise ValueError(
-                f"{path.name}: required column(s) {', '.join(missing)} missing (found {reader.fieldnames})"
-            )
-        for line, raw in enumerate(reader, start=2):
-            values = {
-                name: (raw.get(columns[name]) or "").strip()
-                for name in ("record_id", "name", *OPTIONAL)
-                if name in columns
-            }
-            record_id = values.get("record_id", "")
-            if not record_id:
-                rows.append(InputRow(line, "", "no record_id", None))
-                continue
-            if record_id in seen:
-                rows.append(InputRow(line, record_id, "duplicate record_id", None))
-                continue
-            seen.add(record_id)
-            fields = {_FIELD_OF.get(k, k): v for k, v in values.items() if k in OPTIONAL and k != "source" and v}
-            record = SourceRecord(
-                source="input", source_key=record_id, name=values.get("name", ""), fetched_at=now, **fields
-            )
-            batch = validate([record])
-            if not batch.records:
-                rows.append(InputRow(line, record_id, batch.quarantined[0].reason, None))
-                continue
-            rows.append(InputRow(line, record_id, None, batch.records[0]))
+    lines = csv_rows(path, encoding="utf-8-sig", delimiter=",", limits=None)
+    header = next(lines, (1, []))[1]
+    columns = {fold(c).strip(): i for i, c in enumerate(header)}
+    missing = [c for c in ("record_id", "name") if c not in columns]
+    if missing:
+        raise ValueError(f"{path.name}: required column(s) {', '.join(missing)} missing (found {header})")
+    for line, cells in lines:
+        if not cells:
+            continue  # a blank line
+        values = {
+            name: (cells[columns[name]] if columns[name] < len(cells) else "").strip()
+            for name in ("record_id", "name", *OPTIONAL)
+            if name in columns
+        }
+        record_id = values.get("record_id", "")
+        if not record_id:
+            rows.append(InputRow(line, "", "no record_id", None))
+            continue
+        if record_id in seen:
+            rows.append(InputRow(line, record_id, "duplicate record_id", None))
+            continue
+        seen.add(record_id)
+        fields = {_FIELD_OF.get(k, k): v for k, v in values.items() if k in OPTIONAL and k != "source" and v}
+        record = SourceRecord(
+            source="input", source_key=record_id, name=values.get("name", ""), fetched_at=now, **fields
+        )
+        batch = validate([record])
+        if not batch.records:
+            rows.append(InputRow(line, record_id, batch.quarantined[0].reason, None))
+            continue
+        rows.append(InputRow(line, record_id, None, batch.records[0]))
     return rows
 
 

@@ -3,7 +3,9 @@
 A few verbs, no matching logic: ``decide`` records a judgement, ``current`` tells the one in force for a
 pair (a person's latest decision always wins over the matcher's), and ``clusters`` returns the connected
 components of positive judgements, never crossing a negative one and never joining two different valid
-organisationsnummer. Decisions are only ever added: the history of every pair is kept.
+organisationsnummer. Decisions are only ever added: the history of every pair is kept. A person revises a
+decision by deciding again (the latest wins) and withdraws it with a ``withdrawn`` decision, which is added
+like any other and puts the matcher's judgement back in force.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ class Judgement(StrEnum):
     POSITIVE = "positive"
     NEGATIVE = "negative"
     UNSURE = "unsure"
+    # Not a judgement on the pair: a person takes back their own decision on it.
+    WITHDRAWN = "withdrawn"
 
 
 def pair_of(a: RecordKey, b: RecordKey) -> Pair:
@@ -56,6 +60,11 @@ class JudgementGraph:
             self.decide(decision)
 
     def decide(self, decision: Decision) -> None:
+        if decision.judgement is Judgement.WITHDRAWN:
+            if not decision.by_person:
+                raise ValueError("only a person's decision can be withdrawn")
+            self._person.pop(decision.pair, None)
+            return
         table = self._person if decision.by_person else self._matcher
         table[decision.pair] = decision
 

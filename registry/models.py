@@ -170,7 +170,7 @@ class RegistryIdRedirect(SQLModel, table=True):
 
 class JudgementRow(SQLModel, table=True):
     """One decision on whether two source records are the same organisation. Rows are only ever added:
-    the decision in force for a pair is a person's latest, else the matcher's latest."""
+    the decision in force for a pair is a person's latest (unless they withdrew it), else the matcher's latest."""
 
     __tablename__ = "judgements"
 
@@ -179,7 +179,9 @@ class JudgementRow(SQLModel, table=True):
     left_key: str = Field(index=True, description="Key of the first record")
     right_source: str = Field(index=True, description="Source of the second record")
     right_key: str = Field(index=True, description="Key of the second record")
-    judgement: str = Field(description="positive, negative or unsure")
+    judgement: str = Field(
+        description="positive, negative or unsure; withdrawn: a person took back their earlier decision on the pair"
+    )
     score: float | None = Field(default=None, description="The matcher's probability, if the matcher decided")
     explanation: str = Field(
         default="", sa_column=Column(Text, nullable=False), description="Which features agreed, with what weight"

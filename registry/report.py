@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from registry.activity_areas import area_by_code
 from registry.models import ChangeLogRow, Organisation, RegisterCandidate, RunRow
-from registry.review import PendingPair
+from registry.review import ReviewPair
 
 STOCKHOLMS_LAN = "01"
 MONTHS_SHOWN = 12
@@ -72,7 +72,7 @@ def area_label(code: str) -> str:
         return code
 
 
-def collect(session: Session, pending: Sequence[PendingPair] = (), now: datetime | None = None) -> ReportData:
+def collect(session: Session, pending: Sequence[ReviewPair] = (), now: datetime | None = None) -> ReportData:
     now = now or datetime.now(UTC)
     organisations = list(session.exec(select(Organisation)))
     active = [o for o in organisations if o.active]

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, func, select
 
+from registry.db import checkpoint
 from registry.models import RunRow
 
 # Any fixed number, different from the migrations' lock (registry/migrate.py).
@@ -94,7 +95,8 @@ def write_transaction(
 
     Waits up to ``timeout`` seconds for another writer, then raises ``RegistryBusy``. With
     ``expected_version``, raises ``RegistryChanged`` (before anything is written) when the registry was
-    published since that version was read.
+    published since that version was read. On SQLite the committed writes are then checkpointed into the
+    database file (registry/db.py ``checkpoint``), so the file alone holds them.
     """
     started = clock()
     with Session(engine) as session:
@@ -125,3 +127,5 @@ def write_transaction(
         except BaseException:
             session.rollback()
             raise
+    # After the lock is released: the checkpoint may wait for readers, and must not keep writers waiting too.
+    checkpoint(engine)

@@ -15,6 +15,7 @@ class SourceHealth:
     previously_listed: int
     new: int
     gone: int
+    valid_orgnr: int
     valid_orgnr_share: float
     # The count fell by more than the allowed share: publishing this batch could wrongly retire organisations.
     collapsed: bool
@@ -40,7 +41,23 @@ def assess(records: Collection[SourceRecord], previously_listed: Collection[str]
         previously_listed=len(previous),
         new=len(keys - previous),
         gone=len(previous - keys),
+        valid_orgnr=valid,
         valid_orgnr_share=share,
         collapsed=collapsed,
         explanation=explanation,
+    )
+
+
+def orgnr_share_verdict(health: SourceHealth, expected: float | None) -> tuple[bool, str]:
+    """Whether a fresh batch has the share of valid organisationsnummer its source is expected to have, and a
+    sentence saying so. ``expected`` None: the source lists no numbers, so there is nothing to fall short of."""
+    share = f"{health.valid_orgnr_share:.0%}"
+    found = f"{health.valid_orgnr} of {health.records} records ({share}) carry a valid organisationsnummer"
+    if expected is None:
+        return True, f"this source lists no organisationsnummer: nothing to check ({found})"
+    if health.valid_orgnr_share >= expected:
+        return True, f"{found}; at least {expected:.0%} expected"
+    return False, (
+        f"{found}, below the {expected:.0%} expected: has the orgnr column been renamed or moved, or are the "
+        "numbers written in a way that no longer reads as an organisationsnummer?"
     )

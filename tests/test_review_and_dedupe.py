@@ -6,6 +6,8 @@ import csv
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -14,6 +16,8 @@ from sqlmodel import Session, select
 
 from pipelines.cli import main
 from pipelines.resources import _engine
+from registry.db import create_schema, make_engine
+from registry.judgements import MATCHER, Decision, Judgement, JudgementGraph
 from registry.models import JudgementRow, Organisation
 from tests.pipeline_helpers import run_nightly
 
@@ -56,7 +60,10 @@ def test_export_then_import_decides_pairs_and_the_next_run_follows_the_person(
         writer.writerows(rows)
     assert main(["review", "--import", str(pairs), "--reviewer", "Granskare A"]) == 0
     out, err = capsys.readouterr()
-    assert "1 decisions recorded by Granskare A, 0 skipped, 2 rows with problems." in out
+    assert (
+        "1 decisions recorded by Granskare A (0 revising an earlier decision, 0 withdrawn), 0 unchanged, "
+        "0 skipped, 2 rows with problems." in out
+    )
     assert "line 3: no pair waiting for review" in err and "line 4: unknown decision 'kanske'" in err
 
     with dg.instance_for_test() as instance:
@@ -189,3 +196,214 @@ def test_an_uncertain_register_match_is_reviewed_like_any_pair(
     with Session(_engine(sqlite_url)) as session:
         org = session.exec(select(Organisation).where(Organisation.name == "Exempelväveri Inkludera")).one()
     assert (org.orgnr, org.register_match, org.legal_form) == ("769655-5551", "person", "EK")
+
+
+# -- people correct themselves ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def published_everywhere(nightly_env: str) -> str:
+    """A registry published by one offline night, on SQLite and on PostgreSQL."""
+    with dg.instance_for_test() as instance:
+        assert run_nightly(instance).success
+    return nightly_env
+
+
+def _read_pairs(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+def _write_pairs(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _people_on_le_mat(db_url: str) -> list[tuple[str, str]]:
+    with Session(_engine(db_url)) as session:
+        rows = session.exec(
+            select(JudgementRow)
+            .where(JudgementRow.decided_by != "matcher", JudgementRow.right_key == LE_MAT_PAIR[3])
+            .order_by(JudgementRow.id)  # type: ignore[arg-type]
+        ).all()
+    return [(r.decided_by, r.judgement) for r in rows]
+
+
+def _night() -> None:
+    with dg.instance_for_test() as instance:
+        assert run_nightly(instance).success
+
+
+def test_a_person_revises_and_withdraws_a_decision(
+    published_everywhere: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db_url = published_everywhere
+    pending = tmp_path / "pending.csv"
+    assert main(["review", "--export", str(pending)]) == 0
+    rows = _read_pairs(pending)
+    rows[0]["decision"] = "match"
+    _write_pairs(pending, rows)
+    assert main(["review", "--import", str(pending), "--reviewer", "Granskare A"]) == 0
+    _night()
+    assert _le_mat_sources(db_url) == {"Le Mat": "city_list,social_trade"}
+
+    # The decided pairs, with who decided, when and what; the decision column holds the decision in force.
+    decided = tmp_path / "decided.csv"
+    assert main(["review", "--decided", "--export", str(decided)]) == 0
+    assert "1 pairs decided by people written to" in capsys.readouterr().out
+    [row] = _read_pairs(decided)
+    assert (row["left_key"], row["right_key"], row["decided_by"], row["decision"]) == (
+        LE_MAT_PAIR[1],
+        LE_MAT_PAIR[3],
+        "Granskare A",
+        "match",
+    )
+    assert row["decided_at"].endswith("Z") and "place in name only in one" in row["explanation"]
+
+    # Imported as exported: nothing changes, nothing is recorded.
+    assert main(["review", "--import", str(decided), "--reviewer", "Granskare B"]) == 0
+    assert "0 decisions recorded by Granskare B (0 revising an earlier decision, 0 withdrawn), 1 unchanged" in (
+        capsys.readouterr().out
+    )
+    # A changed decision revises it: the newer person judgement wins at the next run.
+    _write_pairs(decided, [{**row, "decision": "nej"}])
+    assert main(["review", "--import", str(decided), "--reviewer", "Granskare B"]) == 0
+    assert (
+        "1 decisions recorded by Granskare B (1 revising an earlier decision, 0 withdrawn)" in capsys.readouterr().out
+    )
+    _night()
+    assert _le_mat_sources(db_url) == {"Le Mat": "city_list", "Le Mat Göteborg": "social_trade"}
+
+    # Withdrawn, the person's decision no longer counts: the matcher's 'unsure' is in force and the pair waits
+    # for review again.
+    _write_pairs(decided, [{**row, "decision": "Ångra"}])
+    assert main(["review", "--import", str(decided), "--reviewer", "Granskare C"]) == 0
+    assert (
+        "1 decisions recorded by Granskare C (0 revising an earlier decision, 1 withdrawn)" in capsys.readouterr().out
+    )
+    assert main(["review", "--decided", "--export", str(decided)]) == 0
+    assert _read_pairs(decided) == []
+    assert main(["review", "--export", str(pending)]) == 0
+    assert [(r["left_key"], r["right_key"], r["decided_by"], r["decision"]) for r in _read_pairs(pending)] == [
+        (LE_MAT_PAIR[1], LE_MAT_PAIR[3], "matcher", "")
+    ]
+
+    # In the terminal, a decided pair can be withdrawn too ([w]).
+    capsys.readouterr()
+    monkeypatch.setattr("builtins.input", lambda _prompt: "m")
+    assert main(["review", "--reviewer", "Granskare D"]) == 0
+    monkeypatch.setattr("builtins.input", lambda _prompt: "w")
+    assert main(["review", "--decided", "--reviewer", "Granskare D"]) == 0
+    out = capsys.readouterr().out
+    assert "decided: match by Granskare D on " in out and "1 decisions recorded by Granskare D" in out
+
+    # Nothing was overwritten: every decision and withdrawal is a row of its own.
+    assert _people_on_le_mat(db_url) == [
+        ("person:Granskare A", "positive"),
+        ("person:Granskare B", "negative"),
+        ("person:Granskare C", "withdrawn"),
+        ("person:Granskare D", "positive"),
+        ("person:Granskare D", "withdrawn"),
+    ]
+
+
+def test_an_import_that_decides_a_pair_two_ways_records_nothing(
+    published_everywhere: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pairs = tmp_path / "pairs.csv"
+    assert main(["review", "--export", str(pairs)]) == 0
+    [row] = _read_pairs(pairs)
+    # The same pair written the other way round is the same pair.
+    flipped = {
+        **row,
+        "left_source": row["right_source"],
+        "left_key": row["right_key"],
+        "right_source": row["left_source"],
+        "right_key": row["left_key"],
+    }
+    _write_pairs(pairs, [{**row, "decision": "match"}, {**row, "decision": "skip"}, {**flipped, "decision": "olika"}])
+    assert main(["review", "--import", str(pairs), "--reviewer", "Granskare E"]) == 2
+    err = capsys.readouterr().err
+    assert "Nothing was recorded: pairs.csv contradicts itself" in err
+    assert f"lines 2 and 4 decide city_list/{LE_MAT_PAIR[1]} and social_trade/{LE_MAT_PAIR[3]} differently" in err
+    assert "('match', 'olika')" in err
+    assert _people_on_le_mat(published_everywhere) == []
+
+    # Withdrawing what no person decided is a problem with the row, not a withdrawal.
+    _write_pairs(pairs, [{**row, "decision": "withdraw"}])
+    assert main(["review", "--import", str(pairs), "--reviewer", "Granskare E"]) == 1
+    assert "line 2: no decision by a person on" in capsys.readouterr().err
+    assert _people_on_le_mat(published_everywhere) == []
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: None, "does not exist"),
+        (lambda p: p.mkdir(), "is a folder, not a CSV file"),
+        (
+            lambda p: p.write_text("record_id,name\nr1,Macken\n", encoding="utf-8"),
+            "is not a review file: required column(s) left_source, left_key, right_source, right_key, decision "
+            "missing (found record_id, name)",
+        ),
+        (lambda p: p.write_text("", encoding="utf-8"), "required column(s) left_source"),
+        (
+            lambda p: p.write_text(
+                f"left_source,left_key,right_source,right_key,decision\ncity_list,{'x' * 1_000_001},a,b,match\n",
+                encoding="utf-8",
+            ),
+            "pairs.csv, line 2: a field longer than 1,000,000 characters",
+        ),
+    ],
+    ids=["missing", "folder", "wrong-columns", "empty", "huge-field"],
+)
+def test_an_import_file_that_cannot_be_used_is_a_clear_error(
+    offline_env: None,
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    make: Callable[[Path], object],
+    message: str,
+) -> None:
+    # An existing, empty registry: what is wrong is the file, not the database.
+    engine = make_engine(sqlite_url)
+    create_schema(engine)
+    engine.dispose()
+    monkeypatch.setenv("ASF_REGISTRY_DB_URL", sqlite_url)
+    path = tmp_path / "pairs.csv"
+    make(path)
+    assert main(["review", "--import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Nothing was recorded: ") and message in err and "Traceback" not in err
+
+
+def test_export_and_import_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["review", "--export", "a.csv", "--import", "b.csv"])
+    assert exit_info.value.code == 2
+    assert "argument --import: not allowed with argument --export" in capsys.readouterr().err
+    assert main(["review", "--decided", "--import", "b.csv"]) == 2
+    assert "--import reads any exported file" in capsys.readouterr().err
+
+
+def test_a_withdrawn_decision_leaves_the_matcher_in_force() -> None:
+    a, b = ("city_list", "1"), ("skoopi", "x")
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    graph = JudgementGraph(
+        [
+            Decision(a, b, Judgement.UNSURE, MATCHER, at, 0.8, "names alike"),
+            Decision(a, b, Judgement.POSITIVE, "person:A", at + timedelta(hours=1)),
+            Decision(b, a, Judgement.NEGATIVE, "person:B", at + timedelta(hours=2)),
+        ]
+    )
+    current = graph.current(a, b)
+    assert current is not None and (current.judgement, current.decided_by) == (Judgement.NEGATIVE, "person:B")
+    graph.decide(Decision(a, b, Judgement.WITHDRAWN, "person:C", at + timedelta(hours=3)))
+    current = graph.current(a, b)
+    assert current is not None and (current.judgement, current.decided_by) == (Judgement.UNSURE, MATCHER)
+    assert graph.person_decision(a, b) is None
+    with pytest.raises(ValueError, match="only a person's decision can be withdrawn"):
+        graph.decide(Decision(a, b, Judgement.WITHDRAWN, MATCHER, at))

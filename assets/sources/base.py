@@ -26,8 +26,10 @@ class SourceSpec:
     weak_signal: bool = False
     # A closed source, kept as a historical seed.
     historical: bool = False
-    # The share of records expected to carry a valid organisationsnummer; below it the source's check warns.
-    min_valid_orgnr_share: float = 0.0
+    # The share of records expected to carry a valid organisationsnummer, below which the source's
+    # valid_orgnr_share check fails (a renamed or moved orgnr column, numbers mangled on the way); None: the
+    # source lists no organisationsnummer, and the check says so. Every source states it: no default.
+    min_valid_orgnr_share: float | None = field(kw_only=True)
 
 
 @dataclass

@@ -21,6 +21,8 @@ SPEC = SourceSpec(
     priority=60,
     kinds=frozenset({"html"}),
     weak_signal=True,
+    # A list of member links: names only.
+    min_valid_orgnr_share=None,
 )
 
 

@@ -15,6 +15,8 @@ SPEC = SourceSpec(
     url="https://utveckling.regionorebrolan.se/sv/kultur-och-civilsamhalle/socialt-foretagande/sociala-foretag-i-orebro-lan/",
     priority=30,
     kinds=frozenset({"html"}),
+    # The table has an Organisationsnummer column, filled for 1 of the 3 recorded entries.
+    min_valid_orgnr_share=0.2,
 )
 
 

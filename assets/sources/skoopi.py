@@ -27,6 +27,8 @@ SPEC = SourceSpec(
     url="https://skoopi.coop/asf-listan/",
     priority=20,
     kinds=frozenset({"html", "json"}),
+    # The list and its detail pages give town, activity and contact channels, not organisationsnummer.
+    min_valid_orgnr_share=None,
 )
 API_URL = "https://skoopi.coop/wp-json/wp/v2/pages?slug=asf-listan&_fields=id,link,modified,title,content"
 PAGE_URL = "https://skoopi.coop/asf-listan/"

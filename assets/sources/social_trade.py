@@ -15,6 +15,8 @@ SPEC = SourceSpec(
     url="https://socialtrade.se/medlemmar/",
     priority=30,
     kinds=frozenset({"html"}),
+    # Member cards: name, town, activity, contact channels; no organisationsnummer.
+    min_valid_orgnr_share=None,
 )
 
 

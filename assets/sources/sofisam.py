@@ -29,6 +29,8 @@ SPEC = SourceSpec(
     priority=50,
     kinds=frozenset({"html", "wayback"}),
     historical=True,
+    # The table's Org.nr column is filled for 1 of the 6 recorded entries (self-registration left it optional).
+    min_valid_orgnr_share=0.1,
 )
 # The list page as Sofisam published it; every capture whose URL starts with it (paged variants) is read.
 LIST_URL = "sofisam.se/sociala-foretag/hitta-sociala-foretag.html"
