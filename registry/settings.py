@@ -89,6 +89,38 @@ def scb_bulk_file() -> Path | None:
     return Path(configured) if configured else DEFAULT_SCB_BULK_FILE
 
 
+DEFAULT_REGISTER_MIN_SHARE = 0.9
+DEFAULT_MAX_FIELD_LOSS_SHARE = 0.1
+
+
+def share(name: str, raw: str | None, default: float) -> float:
+    """A share between 0 and 1 (inclusive) from an environment variable's text; unset or empty: ``default``.
+
+    The error names the variable and the value, so a typo in a deployment's environment is found at once.
+    """
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number between 0 and 1 (e.g. {default}), not {raw!r}") from None
+    if not 0 <= value <= 1:  # NaN fails this too
+        raise ValueError(f"{name} must be between 0 and 1 (e.g. {default}), not {raw!r}")
+    return value
+
+
+def register_min_share() -> float:
+    """ASF_REGISTER_MIN_SHARE: a new register snapshot replaces the current one only when it holds at least
+    this share of the current one's organisations (a truncated or wrong bulk file is refused)."""
+    return share("ASF_REGISTER_MIN_SHARE", os.environ.get("ASF_REGISTER_MIN_SHARE"), DEFAULT_REGISTER_MIN_SHARE)
+
+
+def max_field_loss_share() -> float:
+    """ASF_MAX_FIELD_LOSS_SHARE: the share of the organisations with an orgnr, a legal form or a register
+    status that one run may clear it on before the publish gate refuses to publish."""
+    return share("ASF_MAX_FIELD_LOSS_SHARE", os.environ.get("ASF_MAX_FIELD_LOSS_SHARE"), DEFAULT_MAX_FIELD_LOSS_SHARE)
+
+
 DEFAULT_INACTIVE_AFTER_RUNS = 3
 DEFAULT_MAX_RETIRING_SHARE = 0.2
 DEFAULT_REPORT_DIR = Path("data/reports")
