@@ -126,16 +126,27 @@ class CompanyRegister(dg.ConfigurableResource):
 
 class PublishPolicy(dg.ConfigurableResource):
     """How the registry is maintained. Unset fields: ASF_INACTIVE_AFTER_RUNS (3), ASF_MAX_RETIRING_SHARE (0.2),
-    ASF_REPORT_DIR (data/reports).
+    ASF_MAX_FIELD_LOSS_SHARE (0.1), ASF_REPORT_DIR (data/reports).
 
     inactive_after_runs: consecutive runs in which no source lists an organisation before it is inactive.
     max_retiring_share: the share of active organisations one run may stop listing or make inactive before
     the publish gate blocks it.
+    max_field_loss_share: the share of the organisations with an orgnr, legal form or register status that one
+    run may clear it on before the publish gate blocks it.
     """
 
     inactive_after_runs: int | None = None
     max_retiring_share: float | None = None
+    max_field_loss_share: float | None = None
     report_dir: str | None = None
+
+    def field_loss_share_limit(self) -> float:
+        # 0 is a valid limit (no loss at all), so "unset" is None, not falsy.
+        if self.max_field_loss_share is None:
+            return settings.max_field_loss_share()
+        return settings.share(
+            "max_field_loss_share", str(self.max_field_loss_share), settings.DEFAULT_MAX_FIELD_LOSS_SHARE
+        )
 
     def inactive_after(self) -> int:
         return self.inactive_after_runs or settings.inactive_after_runs()
