@@ -69,6 +69,21 @@ def format_summary(summary: PublishSummary, database: str) -> str:
     return "\n".join(lines)
 
 
+def register_notes(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Lines for the summary when the night ran without the company register or without SNI codes (live mode
+    without a snapshot built from a real bulk file, say): the published values lack what the register adds."""
+    from assets.register import REGISTER_NOTE, REGISTER_USED, SNI_NOTE
+
+    lines = []
+    for materialization in result.asset_materializations_for_node("enriched_organisations"):
+        metadata = {key: getattr(value, "value", value) for key, value in materialization.metadata.items()}
+        if metadata.get(REGISTER_USED) is False:
+            lines.append(f"Company register not used: {metadata.get(REGISTER_NOTE)}")
+        elif str(metadata.get(SNI_NOTE, "")).startswith("no SNI codes"):
+            lines.append(f"Company register: {metadata[SNI_NOTE]}")
+    return lines
+
+
 def run_command(args: argparse.Namespace) -> int:
     from pipelines.definitions import NIGHTLY_JOB_NAME, defs
 
@@ -92,10 +107,14 @@ def run_command(args: argparse.Namespace) -> int:
                     f"  check {evaluation.asset_key.to_user_string()}.{evaluation.check_name}: {reason}",
                     file=sys.stderr,
                 )
+        for line in register_notes(result):
+            print(f"  {line}", file=sys.stderr)
         print("Nothing was published: the registry keeps its previous state.", file=sys.stderr)
         return 1
     summary: PublishSummary = result.output_for_node("registry_organisations")
     print(format_summary(summary, settings.redact_url(settings.registry_db_url())))
+    for line in register_notes(result):
+        print(line)
     return 0
 
 

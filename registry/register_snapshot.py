@@ -87,8 +87,8 @@ class BuildReport:
     parse: ParseReport
     entries: int
     path: Path
+    info: SnapshotInfo
     scb: ParseReport | None = None
-    info: SnapshotInfo | None = None
     # The snapshot it replaced (None: there was none, or it could not be read).
     previous: SnapshotInfo | None = None
     # Half-built files of builds whose process is gone (killed), removed before this build.
@@ -336,7 +336,7 @@ def build_snapshot(
         building.unlink(missing_ok=True)
         raise
     building.replace(target)
-    return BuildReport(report, report.entries, target, scb_report, info, previous, removed)
+    return BuildReport(report, report.entries, target, info, scb_report, previous, removed)
 
 
 def _add_sni_codes(snapshot: Path, scb_file: Path, previous: SnapshotInfo | None, min_share: float) -> ParseReport:

@@ -157,9 +157,9 @@ def test_the_bundled_sample_is_recognised_by_path_and_by_content(tmp_path: Path)
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.write(DEFAULT_REGISTER_BULK_FILE, "bolagsverket_bulkfil.txt")
     report = build_snapshot(archive, tmp_path / "snapshot.sqlite", DEFAULT_SCB_BULK_FILE)
-    assert report.info is not None and report.info.sample and report.info.sni_sample
+    assert report.info.sample and report.info.sni_sample
     report = build_snapshot(tmp_path / "real.txt", tmp_path / "other.sqlite", DEFAULT_SCB_BULK_FILE, min_share=0)
-    assert report.info is not None and not report.info.sample and report.info.sni_sample
+    assert not report.info.sample and report.info.sni_sample
 
 
 def test_a_snapshot_from_an_earlier_release_is_read_from_its_tables(previous: Path, tmp_path: Path) -> None:
