@@ -242,7 +242,7 @@ def _describe(info: SnapshotInfo, path: Path) -> str:
 def _sni_note(info: SnapshotInfo, used: bool) -> str | None:
     if not used:
         return "no SNI codes: the snapshot's SNI codes come from the bundled SCB sample, which live mode never uses"
-    if info.recorded and info.sni_organisations is None:
+    if info.sni_organisations is None:
         return "no SNI codes: the snapshot was built without SCB's file"
     return None
 
