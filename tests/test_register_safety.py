@@ -5,6 +5,7 @@ would clear register fields; live mode never uses the bundled samples."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import dagster as dg
@@ -13,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from pipelines.cli import register_notes
 from pipelines.definitions import NIGHTLY_JOB_NAME, defs
-from pipelines.resources import _engine
+from pipelines.resources import CompanyRegister, _engine
 from registry.models import ChangeLogRow, Organisation, RegisterCandidate, RunRow
 from registry.publish_gate import FieldLoss, field_loss_reasons
 from registry.register_snapshot import build_snapshot, read_snapshot_info
@@ -196,3 +197,41 @@ def test_live_mode_never_uses_the_bundled_samples(
         "Company register: no SNI codes: the snapshot was built without SCB's file",
     ]
     assert candidates  # from the real file's companies that describe work integration
+
+
+def test_a_first_build_from_a_broken_file_leaves_the_night_without_register_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASF_HTTP_MODE", "replay")
+    monkeypatch.setenv("ASF_REGISTER_SNAPSHOT", str(tmp_path / "register" / "snapshot.sqlite"))
+    monkeypatch.setenv(
+        "ASF_REGISTER_BULK_FILE", str(broken_file("empty", tmp_path / "empty.txt", DEFAULT_REGISTER_BULK_FILE))
+    )
+    with CompanyRegister().open_register() as register:
+        assert register.snapshot is None
+        assert register.note.startswith(f"no register snapshot could be built: {tmp_path / 'empty.txt'}: no header row")
+    assert not (tmp_path / "register" / "snapshot.sqlite").exists()
+
+
+def test_live_mode_uses_a_real_snapshot_of_an_earlier_release_but_not_a_sample_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snapshot = tmp_path / "register" / "snapshot.sqlite"
+    monkeypatch.setenv("ASF_HTTP_MODE", "live")
+    monkeypatch.setenv("ASF_REGISTER_SNAPSHOT", str(snapshot))
+    monkeypatch.delenv("ASF_REGISTER_BULK_FILE", raising=False)
+    monkeypatch.delenv("ASF_SCB_BULK_FILE", raising=False)
+    # What an earlier release left: no build_info; a real register, but SNI codes from SCB's sample.
+    build_snapshot(real_layout_file(tmp_path / "real.txt", 20), snapshot, DEFAULT_SCB_BULK_FILE)
+    with sqlite3.connect(snapshot) as db:
+        db.execute("DROP TABLE build_info")
+    with CompanyRegister().open_register() as register:
+        assert register.snapshot is not None and register.snapshot.count() == 28
+        assert register.snapshot.sni_codes("769600-1234") == []  # the sample's SNI codes stay unused
+        assert register.sni_note is not None and "bundled SCB sample" in register.sni_note
+        assert "built by an earlier release" in register.note
+    build_snapshot(DEFAULT_REGISTER_BULK_FILE, snapshot, min_share=0)
+    with sqlite3.connect(snapshot) as db:
+        db.execute("DROP TABLE build_info")
+    with CompanyRegister().open_register() as register:
+        assert register.snapshot is None and "bundled sample's fictional companies" in register.note
