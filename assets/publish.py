@@ -88,8 +88,10 @@ def registry_organisations(
     asset=enriched_organisations,
     blocking=True,
     description="Publish gate: the night is published only if it would not stop listing or inactivate more than "
-    "the configured share of active organisations (max_retiring_share) and no source's record count collapsed. "
-    "Blocking: when it fails nothing is published, the previous registry stays, and this check says why.",
+    "the configured share of active organisations (max_retiring_share), would not clear the orgnr, legal form or "
+    "register status of more than the configured share of the organisations that have one (max_field_loss_share), "
+    "and no source's record count collapsed. Blocking: when it fails nothing is published, the previous registry "
+    "stays, and this check says why.",
 )
 def publish_gate(
     registry_db: RegistryDatabase,
@@ -108,6 +110,7 @@ def publish_gate(
             inactive_after_runs=publish_policy.inactive_after(),
             max_retiring_share=publish_policy.retiring_share_limit(),
             max_record_drop=source_settings.max_record_drop,
+            max_field_loss_share=publish_policy.field_loss_share_limit(),
         )
     return dg.AssetCheckResult(
         passed=verdict.passed,
@@ -119,6 +122,10 @@ def publish_gate(
             "would_retire_share": round(verdict.retiring_share, 3),
             "max_retiring_share": publish_policy.retiring_share_limit(),
             "collapsed_sources": ", ".join(sorted(verdict.collapsed_sources)) or "none",
+            "would_lose": dg.MetadataValue.json(
+                {name: {"lost": loss.lost, "had": loss.had_value} for name, loss in verdict.field_losses.items()}
+            ),
+            "max_field_loss_share": publish_policy.field_loss_share_limit(),
             "would_change": dg.MetadataValue.json(verdict.summary.changes),
         },
     )

@@ -13,16 +13,21 @@ from assets.metadata import OWNER, markdown_table
 from assets.policies import DOWNLOAD_RETRY, REGISTRY_WRITE_POOL, registry_write
 from pipelines.resources import CompanyRegister, RegistryDatabase, WebClient
 from registry import settings
+from registry.bolagsverket import ParseReport
 from registry.bulk_download import download, promote
 from registry.discovery import update_candidates
 from registry.enrichment import DISCOVERY_PHRASES, METHOD_REVIEW, enrich
 from registry.judgement_store import load_graph
 from registry.personal_data import PersonalDataFound
 from registry.publish import ResolvedNight
-from registry.register_snapshot import build_snapshot
+from registry.register_snapshot import SnapshotRefused, build_snapshot
 
 REGISTER_GROUP = "register"
 ENRICH_GROUP = "enrich"
+# Metadata of enriched_organisations that the CLI summary reads: whether the night used the register, and why not.
+REGISTER_USED = "register_used"
+REGISTER_NOTE = "register"
+SNI_NOTE = "sni_codes"
 
 
 @dg.asset(
@@ -33,50 +38,84 @@ ENRICH_GROUP = "enrich"
     description=(
         "Bolagsverket's bulk file (~3 million organisations, updated weekly) as an indexed snapshot for matching: "
         "downloaded in live mode (streamed, checksummed, the previous file kept until the new one parsed), "
-        "else built from the configured bulk file. Sole traders (personnummer) are never stored."
+        "else built from the configured bulk file. The new snapshot replaces the current one only when the file "
+        "began with Bolagsverket's header row and holds at least ASF_REGISTER_MIN_SHARE (90 %) of the current "
+        "one's organisations (never 0); otherwise this step fails, says why, and the current one stays. Sole "
+        "traders (personnummer) are never stored."
     ),
 )
 def company_register_snapshot(
     context: dg.AssetExecutionContext, company_register: CompanyRegister, web: WebClient
 ) -> dg.MaterializeResult:
     target = company_register.snapshot_file()
+    min_share = company_register.min_share_setting()
+    scb_file = company_register.scb_file_path()
     started = time.perf_counter()
     checksum = ""
     try:
         if company_register.downloads():
             zip_path = target.with_name("bolagsverket_bulkfil.zip")
             fetched = download(company_register.download_url, zip_path, web.contact or settings.contact_address())
-            # Raises, and keeps the previous file, if it does not parse.
-            report = build_snapshot(fetched.path, target, company_register.scb_file_path())
+            source = company_register.download_url
+            # Raises, and keeps the previous file and snapshot, if it does not parse into a plausible register.
+            report = build_snapshot(
+                fetched.path, target, scb_file, min_share=min_share, source=source, sha256=fetched.sha256
+            )
             fetched = promote(fetched, zip_path)
-            checksum, source = fetched.sha256, company_register.download_url
+            checksum = fetched.sha256
         else:
+            refusal = company_register.sample_refusal()
+            if refusal:
+                raise SnapshotRefused(refusal)
             source = str(company_register.bulk_file_path())
-            report = build_snapshot(Path(source), target, company_register.scb_file_path())
+            report = build_snapshot(Path(source), target, scb_file, min_share=min_share)
     except (ValueError, FileNotFoundError, zipfile.BadZipFile) as exc:
-        # A file that is refused (a zip bomb, an unsafe member name, not a regular file) or does not parse
-        # fails the same way however often it is tried: no retry, the previous snapshot is kept.
+        # A file that is refused (implausible, a zip bomb, an unsafe member name, not a regular file) or does
+        # not parse fails the same way however often it is tried: no retry, the previous snapshot is kept.
+        parse = getattr(exc, "parse", None)
         raise dg.Failure(
-            description=f"the register snapshot was not rebuilt, the previous one is kept: {exc}", allow_retries=False
+            description=f"the register snapshot was not rebuilt, the previous one is kept: {exc}",
+            allow_retries=False,
+            metadata=_refusal_metadata(parse) if parse else None,
         ) from exc
-    parse = report.parse
+    parse, info = report.parse, report.info
     context.log.info(f"register snapshot: {report.entries} organisations from {source}")
+    sni_note = company_register.sni_note()
+    if sni_note:
+        context.log.warning(sni_note)
+    for stale in report.removed_stale:
+        context.log.info(f"removed {stale.name}, left behind by a build whose process is gone")
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": report.entries,
             "organisations": report.entries,
+            "previous_organisations": report.previous.organisations if report.previous else 0,
+            "header_recognised": parse.header,
             "rows_read": parse.rows,
             "sole_trader_rows_skipped": parse.personnummer_rows_skipped,
             "malformed_lines": parse.malformed,
             "malformed_examples": dg.MetadataValue.md("\n".join(f"- {e}" for e in parse.malformed_examples) or "none"),
             "encoding": parse.encoding,
             "scb_rows_with_sni": report.scb.entries if report.scb else 0,
+            "sni_codes": sni_note or f"from {info.sni_source}",
+            "built_from_sample": info.sample,
+            "stale_builds_removed": len(report.removed_stale),
             "source": source,
             "sha256": checksum or "n/a (local file)",
             "build_seconds": round(time.perf_counter() - started, 1),
             "snapshot": str(target),
         }
     )
+
+
+def _refusal_metadata(parse: ParseReport) -> dict[str, bool | int]:
+    """What the refused file held, for the failed step in the UI."""
+    return {
+        "header_recognised": parse.header,
+        "rows_read": parse.rows,
+        "organisations_found": parse.entries,
+        "malformed_lines": parse.malformed,
+    }
 
 
 @dg.asset(
@@ -100,8 +139,15 @@ def enriched_organisations(
     with Session(registry_db.engine()) as session:
         graph = load_graph(session)
     organisations = [(o.registry_id, o.cluster.members) for o in resolved_organisations.resolution.organisations]
-    with company_register.open_snapshot() as snapshot:
-        matches, decisions = enrich(organisations, snapshot, graph, datetime.now(UTC))
+    with company_register.open_register() as register:
+        if register.snapshot is None:
+            # Published without register values; the publish gate stops a night that would clear many.
+            context.log.warning(f"company register not used tonight: {register.note}")
+            matches, decisions = {}, []
+        else:
+            matches, decisions = enrich(organisations, register.snapshot, graph, datetime.now(UTC))
+    if register.sni_note:
+        context.log.warning(register.sni_note)
     by_method: dict[str, int] = {}
     for found in matches.values():
         by_method[found.method] = by_method.get(found.method, 0) + 1
@@ -126,6 +172,9 @@ def enriched_organisations(
             **{f"matched_by_{method}": count for method, count in sorted(by_method.items())},
             "waiting_for_review": by_method.get(METHOD_REVIEW, 0),
             "matches": dg.MetadataValue.md(preview),
+            REGISTER_USED: register.snapshot is not None,
+            REGISTER_NOTE: register.note,
+            SNI_NOTE: register.sni_note or "SNI codes from SCB's file",
         },
     )
 
@@ -146,8 +195,12 @@ def enriched_organisations(
 def register_candidates(
     context: dg.AssetExecutionContext, company_register: CompanyRegister, registry_db: RegistryDatabase
 ) -> dg.MaterializeResult:
-    with company_register.open_snapshot() as snapshot:
-        found = snapshot.discovery_candidates(DISCOVERY_PHRASES)
+    with company_register.open_register() as register:
+        if register.snapshot is None:
+            # No register tonight: the candidates found before stay as they are, unconfirmed.
+            context.log.warning(f"register candidates not updated: {register.note}")
+            return dg.MaterializeResult(metadata={REGISTER_USED: False, REGISTER_NOTE: register.note})
+        found = register.snapshot.discovery_candidates(DISCOVERY_PHRASES)
     try:
         with registry_write(registry_db.engine()) as session:
             result = update_candidates(session, found, datetime.now(UTC))

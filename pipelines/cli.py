@@ -84,6 +84,21 @@ def format_summary(summary: PublishSummary, database: str) -> str:
     return "\n".join(lines)
 
 
+def register_notes(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Lines for the summary when the night ran without the company register or without SNI codes (live mode
+    without a snapshot built from a real bulk file, say): the published values lack what the register adds."""
+    from assets.register import REGISTER_NOTE, REGISTER_USED, SNI_NOTE
+
+    lines = []
+    for materialization in result.asset_materializations_for_node("enriched_organisations"):
+        metadata = {key: getattr(value, "value", value) for key, value in materialization.metadata.items()}
+        if metadata.get(REGISTER_USED) is False:
+            lines.append(f"Company register not used: {metadata.get(REGISTER_NOTE)}")
+        elif str(metadata.get(SNI_NOTE, "")).startswith("no SNI codes"):
+            lines.append(f"Company register: {metadata[SNI_NOTE]}")
+    return lines
+
+
 PUBLISH_STEP = "registry_organisations"
 
 
@@ -113,6 +128,8 @@ def run_command(args: argparse.Namespace) -> int:
     if published:
         summary: PublishSummary = result.output_for_node(PUBLISH_STEP)
         print(format_summary(summary, settings.redact_url(settings.registry_db_url())))
+        for line in register_notes(result):
+            print(line)
     if result.success:
         return 0
     failed = [event.step_key for event in result.all_events if event.is_step_failure]
@@ -126,6 +143,9 @@ def run_command(args: argparse.Namespace) -> int:
                 f"  check {evaluation.asset_key.to_user_string()}.{evaluation.check_name}: {reason}",
                 file=sys.stderr,
             )
+    if not published:
+        for line in register_notes(result):
+            print(f"  {line}", file=sys.stderr)
     if published:
         print("The registry was published (see above); the steps after publishing failed.", file=sys.stderr)
     else:

@@ -74,9 +74,16 @@ class RegisterEntry:
     kommun: str | None
 
 
+class BulkFileError(ValueError):
+    """The file is not Bolagsverket's bulk file, or cannot be read as one (the message never quotes values)."""
+
+
 @dataclass
 class ParseReport:
     encoding: str = ""
+    # Whether the first line was Bolagsverket's header row: a file without it is not the bulk file (random
+    # bytes, an error page, a file cut off before its first line), whatever rows it seems to hold.
+    header: bool = False
     rows: int = 0
     entries: int = 0
     # Rows identified by a person's number (sole traders, samordningsnummer) or an identity type not known to
@@ -274,20 +281,54 @@ def iter_entries(stream: BinaryIO, report: ParseReport) -> Iterator[RegisterEntr
         yield entry_from_row(row)
 
 
-def iter_rows(stream: BinaryIO, report: ParseReport) -> Iterator[tuple[str | int, ...]]:
+HEADER_FIRST_COLUMN = "organisationsidentitet"
+
+
+def is_header(fields: list[str]) -> bool:
+    """Whether a line's fields are Bolagsverket's header row (a BOM and stray NUL bytes tolerated)."""
+    return bool(fields) and fields[0].lstrip("\ufeff").replace("\x00", "").strip().lower().startswith(
+        HEADER_FIRST_COLUMN
+    )
+
+
+def first_line_fields(stream: BinaryIO, limit: int = 1 << 16) -> tuple[list[str], bool]:
+    """The first line's fields, read from at most ``limit`` bytes, and whether anything follows that line.
+
+    For a quick look at a file (``doctor``): it never reads the whole file.
+    """
+    sample = stream.read(limit)
+    text = sample.decode(detect_encoding(sample), errors="replace").replace("\x00", "")
+    first, newline, rest = text.partition("\n")
+    try:
+        fields = next(csv.reader([first.rstrip("\r")], delimiter=";", quotechar='"', strict=False), [])
+    except csv.Error:  # a line no CSV writer made (a stray carriage return in random bytes): not a header
+        fields = []
+    return fields, bool(newline and rest.strip()) or len(sample) == limit
+
+
+def iter_rows(stream: BinaryIO, report: ParseReport, require_header: bool = False) -> Iterator[tuple[str | int, ...]]:
     """Like iter_entries, as parse_fields tuples (the fast path for building a snapshot).
 
     The csv module (C) splits the quoted ";"-separated fields, including quoted line breaks in descriptions;
-    a stray quote is contained by the field-count and identity checks that follow.
+    a stray quote is contained by the field-count and identity checks that follow. ``report.header`` says
+    whether the first line was the header row; with ``require_header`` a file without it is refused at once
+    (BulkFileError) rather than read to its end as malformed lines.
     """
     buffered = io.BufferedReader(stream) if not isinstance(stream, io.BufferedIOBase) else stream
     report.encoding = detect_encoding(buffered.peek(1 << 20)[: 1 << 20])
     text = io.TextIOWrapper(buffered, encoding=report.encoding, errors="replace", newline="")
     reader = csv.reader(text, delimiter=";", quotechar='"', strict=False)
-    first = next(reader, None)
+    try:
+        first = next(reader, None)
+    except csv.Error as exc:
+        raise BulkFileError(f"no header row (the first line cannot be read: {exc})") from None
+    header = report.header = first is not None and is_header(first)
+    if require_header and not header:
+        # What the first line holds is not quoted: it could be anything, a personal identity number too.
+        found = "the file is empty" if first is None else f"the first line has {len(first)} field(s), not the header"
+        raise BulkFileError(f"no header row ('{HEADER_FIRST_COLUMN};...' expected; {found})")
     if first is None:
         return
-    header = bool(first) and first[0].lstrip("\ufeff").replace("\x00", "").lower().startswith("organisationsidentitet")
     # Counted in locals, added to the report when the stream ends: attribute updates per row cost more.
     rows = entries = skipped = 0
     try:
@@ -310,6 +351,9 @@ def iter_rows(stream: BinaryIO, report: ParseReport) -> Iterator[tuple[str | int
                 continue
             entries += 1
             yield row
+    except csv.Error as exc:
+        # A field beyond the csv module's limit, say: the file cannot be read as the bulk file from here on.
+        raise BulkFileError(f"line {reader.line_num}: {exc}") from None
     finally:
         report.rows += rows
         report.entries += entries

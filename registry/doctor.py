@@ -1,9 +1,11 @@
 """``asf-registry doctor``: is this installation fit to run tonight? Each check says what is wrong and how to fix it.
 
-The checks only read: the configuration (environment variables and the files they name), the registry
-database (reachable? which schema version?), the sources (in the raw archive, or on the web when online),
-the free disk space for the raw archive and the company register, the alert settings, and the Dagster
-instance's configuration. Nothing is created, migrated or fetched into the archive.
+The checks only read: the configuration (environment variables and the files they name), the company
+register (its settings; the bulk files' first lines; what the snapshot was built from, and whether live mode
+would be left with the bundled samples), the registry database (reachable? which schema version?), the
+sources (in the raw archive, or on the web when online), the free disk space for the raw archive and the
+company register, the alert settings, and the Dagster instance's configuration. Nothing is created, migrated
+or fetched into the archive.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
+import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,9 +24,11 @@ import requests
 
 from registry import settings
 from registry.alerts import AlertSettings
+from registry.bolagsverket import first_line_fields, is_header, open_bulk_file
 from registry.http_client import user_agent
 from registry.migrate import known_revisions
 from registry.raw_archive import RawArchive
+from registry.register_snapshot import is_bundled_sample, read_snapshot_info
 from registry.registry_access import RegistryUnavailable, can_be_created, read_state, sqlite_path
 
 GIB = 1024**3
@@ -155,36 +161,149 @@ def check_configuration(env: _Env) -> list[Finding]:
         )
     else:
         found.append(Finding("city list", Status.OK, f"{len(lists)} file(s) in {city}: {', '.join(lists[:5])}"))
+    return found
 
-    downloads = mode == "live" and not env.get("ASF_REGISTER_BULK_FILE")
-    bulk = Path(env.get("ASF_REGISTER_BULK_FILE") or settings.DEFAULT_REGISTER_BULK_FILE)
-    if downloads:
-        found.append(Finding("register bulk file", Status.OK, "downloaded weekly from Bolagsverket (live mode)"))
-    elif not bulk.is_file():
-        found.append(
-            Finding(
-                "register bulk file",
-                Status.FAIL,
-                f"ASF_REGISTER_BULK_FILE {bulk} is missing or not a regular file",
-                "download bolagsverket_bulkfil.zip from Bolagsverket and point ASF_REGISTER_BULK_FILE at it, "
-                "or unset it to use the recorded sample",
-            )
-        )
+
+# -- company register ------------------------------------------------------------------------------------------
+
+_WEEKLY_FIX = "run the job weekly_register_refresh now (Dagster UI, or it runs on Sundays at 04:00)"
+
+
+def check_register(env: _Env) -> list[Finding]:
+    """The register's settings, bulk files and snapshot, as the next run would use them. Files are looked at,
+    never read whole: their first line says whether they are what they should be."""
+    # The register's numeric settings are validated with all the others (check_configuration).
+    found: list[Finding] = []
+    live = env.http_mode() == "live"
+    configured = env.get("ASF_REGISTER_BULK_FILE")
+    snapshot = env.snapshot_path()
+    if live and not configured:
+        downloaded = snapshot.with_name("bolagsverket_bulkfil.zip")
+        if downloaded.is_file():
+            found.append(_bulk_file_finding(downloaded, "the last downloaded bulk file"))
+        else:
+            found.append(Finding("register bulk file", Status.OK, "downloaded weekly from Bolagsverket (live mode)"))
     else:
-        found.append(Finding("register bulk file", Status.OK, f"{bulk} ({bulk.stat().st_size:,} bytes)"))
-    scb = env.get("ASF_SCB_BULK_FILE")
-    if scb and scb.lower() != "none" and not Path(scb).is_file():
-        found.append(
+        bulk = Path(configured or settings.DEFAULT_REGISTER_BULK_FILE)
+        if live and is_bundled_sample(bulk):
+            found.append(
+                Finding(
+                    "register bulk file",
+                    Status.FAIL,
+                    f"live mode, but ASF_REGISTER_BULK_FILE names the bundled sample {bulk} (fictional companies): "
+                    "the weekly refresh refuses it and the nightly job publishes without register data",
+                    "unset ASF_REGISTER_BULK_FILE to download Bolagsverket's file, or point it at a downloaded one",
+                )
+            )
+        else:
+            found.append(_bulk_file_finding(bulk, f"ASF_REGISTER_BULK_FILE {bulk}"))
+    found += _scb_findings(env, live)
+    found += _snapshot_findings(snapshot, live)
+    return found
+
+
+def _bulk_file_finding(path: Path, named: str) -> Finding:
+    problem = _file_problem(path, named)
+    if problem is None:
+        try:
+            with open_bulk_file(path) as stream:
+                fields, more = first_line_fields(stream)
+        except (OSError, ValueError, zipfile.BadZipFile) as exc:
+            problem = f"{named} cannot be read as the bulk file: {exc}"
+        else:
+            if not is_header(fields):
+                problem = (
+                    f"{named} does not begin with Bolagsverket's header row ('organisationsidentitet;...'): it is "
+                    "not the bulk file, or it is damaged; a weekly refresh from it is refused"
+                )
+            elif not more:
+                problem = f"{named} holds only the header row, no organisations; a weekly refresh from it is refused"
+    if problem:
+        return Finding(
+            "register bulk file",
+            Status.FAIL,
+            problem,
+            "download bolagsverket_bulkfil.zip from Bolagsverket again and point ASF_REGISTER_BULK_FILE at it, or "
+            "unset it (replay mode: the recorded sample; live mode: downloaded weekly)",
+        )
+    return Finding("register bulk file", Status.OK, f"{path} ({path.stat().st_size:,} bytes, header row recognised)")
+
+
+def _file_problem(path: Path, named: str) -> str | None:
+    if not path.is_file():
+        return f"{named} is missing or not a regular file"
+    if path.stat().st_size == 0:
+        return f"{named} is empty (0 bytes)"
+    return None
+
+
+def _scb_findings(env: _Env, live: bool) -> list[Finding]:
+    configured = env.get("ASF_SCB_BULK_FILE")
+    fix = "download SCB's bulk file (scb_bulkfil.zip) and point ASF_SCB_BULK_FILE at it, or set it to none"
+    if configured and configured.lower() == "none":
+        return [Finding("SCB bulk file", Status.OK, "none: the register is built without SNI codes")]
+    if not configured:
+        if live:
+            return [
+                Finding(
+                    "SCB bulk file",
+                    Status.WARN,
+                    "live mode without ASF_SCB_BULK_FILE: the register has no SNI industry codes (the bundled SCB "
+                    "sample is never used in live mode)",
+                    fix,
+                )
+            ]
+        return []
+    path = Path(configured)
+    if live and is_bundled_sample(path):
+        return [
             Finding(
                 "SCB bulk file",
                 Status.FAIL,
-                f"ASF_SCB_BULK_FILE {scb} is missing or not a regular file",
-                "point it at SCB's bulk file, or set it to none to build the register without SNI codes",
+                f"live mode, but ASF_SCB_BULK_FILE names the bundled sample {path}: its SNI codes are not used",
+                fix,
             )
-        )
-    snapshot = env.snapshot_path()
-    if not snapshot.is_file():
-        found.append(
+        ]
+    problem = _file_problem(path, f"ASF_SCB_BULK_FILE {path}")
+    if problem is None:
+        try:
+            with open_bulk_file(path) as stream:
+                first = stream.read(1 << 16).split(b"\n", 1)[0]
+        except (OSError, ValueError, zipfile.BadZipFile) as exc:
+            problem = f"ASF_SCB_BULK_FILE {path} cannot be read: {exc}"
+        else:
+            names = [name.strip().lstrip(b"\xef\xbb\xbf") for name in first.split(b"\t")]
+            if b"PeOrgNr" not in names:
+                problem = f"ASF_SCB_BULK_FILE {path} does not begin with SCB's header row (PeOrgNr...)"
+    if problem:
+        return [Finding("SCB bulk file", Status.FAIL, problem, fix)]
+    return [Finding("SCB bulk file", Status.OK, f"{path} ({path.stat().st_size:,} bytes, header row recognised)")]
+
+
+def _snapshot_findings(snapshot: Path, live: bool) -> list[Finding]:
+    try:
+        info = read_snapshot_info(snapshot)
+    except sqlite3.Error as exc:
+        return [
+            Finding(
+                "register snapshot",
+                Status.FAIL,
+                f"{snapshot} cannot be read as a register snapshot: {exc}",
+                f"delete it and {_WEEKLY_FIX}",
+            )
+        ]
+    if info is None:
+        if live:
+            return [
+                Finding(
+                    "register snapshot",
+                    Status.WARN,
+                    f"no register snapshot at {snapshot} yet: in live mode the nightly job publishes without register "
+                    "data until the weekly refresh has built one from Bolagsverket's file",
+                    _WEEKLY_FIX,
+                )
+            ]
+        return [
             Finding(
                 "register snapshot",
                 Status.WARN,
@@ -192,10 +311,49 @@ def check_configuration(env: _Env) -> list[Finding]:
                 "nothing to do: the next run builds it from the bulk file (about a minute for the full file); "
                 "or run the job weekly_register_refresh now",
             )
+        ]
+    found = []
+    if info.organisations == 0:
+        found.append(
+            Finding(
+                "register snapshot",
+                Status.FAIL,
+                f"{snapshot} holds no organisations: the nightly job has no register data",
+                f"{_WEEKLY_FIX} with a good bulk file",
+            )
         )
-    else:
-        found.append(Finding("register snapshot", Status.OK, f"{snapshot}"))
-    return found
+    elif live and info.sample:
+        found.append(
+            Finding(
+                "register snapshot",
+                Status.FAIL,
+                f"{snapshot} was built from the bundled sample (fictional companies): live mode does not use it, "
+                "so the nightly job publishes without register data",
+                _WEEKLY_FIX,
+            )
+        )
+    if live and info.sni_sample:
+        found.append(
+            Finding(
+                "register snapshot",
+                Status.FAIL,
+                f"{snapshot} has its SNI codes from the bundled SCB sample: live mode does not use them",
+                f"point ASF_SCB_BULK_FILE at SCB's bulk file (or set it to none) and {_WEEKLY_FIX}",
+            )
+        )
+    if found:
+        return found
+    built = f"from {info.source}, built {info.built_at}" if info.recorded else "built by an earlier release"
+    if not info.recorded:
+        return [
+            Finding(
+                "register snapshot",
+                Status.WARN,
+                f"{snapshot}: {info.organisations:,} organisations, {built}: what it was built from is not recorded",
+                f"nothing urgent: the next weekly refresh records it; or {_WEEKLY_FIX}",
+            )
+        ]
+    return [Finding("register snapshot", Status.OK, f"{snapshot}: {info.organisations:,} organisations {built}")]
 
 
 # -- database --------------------------------------------------------------------------------------------------
@@ -424,6 +582,8 @@ def run_checks(
     options = options or DoctorOptions()
     view = _Env(env)
     findings = check_configuration(view)
+    if view.http_mode() in ("replay", "live"):
+        findings += check_register(view)
     findings += check_database(view.db_url(), options.connect_timeout)
     if view.http_mode() in ("replay", "live"):
         online = options.online if options.online is not None else view.http_mode() == "live"

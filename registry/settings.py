@@ -109,7 +109,11 @@ class NumberSetting:
     def read(self, env: Mapping[str, str] | None = None) -> float:
         """The value from ``env`` (default: the process environment), or the default when unset; ValueError,
         saying what is allowed, when it is not a number in range."""
-        written = (os.environ if env is None else env).get(self.name, "").strip()
+        return self.parse((os.environ if env is None else env).get(self.name, ""))
+
+    def parse(self, written: str) -> float:
+        """A value as written (an environment variable, a resource's config); empty: the default."""
+        written = written.strip()
         if not written:
             return self.default
         try:
@@ -158,9 +162,41 @@ REGISTRY_LOCK_TIMEOUT = NumberSetting(
     "seconds a run waits for another run's registry writes before it gives up",
     minimum=0,
 )
+REGISTER_MIN_SHARE = NumberSetting(
+    "ASF_REGISTER_MIN_SHARE",
+    0.9,
+    "a new register snapshot replaces the current one only when it holds at least this share of the current "
+    "one's organisations (a truncated or wrong bulk file is refused)",
+    minimum=0,
+    maximum=1,
+)
+MAX_FIELD_LOSS_SHARE = NumberSetting(
+    "ASF_MAX_FIELD_LOSS_SHARE",
+    0.1,
+    "the share of the organisations with an orgnr, a legal form or a register status that one run may clear it "
+    "on before the publish gate refuses to publish",
+    minimum=0,
+    maximum=1,
+)
 # Every numeric setting, for the run's pre-flight check and for doctor.
-NUMBER_SETTINGS = (INACTIVE_AFTER_RUNS, MAX_RETIRING_SHARE, REGISTRY_LOCK_TIMEOUT)
+NUMBER_SETTINGS = (
+    INACTIVE_AFTER_RUNS,
+    MAX_RETIRING_SHARE,
+    REGISTRY_LOCK_TIMEOUT,
+    REGISTER_MIN_SHARE,
+    MAX_FIELD_LOSS_SHARE,
+)
 DEFAULT_INACTIVE_AFTER_RUNS = int(INACTIVE_AFTER_RUNS.default)
+DEFAULT_REGISTER_MIN_SHARE = REGISTER_MIN_SHARE.default
+DEFAULT_MAX_FIELD_LOSS_SHARE = MAX_FIELD_LOSS_SHARE.default
+
+
+def register_min_share() -> float:
+    return REGISTER_MIN_SHARE.read()
+
+
+def max_field_loss_share() -> float:
+    return MAX_FIELD_LOSS_SHARE.read()
 DEFAULT_REPORT_DIR = Path("data/reports")
 
 

@@ -32,8 +32,8 @@ with 72 MB of merged ranges 1.8 GB. Here an element that carries no value is cou
 What it does not do: formulas are not evaluated (the value Excel saved is read, as ``data_only`` would),
 and a number formatted as a date comes as the number Excel stores (no column the registry reads holds dates).
 
-CSV fields are capped by the csv module itself (``csv.field_size_limit``, set to ``MAX_CELL_CHARS`` for
-the process below); a field over it becomes an error naming the file and the line.
+CSV fields are capped by the csv module itself (``csv.field_size_limit``, set to ``MAX_CELL_CHARS`` for the
+process in registry/__init__.py); a field over it becomes an error naming the file and the line.
 """
 
 from __future__ import annotations
@@ -49,14 +49,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
+from registry import MAX_CSV_FIELD_CHARS
 from registry.safe_files import UnsafeFile, check_zip_archive
 
-MAX_CELL_CHARS = 1_000_000
-# csv's default cap (131,072 characters) is an accident of history and its error names neither the file nor
-# the line. The cap is ours, documented above, and raised to it deliberately, once for the process (the
-# csv module has no per-reader setting); the readers below turn the csv module's error into one that says
-# where.
-csv.field_size_limit(MAX_CELL_CHARS)
+# A cell's cap is the project's CSV field cap (set for every reader in registry/__init__.py).
+MAX_CELL_CHARS = MAX_CSV_FIELD_CHARS
 
 # Beyond what Excel can address is no sheet Excel made; the caps also bound the work an empty, styled or
 # hostile sheet can cause (its cells and rows without content are counted, not kept).

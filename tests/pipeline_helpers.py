@@ -6,7 +6,7 @@ import dagster as dg
 from sqlalchemy import inspect
 from sqlmodel import Session, select
 
-from pipelines.definitions import NIGHTLY_JOB_NAME, defs
+from pipelines.definitions import NIGHTLY_JOB_NAME, WEEKLY_REGISTER_JOB_NAME, defs
 from pipelines.resources import _engine
 from registry.models import Organisation, SourceRecordRow
 
@@ -16,6 +16,12 @@ VOLATILE = {"last_seen_at", "first_seen_at", "run_id", "published_at", "quaranti
 
 def run_nightly(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
     job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
+    return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
+def run_weekly(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    """The weekly register refresh (company_register_snapshot), from the configured bulk file."""
+    job = defs.resolve_job_def(WEEKLY_REGISTER_JOB_NAME)
     return job.execute_in_process(instance=instance, raise_on_error=False)
 
 

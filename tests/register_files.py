@@ -1,0 +1,64 @@
+"""Bulk files for tests of the register snapshot: real-layout files of any size, and broken ones."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from registry.settings import DEFAULT_REGISTER_BULK_FILE
+from tests.test_bolagsverket import HEADER, _line
+
+# The kinds of broken bulk file a download or a copy can leave behind.
+BROKEN_KINDS = ("empty", "random", "header_only", "cut_in_the_middle", "cut_to_few_rows")
+
+
+def filler_rows(count: int) -> list[str]:
+    """Registered companies in the real layout that no source lists and no discovery phrase finds."""
+    return [
+        _line(f"5560{i:05d}0$ORGNR-IDORG", "", "SE-LAND", f"Fyllnadsbolag Nummer{i:05d} AB$FORETAGSNAMN-ORGNAM$2020",
+              "AB-ORGFO", "", "", "", "2020-01-01", "Handel med varor.", "Gatan 1$$UMEÅ$90325$SE-LAND")
+        for i in range(count)
+    ]  # fmt: skip
+
+
+def real_layout_file(path: Path, filler: int, with_sample: bool = True) -> Path:
+    """The bundled sample's companies (which the recorded sources match) and ``filler`` more, as Bolagsverket
+    writes the file: a BOM, the header row, then one quoted row per organisation."""
+    lines = [HEADER]
+    if with_sample:
+        sample = DEFAULT_REGISTER_BULK_FILE.read_text(encoding="utf-8-sig").splitlines()
+        lines += [line for line in sample[1:] if line.startswith('"')]
+    lines += filler_rows(filler)
+    path.write_bytes(("\ufeff" + "\n".join(lines) + "\n").encode("utf-8"))
+    return path
+
+
+def broken_file(kind: str, path: Path, good: Path) -> Path:
+    """A broken bulk file of ``kind``; ``good`` is the real-layout file the previous snapshot was built from."""
+    data = good.read_bytes()
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "random":
+        path.write_bytes(os.urandom(len(data)))
+    elif kind == "header_only":
+        path.write_bytes(data.split(b"\n", 1)[0] + b"\n")
+    elif kind == "cut_in_the_middle":
+        # A download cut off halfway: inside a row, without its closing quote and line end.
+        middle = len(data) // 2
+        assert data[middle : middle + 1] not in (b"\n", b""), "the cut must fall inside a row"
+        path.write_bytes(data[:middle])
+    elif kind == "cut_to_few_rows":
+        path.write_bytes(b"\n".join(data.split(b"\n")[:6]) + b"\n")
+    else:
+        raise ValueError(kind)
+    return path
+
+
+# What the refusal says about each kind (the file's name comes first).
+REFUSAL = {
+    "empty": "no header row ('organisationsidentitet;...' expected; the file is empty)",
+    "random": "no header row",
+    "header_only": ": 0 organisations; 0 rows read",
+    "cut_in_the_middle": "in the previous snapshot (at least 90 % expected)",
+    "cut_to_few_rows": "organisations against",
+}
