@@ -44,7 +44,13 @@ def company_register_snapshot(
     try:
         if company_register.downloads():
             zip_path = target.with_name("bolagsverket_bulkfil.zip")
-            fetched = download(company_register.download_url, zip_path, web.contact or settings.contact_address())
+            fetched = download(
+                company_register.download_url,
+                zip_path,
+                web.contact or settings.contact_address(),
+                stall_seconds=company_register.download_stall_seconds,
+                deadline_seconds=company_register.download_deadline_seconds,
+            )
             # Raises, and keeps the previous file, if it does not parse.
             report = build_snapshot(fetched.path, target, company_register.scb_file_path())
             fetched = promote(fetched, zip_path)

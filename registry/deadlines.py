@@ -33,6 +33,14 @@ class RunStopped(BaseException):
     carry on without the source."""
 
 
+class DeadlinePassed(Exception):
+    """The time given to a piece of work ran out; the caller says which work in its own error."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the deadline of {seconds:g} s passed")
+        self.seconds = seconds
+
+
 @dataclass(frozen=True)
 class StopReason:
     """Why a run was stopped, as a user reads it ("SIGTERM"), and the exit code that says so."""
@@ -169,6 +177,13 @@ class Deadline:
 
     def remaining(self) -> float:
         return max(0.0, self._ends - self._clock())
+
+    def check_not_cut(self) -> None:
+        """Raise RunStopped when the run was stopped, DeadlinePassed when the time is up."""
+        self._stop.check()
+        if self.passed or self.remaining() <= 0:
+            self.passed = True
+            raise DeadlinePassed(self.seconds)
 
     def watch(self, sock: socket.socket) -> None:
         with self._lock:

@@ -33,7 +33,7 @@ from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
-from registry.deadlines import RUN_STOP, Deadline, RunStopped, current_deadline, watch_socket
+from registry.deadlines import RUN_STOP, Deadline, DeadlinePassed, current_deadline, watch_socket
 from registry.raw_archive import ArchivedResponse, RawArchive
 
 HttpMode = Literal["live", "replay"]
@@ -401,16 +401,13 @@ class HttpClient:
 
     def _stop_if_cut(self, url: str, deadline: Deadline, cause: BaseException | None = None) -> None:
         """The run stopped or the deadline passed: say so, whatever error the cut connection produced."""
-        if RUN_STOP.requested:
-            try:
-                RUN_STOP.check()
-            except RunStopped as stopped:
-                raise stopped from cause
-        if deadline.passed or deadline.remaining() <= 0:
+        try:
+            deadline.check_not_cut()
+        except DeadlinePassed as passed:
             raise FetchError(
-                f"{url}: no complete answer within the deadline of {deadline.seconds:g} s (connect, headers and "
+                f"{url}: no complete answer within the deadline of {passed.seconds:g} s (connect, headers and "
                 "body, retries and redirects included)"
-            ) from cause
+            ) from cause or passed
 
     def _fetch(self, url: str) -> ArchivedResponse:
         """One request (urllib3 retrying it), no redirects followed."""
