@@ -10,7 +10,7 @@ import dagster as dg
 from sqlmodel import Session
 
 from assets.metadata import OWNER, markdown_table
-from assets.policies import DOWNLOAD_RETRY, REGISTRY_WRITE_POOL, registry_write
+from assets.policies import DOWNLOAD_RETRY, REGISTRY_WRITE_POOL, registry_write, stops_without_retry
 from pipelines.resources import CompanyRegister, RegistryDatabase, WebClient
 from registry import settings
 from registry.bulk_download import download, promote
@@ -35,6 +35,7 @@ ENRICH_GROUP = "enrich"
         "else built from the configured bulk file. Sole traders (personnummer) are never stored."
     ),
 )
+@stops_without_retry
 def company_register_snapshot(
     context: dg.AssetExecutionContext, company_register: CompanyRegister, web: WebClient
 ) -> dg.MaterializeResult:

@@ -8,7 +8,9 @@ import getpass
 import hashlib
 import os
 import sys
+import uuid
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,16 +72,33 @@ def format_summary(summary: PublishSummary, database: str) -> str:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    try:
+        run_deadline = settings.run_deadline_seconds()
+    except ValueError as exc:
+        print(f"Cannot run: {exc}", file=sys.stderr)
+        return 2
     from pipelines.definitions import NIGHTLY_JOB_NAME, defs
+    from pipelines.run_control import Stopped, finish_stopped, quiet_after_stop, run_stoppable
 
     job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
     log_level = "DEBUG" if args.verbose else "WARNING"
-    with _instance() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+    # Known before the run starts, so a stopped run can be looked for in the registry's runs table.
+    run_id = str(uuid.uuid4())
+    with _instance() as instance, (nullcontext() if args.verbose else quiet_after_stop()):
+        # SIGINT, SIGTERM and ASF_RUN_DEADLINE_SECONDS stop the run without retrying its steps
+        # (pipelines/run_control.py).
+        outcome = run_stoppable(
+            lambda: job.execute_in_process(
+                instance=instance,
+                run_id=run_id,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            ),
+            run_deadline,
         )
+        if isinstance(outcome, Stopped):
+            return finish_stopped(outcome, settings.registry_db_url(), run_id, instance)
+    result = outcome
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         print(f"The nightly job failed (steps: {', '.join(failed) or 'unknown'}).", file=sys.stderr)

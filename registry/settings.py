@@ -121,3 +121,21 @@ def registry_lock_timeout() -> float:
     """ASF_REGISTRY_LOCK_TIMEOUT: seconds a run waits for another run's registry writes before it gives up."""
     configured = os.environ.get("ASF_REGISTRY_LOCK_TIMEOUT")
     return float(configured) if configured else 600.0
+
+
+DEFAULT_RUN_DEADLINE_SECONDS = 3 * 3600.0
+
+
+def run_deadline_seconds() -> float:
+    """ASF_RUN_DEADLINE_SECONDS: the longest a nightly run may take before it is stopped (default 3 hours;
+    the nightly job starts at 02:30 and the registry should be fresh by 06:00)."""
+    configured = os.environ.get("ASF_RUN_DEADLINE_SECONDS")
+    if not configured:
+        return DEFAULT_RUN_DEADLINE_SECONDS
+    try:
+        seconds = float(configured)
+    except ValueError:
+        raise ValueError(f"ASF_RUN_DEADLINE_SECONDS must be a number of seconds, not {configured!r}") from None
+    if not 0 < seconds < float("inf"):
+        raise ValueError(f"ASF_RUN_DEADLINE_SECONDS must be more than 0 seconds, not {configured!r}")
+    return seconds
