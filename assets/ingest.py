@@ -13,7 +13,7 @@ import dagster as dg
 from sqlmodel import Session
 
 from assets.metadata import OWNER, markdown_table
-from assets.policies import NETWORK_RETRY, source_pool
+from assets.policies import NETWORK_RETRY, source_pool, stops_without_retry
 from assets.sources import CONNECTORS
 from assets.sources.base import Connector, CrawlContext
 from pipelines.resources import RegistryDatabase, SourceSettings, WebClient
@@ -98,6 +98,7 @@ def build_source_asset(connector: Connector) -> dg.AssetsDefinition:
         pool=source_pool(spec.name),
         retry_policy=NETWORK_RETRY,
     )
+    @stops_without_retry
     def _ingest(
         context: dg.AssetExecutionContext,
         web: WebClient,

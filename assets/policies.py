@@ -11,16 +11,22 @@ Dagster's pools only work between runs the instance launches; ``asf-registry run
 process, so the registry's own write lock (registry/run_lock.py) guards the writes whatever starts them.
 """
 
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any, TypeVar
 
 import dagster as dg
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from registry import settings
+from registry.deadlines import RunStopped
 from registry.run_lock import RegistryBusy, RegistryChanged, write_transaction
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 REGISTRY_WRITE_POOL = "asf_registry_writes"
 
@@ -35,6 +41,44 @@ def source_pool(source_name: str) -> str:
 NETWORK_RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
 # The weekly download of Bolagsverket's bulk file (hundreds of MB): longer waits between attempts.
 DOWNLOAD_RETRY = dg.RetryPolicy(max_retries=3, delay=300, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+
+@contextmanager
+def _stopped_as_failure(step: str) -> Iterator[None]:
+    try:
+        yield
+    except RunStopped as exc:
+        raise dg.Failure(description=f"{exc}: {step} did not finish and is not retried", allow_retries=False) from exc
+    except (dg.DagsterExecutionInterruptedError, KeyboardInterrupt) as exc:
+        raise dg.Failure(
+            description=f"{step} was interrupted (the run is being stopped or terminated) and is not retried",
+            allow_retries=False,
+        ) from exc
+
+
+def stops_without_retry(compute: F) -> F:
+    """For an asset with a RetryPolicy: a stopped run (RunStopped) or an interrupt fails it for good.
+
+    Dagster applies a step's RetryPolicy to interrupts too, so without this a source interrupted by SIGTERM
+    (or by run monitoring terminating a run past its dagster/max_runtime) would run again 30 s later.
+    A Failure with allow_retries=False is the one error its retry policy lets through.
+    """
+    name = compute.__name__
+    if inspect.isgeneratorfunction(compute):
+
+        @functools.wraps(compute)
+        def generator(*args: Any, **kwargs: Any) -> Any:
+            with _stopped_as_failure(name):
+                yield from compute(*args, **kwargs)
+
+        return generator  # type: ignore[return-value]
+
+    @functools.wraps(compute)
+    def function(*args: Any, **kwargs: Any) -> Any:
+        with _stopped_as_failure(name):
+            return compute(*args, **kwargs)
+
+    return function  # type: ignore[return-value]
+
 
 # The nightly job starts at 02:30 Stockholm time and takes minutes. By 06:00 the registry must have been
 # published since 02:00 that night; otherwise the UI shows it as stale (failing its freshness policy) until

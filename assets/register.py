@@ -10,7 +10,7 @@ import dagster as dg
 from sqlmodel import Session
 
 from assets.metadata import OWNER, markdown_table
-from assets.policies import DOWNLOAD_RETRY, REGISTRY_WRITE_POOL, registry_write
+from assets.policies import DOWNLOAD_RETRY, REGISTRY_WRITE_POOL, registry_write, stops_without_retry
 from pipelines.resources import CompanyRegister, RegistryDatabase, WebClient
 from registry import settings
 from registry.bolagsverket import ParseReport
@@ -44,6 +44,7 @@ SNI_NOTE = "sni_codes"
         "traders (personnummer) are never stored."
     ),
 )
+@stops_without_retry
 def company_register_snapshot(
     context: dg.AssetExecutionContext, company_register: CompanyRegister, web: WebClient
 ) -> dg.MaterializeResult:
@@ -55,7 +56,13 @@ def company_register_snapshot(
     try:
         if company_register.downloads():
             zip_path = target.with_name("bolagsverket_bulkfil.zip")
-            fetched = download(company_register.download_url, zip_path, web.contact or settings.contact_address())
+            fetched = download(
+                company_register.download_url,
+                zip_path,
+                web.contact or settings.contact_address(),
+                stall_seconds=company_register.download_stall_seconds,
+                deadline_seconds=company_register.download_deadline_seconds,
+            )
             source = company_register.download_url
             # Raises, and keeps the previous file and snapshot, if it does not parse into a plausible register.
             report = build_snapshot(

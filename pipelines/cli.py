@@ -9,7 +9,9 @@ import hashlib
 import os
 import sys
 import traceback
+import uuid
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,19 +113,32 @@ def run_command(args: argparse.Namespace) -> int:
     if problems:
         return 2
     check_registry(settings.registry_db_url(), Purpose.WRITE)
+    run_deadline = settings.run_deadline_seconds()
 
     from pipelines.definitions import NIGHTLY_JOB_NAME, defs
+    from pipelines.run_control import Stopped, finish_stopped, quiet_after_stop, run_stoppable
 
     job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
     # Without -v the person at the terminal gets this command's own account of the run, not Dagster's log with
     # its stack traces.
     log_level = "DEBUG" if args.verbose else "CRITICAL"
-    with _instance() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+    # Known before the run starts, so a stopped run can be looked for in the registry's runs table.
+    run_id = str(uuid.uuid4())
+    with _instance() as instance, (nullcontext() if args.verbose else quiet_after_stop()):
+        # SIGINT, SIGTERM and ASF_RUN_DEADLINE_SECONDS stop the run without retrying its steps
+        # (pipelines/run_control.py).
+        outcome = run_stoppable(
+            lambda: job.execute_in_process(
+                instance=instance,
+                run_id=run_id,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            ),
+            run_deadline,
         )
+        if isinstance(outcome, Stopped):
+            return finish_stopped(outcome, settings.registry_db_url(), run_id, instance)
+    result = outcome
     published = result.is_node_success(PUBLISH_STEP)
     if published:
         summary: PublishSummary = result.output_for_node(PUBLISH_STEP)
@@ -143,12 +158,11 @@ def run_command(args: argparse.Namespace) -> int:
                 f"  check {evaluation.asset_key.to_user_string()}.{evaluation.check_name}: {reason}",
                 file=sys.stderr,
             )
-    if not published:
-        for line in register_notes(result):
-            print(f"  {line}", file=sys.stderr)
     if published:
         print("The registry was published (see above); the steps after publishing failed.", file=sys.stderr)
     else:
+        for line in register_notes(result):
+            print(f"  {line}", file=sys.stderr)
         print("Nothing was published: the registry keeps its previous state.", file=sys.stderr)
     return 1
 

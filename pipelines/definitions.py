@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import dagster as dg
 
 from assets.ingest import INGEST_GROUP, source_assets
@@ -24,14 +26,18 @@ from assets.report import registry_report
 from assets.resolve import RESOLVE_GROUP, resolved_organisations
 from pipelines.resources import default_resources
 from pipelines.sensors import alert_on_run_failure
+from registry import settings
 
 NIGHTLY_JOB_NAME = "nightly_registry"
+# Dagster's run monitoring (on in deploy/dagster.yaml) terminates a run older than this tag says, in seconds.
+MAX_RUNTIME_TAG = "dagster/max_runtime"
 
 nightly_job = dg.define_asset_job(
     NIGHTLY_JOB_NAME,
     selection=dg.AssetSelection.groups(INGEST_GROUP, RESOLVE_GROUP, ENRICH_GROUP, PUBLISH_GROUP),
-    # deploy/dagster.yaml queues a second run with the same tag value until the first has finished.
-    tags={WRITES_TAG: "registry"},
+    # deploy/dagster.yaml queues a second run with the same tag value until the first has finished; the run's
+    # deadline (ASF_RUN_DEADLINE_SECONDS, read when the code location loads) is the one `asf-registry run` keeps.
+    tags={WRITES_TAG: "registry", MAX_RUNTIME_TAG: str(math.ceil(settings.run_deadline_seconds()))},
     description="The night's environmental scan: ingest every source, resolve organisations, enrich them from the "
     "company register, publish the registry, and list register organisations that look like ASF.",
 )

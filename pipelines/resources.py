@@ -14,8 +14,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from registry import settings
+from registry.bulk_download import DEFAULT_DEADLINE_SECONDS, DEFAULT_STALL_SECONDS
 from registry.db import create_schema, make_engine
-from registry.http_client import HttpClient
+from registry.http_client import DEFAULT_DEADLINE, DEFAULT_MAX_REDIRECTS, HttpClient
 from registry.raw_archive import RawArchive
 from registry.register_snapshot import (
     RegisterSnapshot,
@@ -74,6 +75,8 @@ class WebClient(dg.ConfigurableResource):
     """HTTP for all web sources: robots.txt, per-host rate limit, retries, conditional requests, raw archive.
 
     Unset fields come from ASF_HTTP_MODE (replay), ASF_RAW_ARCHIVE_DIR, ASF_CONTACT and ASF_REPLAY_AS_OF.
+    timeout_seconds bounds each connect or read; deadline_seconds the whole of one page (connect, headers,
+    body, retries and their waits, redirects); at most max_redirects redirects are followed.
     """
 
     mode: str | None = None
@@ -81,6 +84,8 @@ class WebClient(dg.ConfigurableResource):
     contact: str | None = None
     replay_as_of: str | None = None
     timeout_seconds: float = 30.0
+    deadline_seconds: float = DEFAULT_DEADLINE
+    max_redirects: int = DEFAULT_MAX_REDIRECTS
     retries: int = 4
     min_seconds_between_requests_per_host: float = 1.0
 
@@ -92,6 +97,8 @@ class WebClient(dg.ConfigurableResource):
             mode="live" if mode == "live" else "replay",
             contact=self.contact or settings.contact_address(),
             timeout=self.timeout_seconds,
+            deadline=self.deadline_seconds,
+            max_redirects=self.max_redirects,
             retries=self.retries,
             min_interval=self.min_seconds_between_requests_per_host,
             replay_as_of=settings.parse_moment(self.replay_as_of) if self.replay_as_of else settings.replay_as_of(),
@@ -134,7 +141,8 @@ class CompanyRegister(dg.ConfigurableResource):
     (0.9: a new snapshot must hold at least that share of the current one's organisations). In live mode
     (ASF_HTTP_MODE=live) the weekly refresh downloads the bulk file from Bolagsverket instead, and the bundled
     samples are never used: without a snapshot built from a real bulk file the night publishes without
-    register data and says so; without a configured SCB file there are no SNI codes.
+    register data and says so; without a configured SCB file there are no SNI codes. The download fails when
+    no data arrives for download_stall_seconds or it is not complete within download_deadline_seconds.
     """
 
     snapshot_path: str | None = None
@@ -142,6 +150,8 @@ class CompanyRegister(dg.ConfigurableResource):
     scb_file: str | None = None
     download_url: str = settings.BOLAGSVERKET_BULK_URL
     min_share: float | None = None
+    download_stall_seconds: float = DEFAULT_STALL_SECONDS
+    download_deadline_seconds: float = DEFAULT_DEADLINE_SECONDS
 
     def snapshot_file(self) -> Path:
         return Path(self.snapshot_path) if self.snapshot_path else settings.register_snapshot_path()

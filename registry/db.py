@@ -12,6 +12,20 @@ from sqlmodel import Session, create_engine
 
 from registry import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
+# libpq's connection settings for PostgreSQL, so that a database host that does not answer fails in bounded
+# time instead of hanging the run: a host that accepts TCP and never answers fails after connect_timeout
+# (libpq's default is to wait for ever); one that stops answering mid-run is found by TCP keepalives when
+# the connection is idle, and by tcp_user_timeout when data sent to it stays unacknowledged. A value in the
+# URL (``?connect_timeout=30``) wins.
+POSTGRES_CONNECT_ARGS: dict[str, int] = {
+    "connect_timeout": 10,  # seconds
+    "keepalives": 1,
+    "keepalives_idle": 30,  # seconds idle before the first probe
+    "keepalives_interval": 10,  # seconds between probes
+    "keepalives_count": 3,  # unanswered probes before the connection is dead
+    "tcp_user_timeout": 60_000,  # milliseconds
+}
+
 
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
@@ -21,7 +35,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args: dict[str, int] = {}
+    if parsed.get_backend_name() == "postgresql":
+        connect_args = {k: v for k, v in POSTGRES_CONNECT_ARGS.items() if k not in parsed.query}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, func, select
 
 from registry.db import checkpoint
+from registry.deadlines import RUN_STOP
 from registry.models import RunRow
 
 # Any fixed number, different from the migrations' lock (registry/migrate.py).
@@ -123,7 +124,9 @@ def write_transaction(
                         "registry keeps the other run's publication, and the next run resolves against it"
                     )
             yield session
-            session.commit()
+            # A stopped run (SIGINT, SIGTERM, its deadline) commits nothing: its writes are rolled back below.
+            with RUN_STOP.committing():
+                session.commit()
         except BaseException:
             session.rollback()
             raise

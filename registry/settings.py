@@ -178,6 +178,14 @@ MAX_FIELD_LOSS_SHARE = NumberSetting(
     minimum=0,
     maximum=1,
 )
+RUN_DEADLINE_SECONDS = NumberSetting(
+    "ASF_RUN_DEADLINE_SECONDS",
+    3 * 3600,
+    "the longest a nightly run may take before it is stopped (the nightly job starts at 02:30 and the registry "
+    "should be fresh by 06:00)",
+    minimum=0,
+    exclusive_minimum=True,
+)
 # Every numeric setting, for the run's pre-flight check and for doctor.
 NUMBER_SETTINGS = (
     INACTIVE_AFTER_RUNS,
@@ -185,6 +193,7 @@ NUMBER_SETTINGS = (
     REGISTRY_LOCK_TIMEOUT,
     REGISTER_MIN_SHARE,
     MAX_FIELD_LOSS_SHARE,
+    RUN_DEADLINE_SECONDS,
 )
 DEFAULT_INACTIVE_AFTER_RUNS = int(INACTIVE_AFTER_RUNS.default)
 DEFAULT_REGISTER_MIN_SHARE = REGISTER_MIN_SHARE.default
@@ -210,6 +219,13 @@ def max_retiring_share() -> float:
 
 def registry_lock_timeout() -> float:
     return REGISTRY_LOCK_TIMEOUT.read()
+
+
+DEFAULT_RUN_DEADLINE_SECONDS = RUN_DEADLINE_SECONDS.default
+
+
+def run_deadline_seconds() -> float:
+    return RUN_DEADLINE_SECONDS.read()
 
 
 def number_setting_problems(env: Mapping[str, str] | None = None) -> list[str]:

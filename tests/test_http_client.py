@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from registry.deadlines import RUN_STOP, RunStopped, StopReason
 from registry.http_client import DisallowedByRobots, FetchError, HostRateLimiter, HttpClient, NotInArchive
 from registry.raw_archive import RawArchive
 
@@ -24,6 +26,10 @@ class Reply:
     delay: float = 0.0
     # Announce more bytes than are sent: the connection ends early, as on a dropped transfer.
     truncate: bool = False
+    # Seconds between the bytes of the body: a server that trickles, so no single read ever times out.
+    trickle: float = 0.0
+    # With trickle: no Content-Length, the body ends when the connection does.
+    unsized: bool = False
 
 
 class _Server(ThreadingHTTPServer):
@@ -33,6 +39,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.replies: dict[str, list[Reply]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.request_times: list[float] = []
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}{path}"
@@ -44,9 +51,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.requests.append((self.path, dict(self.headers.items())))
+        self.server.request_times.append(time.monotonic())
         queue = self.server.replies.get(self.path, [Reply(404, b"not found")])
         reply = queue.pop(0) if len(queue) > 1 else queue[0]
         time.sleep(reply.delay)
+        if reply.trickle:
+            self._trickle(reply)
+            return
         self.send_response(reply.status)
         for name, value in {"Content-Type": "text/plain; charset=utf-8", **reply.headers}.items():
             self.send_header(name, value)
@@ -58,6 +69,22 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
         if reply.truncate:
             self.close_connection = True
+
+    def _trickle(self, reply: Reply) -> None:
+        self.send_response(reply.status)
+        if reply.unsized:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        else:
+            self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        try:
+            for byte in reply.body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(reply.trickle)
+        except OSError:
+            self.close_connection = True  # the client gave up: what it should do
 
     def log_message(self, *_args: object) -> None:
         pass
@@ -210,3 +237,97 @@ def test_replay_honours_a_recorded_robots_txt(tmp_path: Path) -> None:
     archive.store("https://x.se/hidden/list", 200, {}, b"should not be used")
     with pytest.raises(DisallowedByRobots):
         HttpClient(archive, mode="replay").get("https://x.se/hidden/list")
+
+
+# -- deadlines and redirects -------------------------------------------------------------------------------------
+
+DEADLINE = 1.5
+# How late a deadline may fail: the timer's thread waking, the connection's reader noticing, the error raised.
+MARGIN = 1.0
+
+
+@pytest.mark.parametrize("unsized", [False, True], ids=["content-length", "until-close"])
+def test_a_trickling_server_fails_at_the_deadline(server: _Server, tmp_path: Path, unsized: bool) -> None:
+    # One byte every 0.2 s: every single read succeeds well within the 30 s timeout, the whole never ends.
+    server.replies["/slow-list"] = [Reply(200, b"x" * 50, trickle=0.2, unsized=unsized)]
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=rf"slow-list: no complete answer within the deadline of {DEADLINE:g} s"):
+        _client(tmp_path, deadline=DEADLINE, timeout=30).get(server.url("/slow-list"))
+    assert time.monotonic() - started < DEADLINE + MARGIN
+    # A cut answer is never taken (nor archived) as the page, also when it has no length to check it against.
+    assert not any(name == "slow-list" for name, _ in _statuses(tmp_path))
+
+
+def test_a_huge_retry_after_ends_the_retries_instead_of_sleeping(server: _Server, tmp_path: Path) -> None:
+    server.replies["/busy"] = [Reply(503, b"come back in an hour", {"Retry-After": "3600"})]
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="answered HTTP 503"):
+        _client(tmp_path, deadline=DEADLINE).get_ok(server.url("/busy"))
+    assert time.monotonic() - started < MARGIN
+    assert sum(path == "/busy" for path, _ in server.requests) == 1
+    assert ("busy", 503) in _statuses(tmp_path)
+
+
+def test_backoff_never_sleeps_past_the_deadline(server: _Server, tmp_path: Path) -> None:
+    # Backoff 0, 20, 40 s...: the second wait alone is longer than the deadline.
+    server.replies["/flaky"] = [Reply(500)]
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="answered HTTP 500"):
+        _client(tmp_path, deadline=DEADLINE, backoff=10.0, retries=4).get_ok(server.url("/flaky"))
+    assert time.monotonic() - started < DEADLINE + MARGIN
+    assert sum(path == "/flaky" for path, _ in server.requests) == 2
+
+
+def test_a_short_retry_after_is_honoured(server: _Server, tmp_path: Path) -> None:
+    server.replies["/later"] = [Reply(429, b"", {"Retry-After": "1"}), Reply(200, b"the list")]
+    assert _client(tmp_path, deadline=5).get_ok(server.url("/later")).text() == "the list"
+    first, second = (t for (path, _), t in zip(server.requests, server.request_times, strict=True) if path == "/later")
+    assert second - first >= 1.0
+
+
+def test_a_redirect_loop_is_capped_spaced_and_archived(server: _Server, tmp_path: Path) -> None:
+    server.replies["/loop-a"] = [Reply(302, b"", {"Location": "/loop-b"})]
+    server.replies["/loop-b"] = [Reply(302, b"", {"Location": server.url("/loop-a")})]
+    interval = 0.3
+    with pytest.raises(FetchError, match=r"loop-a: more than 5 redirects"):
+        _client(tmp_path, min_interval=interval, max_redirects=5).get(server.url("/loop-a"))
+    hops = [t for (path, _), t in zip(server.requests, server.request_times, strict=True) if path.startswith("/loop")]
+    assert len(hops) == 6, "the first request and five redirects, not one more"
+    assert all(later - earlier >= interval * 0.95 for earlier, later in itertools.pairwise(hops))
+    assert [status for name, status in _statuses(tmp_path) if name.startswith("loop")] == [302] * 6
+
+
+def test_a_redirect_is_followed_live_and_on_replay(server: _Server, tmp_path: Path) -> None:
+    server.replies["/old-list"] = [Reply(301, b"moved", {"Location": "/new-list"})]
+    server.replies["/new-list"] = [Reply(200, b"the list")]
+    live = _client(tmp_path).get_ok(server.url("/old-list"))
+    assert live.text() == "the list" and live.url == server.url("/new-list")
+    assert _statuses(tmp_path) == [("robots.txt", 404), ("old-list", 301), ("new-list", 200)]
+    server.shutdown()
+    assert HttpClient(RawArchive(tmp_path), mode="replay").get_ok(server.url("/old-list")).text() == "the list"
+
+
+def test_each_redirect_hop_honours_robots_txt(server: _Server, tmp_path: Path) -> None:
+    server.replies["/robots.txt"] = [Reply(200, b"User-agent: *\nDisallow: /private/\n")]
+    server.replies["/list"] = [Reply(302, b"", {"Location": "/private/list"})]
+    with pytest.raises(DisallowedByRobots, match="private/list"):
+        _client(tmp_path).get(server.url("/list"))
+    assert not any(path == "/private/list" for path, _ in server.requests)
+
+
+def test_a_stop_cuts_a_blocked_read_and_no_request_follows(server: _Server, tmp_path: Path) -> None:
+    server.replies["/hang"] = [Reply(200, b"x" * 20, trickle=0.5)]
+    client = _client(tmp_path, deadline=60)
+    stopper = threading.Timer(0.5, RUN_STOP.request, args=(StopReason("SIGTERM", 143),))
+    stopper.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(RunStopped, match="stopped"):
+            client.get(server.url("/hang"))
+        assert time.monotonic() - started < 0.5 + MARGIN
+        with pytest.raises(RunStopped):
+            client.get(server.url("/another"))
+    finally:
+        stopper.cancel()
+        RUN_STOP.reset()
+    assert [path for path, _ in server.requests if path != "/robots.txt"] == ["/hang"]
