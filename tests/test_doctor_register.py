@@ -10,29 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from registry.db import create_schema, make_engine
-from registry.doctor import GIB, DoctorOptions, Finding, Status, run_checks
+from registry.doctor import DoctorOptions, Finding, Status, run_checks
 from registry.register_snapshot import build_snapshot
 from registry.settings import DEFAULT_REGISTER_BULK_FILE, DEFAULT_SCB_BULK_FILE
+from tests.doctor_helpers import ROOMY, healthy_env
 from tests.register_files import broken_file, real_layout_file
 
-ROOMY = DoctorOptions(disk_usage=lambda _path: 500 * GIB)
 OFFLINE = DoctorOptions(online=False, disk_usage=ROOMY.disk_usage)
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    """A healthy offline installation (as in test_doctor.py): a migrated SQLite registry, the recordings."""
-    url = f"sqlite:///{tmp_path / 'registry.db'}"
-    engine = make_engine(url)
-    create_schema(engine)
-    engine.dispose()
-    return {
-        "ASF_REGISTRY_DB_URL": url,
-        "ASF_HTTP_MODE": "replay",
-        "ASF_REGISTER_SNAPSHOT": str(tmp_path / "register" / "snapshot.sqlite"),
-        "ASF_ALERT_WEBHOOK_URL": "https://hooks.example.se/T0KEN",
-    }
+    return healthy_env(tmp_path)
 
 
 def _register(findings: list[Finding]) -> dict[str, list[Finding]]:

@@ -22,6 +22,7 @@ from pipelines.run_errors import step_failure_reasons
 from registry import output_files
 from registry.doctor import Status, run_checks
 from registry.registry_access import Purpose, RegistryUnavailable, check_registry, explain
+from tests.doctor_helpers import closed_port
 from tests.pipeline_helpers import run_nightly
 
 # Read commands and what each needs besides the database.
@@ -60,11 +61,6 @@ def silent_server() -> Iterator[int]:
     listener.close()
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 def _postgres_server() -> str:
     url = os.environ.get("ASF_TEST_POSTGRES_URL")
@@ -78,7 +74,7 @@ def _postgres_server() -> str:
 def _misconfigured(kind: str, tmp_path: Path, silent_port: int) -> tuple[str, str]:
     """A wrong registry URL of one kind, and what the one-line message must say."""
     if kind == "refused":
-        return f"postgresql+psycopg://asf:s3cret@127.0.0.1:{_closed_port()}/registry", "refused the connection"
+        return f"postgresql+psycopg://asf:s3cret@127.0.0.1:{closed_port()}/registry", "refused the connection"
     if kind == "silent":
         return f"postgresql+psycopg://asf:s3cret@127.0.0.1:{silent_port}/registry", "did not answer in time"
     if kind == "missing database":

@@ -285,7 +285,12 @@ def test_sigterm_while_dagster_waits_to_retry_a_step_ends_the_run(sqlite_url: st
 
 class _InterruptedSource:
     SPEC = SourceSpec(
-        name="interrupted", title="A source", description="Interrupted while fetching.", url=None, priority=9
+        name="interrupted",
+        title="A source",
+        description="Interrupted while fetching.",
+        url=None,
+        priority=9,
+        min_valid_orgnr_share=None,
     )
     interrupt: type[BaseException] = dg.DagsterExecutionInterruptedError
     attempts = 0
