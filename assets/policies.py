@@ -8,7 +8,7 @@ Pools are limited by the Dagster instance (deploy/dagster.yaml: every pool one s
   never doubles the load on a source's site (each source's client also spaces its requests per host).
 
 Dagster's pools only work between runs the instance launches; ``asf-registry run`` executes in its own
-process, so the registry's own write lock (registry/run_lock.py) guards the writes whatever starts them.
+process, so the registry's own write lock (registry/store/run_lock.py) guards the writes whatever starts them.
 """
 
 import functools
@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from registry import settings
 from registry.deadlines import RunStopped
-from registry.run_lock import RegistryBusy, RegistryChanged, write_transaction
+from registry.store.run_lock import RegistryBusy, RegistryChanged, write_transaction
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -8,11 +8,11 @@ from assets.policies import REGISTRY_FRESHNESS, REGISTRY_WRITE_POOL, registry_wr
 from assets.register import enriched_organisations
 from assets.sources import CONNECTORS
 from pipelines.resources import PublishPolicy, RegistryDatabase, SourceSettings
-from registry.models import Organisation
-from registry.organisation_values import SourceTrust
-from registry.personal_data import PersonalDataFound, columns_with_personnummer
-from registry.publish import PublishSummary, ResolvedNight, publish
-from registry.publish_gate import judge
+from registry.publish.gate import judge
+from registry.publish.organisation_values import SourceTrust
+from registry.publish.publish import PublishSummary, ResolvedNight, publish
+from registry.store.models import Organisation
+from registry.store.personal_data import PersonalDataFound, columns_with_personnummer
 
 PUBLISH_GROUP = "publish"
 SOURCE_TRUST = {
@@ -149,7 +149,7 @@ def registry_not_empty(registry_db: RegistryDatabase) -> dg.AssetCheckResult:
     "and blocks the report and the register candidates when it fails.",
 )
 def no_personnummer_published(registry_db: RegistryDatabase) -> dg.AssetCheckResult:
-    # Every text column of every registry table (registry/personal_data.py).
+    # Every text column of every registry table (registry/store/personal_data.py).
     findings = columns_with_personnummer(registry_db.engine())
     return dg.AssetCheckResult(
         passed=not findings,

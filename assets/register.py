@@ -13,14 +13,14 @@ from assets.metadata import OWNER, markdown_table
 from assets.policies import DOWNLOAD_RETRY, REGISTRY_WRITE_POOL, registry_write, stops_without_retry
 from pipelines.resources import CompanyRegister, RegistryDatabase, WebClient
 from registry import settings
-from registry.bolagsverket import ParseReport
-from registry.bulk_download import download, promote
-from registry.discovery import update_candidates
-from registry.enrichment import DISCOVERY_PHRASES, METHOD_REVIEW, enrich
-from registry.judgement_store import load_graph
-from registry.personal_data import PersonalDataFound
-from registry.publish import ResolvedNight
-from registry.register_snapshot import SnapshotRefused, build_snapshot
+from registry.identity.judgement_store import load_graph
+from registry.publish.publish import ResolvedNight
+from registry.register.bolagsverket import ParseReport
+from registry.register.bulk_download import download, promote
+from registry.register.discovery import update_candidates
+from registry.register.enrichment import DISCOVERY_PHRASES, METHOD_REVIEW, enrich
+from registry.register.register_snapshot import SnapshotRefused, build_snapshot
+from registry.store.personal_data import PersonalDataFound
 
 REGISTER_GROUP = "register"
 ENRICH_GROUP = "enrich"

@@ -9,9 +9,9 @@ from assets.metadata import OWNER
 from assets.publish import PUBLISH_GROUP, registry_organisations
 from assets.register import register_candidates
 from pipelines.resources import CompanyRegister, PublishPolicy, RegistryDatabase
-from registry.output_files import write_atomically
-from registry.report import collect, render_html, render_markdown
-from registry.review import pending_pairs
+from registry.files.output_files import write_atomically
+from registry.tools.report import collect, render_html, render_markdown
+from registry.tools.review import pending_pairs
 
 REPORT_FILE = "registry_report.html"
 

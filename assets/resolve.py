@@ -7,11 +7,11 @@ from assets.ingest import source_asset_key
 from assets.metadata import OWNER, markdown_table
 from assets.sources import CONNECTORS
 from pipelines.resources import RegistryDatabase
-from registry.judgement_store import load_graph
-from registry.judgements import Judgement
-from registry.publish import ResolvedNight, SourceBatch, assign_registry_ids, last_listed_records
-from registry.resolve import resolve
-from registry.run_lock import registry_version
+from registry.identity.judgement_store import load_graph
+from registry.identity.judgements import Judgement
+from registry.identity.resolve import resolve
+from registry.publish.publish import ResolvedNight, SourceBatch, assign_registry_ids, last_listed_records
+from registry.store.run_lock import registry_version
 
 RESOLVE_GROUP = "resolve"
 

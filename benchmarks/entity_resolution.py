@@ -16,8 +16,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from benchmarks.er_data import benchmark_set
-from registry.records import SourceRecord
-from registry.resolve import resolve
+from registry.identity.resolve import resolve
+from registry.ingest.records import SourceRecord
 
 RecordKey = tuple[str, str]
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks" / "entity_resolution.md"

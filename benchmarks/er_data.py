@@ -13,8 +13,8 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from registry.geography import kommuner
-from registry.records import SourceRecord, validate
+from registry.ingest.records import SourceRecord, validate
+from registry.reference.geography import kommuner
 
 # Distinctive words are made from syllables, as real enterprise names have one ("Mimosa", "Koopus", "Yalla").
 ONSETS = (

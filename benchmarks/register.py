@@ -22,8 +22,8 @@ from rapidfuzz import fuzz, process
 
 from benchmarks.er_data import LEGAL_FORMS, Organisation, _name_variant, _pseudo_word
 from benchmarks.register_data import SyntheticCompany, write_bulk_file
-from registry.enrichment import METHOD_NAME, METHOD_ORGNR, EnrichmentQuery, match
-from registry.register_snapshot import RegisterSnapshot
+from registry.register.enrichment import METHOD_NAME, METHOD_ORGNR, EnrichmentQuery, match
+from registry.register.register_snapshot import RegisterSnapshot
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks" / "register.md"
 # Legal forms whose spellings the query generator varies; other forms keep their name as registered.
@@ -32,7 +32,7 @@ FORM_KEYS = {"AB": "ab", "EK": "ek", "I": "if", "S": "st"}
 _BUILD = """
 import json, resource, sys, time
 from pathlib import Path
-from registry.register_snapshot import build_snapshot
+from registry.register.register_snapshot import build_snapshot
 started = time.perf_counter()
 report = build_snapshot(Path(sys.argv[1]), Path(sys.argv[2]))
 seconds = time.perf_counter() - started

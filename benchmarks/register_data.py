@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.er_data import ACTIVITY, FIRST, SECOND, _pseudo_word, luhn_digit
-from registry.geography import kommuner
+from registry.reference.geography import kommuner
 
 HEADER = (
     "organisationsidentitet;namnskyddslopnummer;registreringsland;organisationsnamn;organisationsform;"

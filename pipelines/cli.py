@@ -20,17 +20,17 @@ from sqlmodel import Session
 from pipelines.operations_cli import add_doctor_command
 from pipelines.run_errors import step_failure_reasons
 from registry import settings
-from registry.dedupe import dedupe, read_input, write_output
-from registry.enrichment import EnrichmentQuery, match
-from registry.export import ExportFormat, ExportOptions, export_registry, parse_since, write_organisations_csv
-from registry.find import FindError, FindQuery, find_organisations, format_table
-from registry.judgements import Judgement
-from registry.output_files import atomic_text_file
-from registry.personnummer import redact_personnummer
-from registry.publish import PublishSummary
-from registry.register_snapshot import RegisterSnapshot, build_snapshot
-from registry.registry_access import Purpose, RegistryUnavailable, check_registry, open_registry
-from registry.review import (
+from registry.files.output_files import atomic_text_file
+from registry.identity.judgements import Judgement
+from registry.publish.publish import PublishSummary
+from registry.reference.personnummer import redact_personnummer
+from registry.register.enrichment import EnrichmentQuery, match
+from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
+from registry.store.registry_access import Purpose, RegistryUnavailable, check_registry, open_registry
+from registry.tools.dedupe import dedupe, read_input, write_output
+from registry.tools.export import ExportFormat, ExportOptions, export_registry, parse_since, write_organisations_csv
+from registry.tools.find import FindError, FindQuery, find_organisations, format_table
+from registry.tools.review import (
     RECORD_FIELDS,
     WORD_FOR,
     ReviewFileError,

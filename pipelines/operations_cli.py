@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from registry.doctor import GIB, DoctorOptions, Status, format_findings, run_checks
+from registry.tools.doctor import GIB, DoctorOptions, Status, format_findings, run_checks
 
 
 def web_sources() -> dict[str, str]:

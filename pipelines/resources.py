@@ -14,18 +14,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from registry import settings
-from registry.bulk_download import DEFAULT_DEADLINE_SECONDS, DEFAULT_STALL_SECONDS
-from registry.db import create_schema, make_engine
-from registry.http_client import DEFAULT_DEADLINE, DEFAULT_MAX_REDIRECTS, HttpClient
-from registry.raw_archive import RawArchive
-from registry.register_snapshot import (
+from registry.ingest.http_client import DEFAULT_DEADLINE, DEFAULT_MAX_REDIRECTS, HttpClient
+from registry.ingest.raw_archive import RawArchive
+from registry.register.bulk_download import DEFAULT_DEADLINE_SECONDS, DEFAULT_STALL_SECONDS
+from registry.register.register_snapshot import (
     RegisterSnapshot,
     SnapshotInfo,
     build_snapshot,
     is_bundled_sample,
     read_snapshot_info,
 )
-from registry.registry_access import RegistryUnavailable, explain
+from registry.store.db import create_schema, make_engine
+from registry.store.registry_access import RegistryUnavailable, explain
 
 _ENGINES: dict[str, Engine] = {}
 

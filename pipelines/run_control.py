@@ -34,9 +34,9 @@ import dagster as dg
 from sqlalchemy import inspect
 from sqlmodel import Session, func, select
 
-from registry.db import make_engine
 from registry.deadlines import RUN_STOP, StopReason
-from registry.models import RunRow
+from registry.store.db import make_engine
+from registry.store.models import RunRow
 
 T = TypeVar("T")
 

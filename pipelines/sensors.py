@@ -1,4 +1,4 @@
-"""Sensors: a failed run is reported through the configured webhook and/or e-mail (registry/alerts.py).
+"""Sensors: a failed run is reported through the configured webhook and/or e-mail (registry/tools/alerts.py).
 
 No ``from __future__ import annotations`` here: Dagster reads the context type hint at runtime.
 """
@@ -6,7 +6,7 @@ No ``from __future__ import annotations`` here: Dagster reads the context type h
 import dagster as dg
 
 from pipelines.run_errors import error_text
-from registry.alerts import AlertError, AlertSettings, RunFailure, notify
+from registry.tools.alerts import AlertError, AlertSettings, RunFailure, notify
 
 ALERT_SENSOR_NAME = "alert_on_run_failure"
 

@@ -11,7 +11,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from registry.raw_archive import RawArchive
+from registry.ingest.raw_archive import RawArchive
 
 HERE = Path(__file__).resolve().parent
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from registry.db import create_schema, make_engine
-from registry.doctor import GIB, DoctorOptions
+from registry.store.db import create_schema, make_engine
+from registry.tools.doctor import GIB, DoctorOptions
 
 ROOMY = DoctorOptions(disk_usage=lambda _path: 500 * GIB)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from registry.records import SourceRecord, validate
+from registry.ingest.records import SourceRecord, validate
 
 FETCHED = datetime(2026, 11, 26, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from pipelines.definitions import NIGHTLY_JOB_NAME, WEEKLY_REGISTER_JOB_NAME, defs
 from pipelines.resources import _engine
-from registry.models import Organisation, SourceRecordRow
+from registry.store.models import Organisation, SourceRecordRow
 
 # Fields that legitimately differ between two runs over the same input.
 VOLATILE = {"last_seen_at", "first_seen_at", "run_id", "published_at", "quarantined_at", "id"}

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from registry.db import create_schema, make_engine
-from registry.models import ChangeLogRow, Organisation
+from registry.store.db import create_schema, make_engine
+from registry.store.models import ChangeLogRow, Organisation
 
 SEEN = datetime(2026, 11, 26, 2, 30, tzinfo=UTC)
 

@@ -5,8 +5,8 @@ from datetime import datetime
 from pathlib import Path
 
 from assets.sources.base import CrawlContext
-from registry.http_client import HttpClient
-from registry.raw_archive import RawArchive
+from registry.ingest.http_client import HttpClient
+from registry.ingest.raw_archive import RawArchive
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_RECORDINGS_DIR
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.activity_areas import (
+from registry.reference.activity_areas import (
     AREAS,
     CPV_DIVISIONS,
     TABLE_START,
@@ -214,7 +214,7 @@ def test_no_sni_prefix_is_claimed_by_two_areas() -> None:
 
 def test_the_document_shows_the_current_table() -> None:
     document = DOC.read_text(encoding="utf-8")
-    assert table_section(document) == markdown_table(), "run: python -m registry.activity_areas"
+    assert table_section(document) == markdown_table(), "run: python -m registry.reference.activity_areas"
 
 
 def test_the_document_lists_exactly_the_areas_with_their_cpv_divisions() -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from pipelines.definitions import defs
 from pipelines.sensors import ALERT_SENSOR_NAME, alert_on_run_failure
-from registry.alerts import AlertError, AlertSettings, RunFailure, notify, redact
+from registry.tools.alerts import AlertError, AlertSettings, RunFailure, notify, redact
 
 ALERT_VARS = (
     "ASF_ALERT_WEBHOOK_URL",

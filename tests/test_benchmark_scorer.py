@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from benchmarks.entity_resolution import naive_baseline, orgnr_conflicts, pairwise_scores
 from benchmarks.er_data import benchmark_set, luhn_digit
-from registry.orgnr import OrgnrStatus, parse_orgnr
+from registry.reference.orgnr import OrgnrStatus, parse_orgnr
 
 
 def test_pairwise_precision_recall_f1() -> None:

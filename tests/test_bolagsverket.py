@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.bolagsverket import ParseReport, iter_entries, open_bulk_file
-from registry.register_snapshot import RegisterSnapshot, build_snapshot
+from registry.register.bolagsverket import ParseReport, iter_entries, open_bulk_file
+from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.settings import DEFAULT_REGISTER_BULK_FILE, DEFAULT_SCB_BULK_FILE
 
 HEADER = (

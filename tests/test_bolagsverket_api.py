@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.bolagsverket_api import BolagsverketApi, MissingCredentials
+from registry.register.bolagsverket_api import BolagsverketApi, MissingCredentials
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bolagsverket_api"
 

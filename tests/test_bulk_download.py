@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.bulk_download import download, promote
-from registry.http_client import FetchError
+from registry.ingest.http_client import FetchError
+from registry.register.bulk_download import download, promote
 
 BODY = b"PK-not-really-a-zip-but-bytes" * 1000
 

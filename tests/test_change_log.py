@@ -11,15 +11,15 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from registry.bolagsverket import RegisterEntry
-from registry.db import create_schema, make_engine, transaction
-from registry.enrichment import RegisterMatch
-from registry.judgement_store import append, load_graph
-from registry.judgements import Decision, Judgement
-from registry.models import ChangeLogRow, FieldProvenanceRow, Organisation, RegistryIdRedirect
-from registry.publish import PublishSummary, SourceBatch, assign_registry_ids, publish
-from registry.records import SourceRecord
-from registry.resolve import resolve
+from registry.identity.judgement_store import append, load_graph
+from registry.identity.judgements import Decision, Judgement
+from registry.identity.resolve import resolve
+from registry.ingest.records import SourceRecord
+from registry.publish.publish import PublishSummary, SourceBatch, assign_registry_ids, publish
+from registry.register.bolagsverket import RegisterEntry
+from registry.register.enrichment import RegisterMatch
+from registry.store.db import create_schema, make_engine, transaction
+from registry.store.models import ChangeLogRow, FieldProvenanceRow, Organisation, RegistryIdRedirect
 from tests.factories import record
 
 SOURCES = ("skoopi", "city_list", "social_trade")

@@ -22,8 +22,8 @@ CLI = str(Path(sys.executable).with_name("asf-registry"))
 DRIVER = """
 import os, sys, time
 from pathlib import Path
-import registry.publish, registry.run_lock
-real_publish, real_version = registry.publish.publish, registry.run_lock.registry_version
+import registry.publish.publish, registry.store.run_lock
+real_publish, real_version = registry.publish.publish.publish, registry.store.run_lock.registry_version
 barrier = os.environ.get("TEST_BARRIER_DIR")
 
 def registry_version(session):
@@ -45,8 +45,8 @@ def publish(session, *args, **kwargs):
         time.sleep(600)
     return summary
 
-registry.publish.publish = publish
-registry.run_lock.registry_version = registry_version
+registry.publish.publish.publish = publish
+registry.store.run_lock.registry_version = registry_version
 from pipelines.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -174,7 +174,7 @@ def test_two_plain_runs_at_once_end_as_one_run(clean_state: dict, tmp_path: Path
 
 _PARSER_THAT_DIES = """
 import multiprocessing, sys, time
-from registry.register_snapshot import _write_snapshot
+from registry.register.register_snapshot import _write_snapshot
 if __name__ == "__main__":
     context = multiprocessing.get_context("spawn")
     batches = context.Queue()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from registry.db import make_engine
+from registry.store.db import make_engine
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from registry.db import create_schema, make_engine
-from registry.doctor import GIB, DoctorOptions, Finding, Status, run_checks
-from registry.migrate import known_revisions
 from registry.settings import PROJECT_ROOT
+from registry.store.db import create_schema, make_engine
+from registry.store.migrate import known_revisions
+from registry.tools.doctor import GIB, DoctorOptions, Finding, Status, run_checks
 from tests.doctor_helpers import ROOMY, closed_port, healthy_env
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from registry.doctor import DoctorOptions, Finding, Status, run_checks
-from registry.register_snapshot import build_snapshot
+from registry.register.register_snapshot import build_snapshot
 from registry.settings import DEFAULT_REGISTER_BULK_FILE, DEFAULT_SCB_BULK_FILE
+from registry.tools.doctor import DoctorOptions, Finding, Status, run_checks
 from tests.doctor_helpers import ROOMY, healthy_env
 from tests.register_files import broken_file, real_layout_file
 

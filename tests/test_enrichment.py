@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from registry.enrichment import EnrichmentQuery, match
-from registry.judgements import Judgement
-from registry.register_snapshot import RegisterSnapshot, build_snapshot
+from registry.identity.judgements import Judgement
+from registry.register.enrichment import EnrichmentQuery, match
+from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.settings import DEFAULT_REGISTER_BULK_FILE
 
 

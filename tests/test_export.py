@@ -20,9 +20,9 @@ from sqlalchemy.engine import Engine
 from stdnum import luhn
 
 from pipelines.cli import main
-from registry import export
-from registry.export import ExportFormat, ExportOptions, export_registry, neutralise_formula, parse_since
-from registry.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
+from registry.reference.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
+from registry.tools import export
+from registry.tools.export import ExportFormat, ExportOptions, export_registry, neutralise_formula, parse_since
 from tests.registry_rows import SEEN, change, organisation, registry_with
 
 # A personnummer that validates (1981-12-18, check digit by Luhn), and an organisationsnummer that does too.
@@ -322,7 +322,7 @@ def test_no_format_exports_a_personnummer(
 ) -> None:
     assert contains_personnummer(PERSONNUMMER) and not contains_personnummer(ORGNR)
     output = tmp_path / ("out" if fmt.is_directory else f"registry.{fmt.value}")
-    with caplog.at_level(logging.WARNING, logger="registry.export"):
+    with caplog.at_level(logging.WARNING, logger="registry.tools.export"):
         report = export_registry(registry, fmt, output)
     assert [(r.table, r.row, r.column) for r in report.redactions] == [("organisations", "asf-aaaa0002", "activity")]
     assert "row asf-aaaa0002, column activity" in caplog.text and PERSONNUMMER not in caplog.text

@@ -22,10 +22,10 @@ from urllib3.util.retry import Retry
 
 import assets.publish
 from pipelines.resources import WebClient, _engine
-from registry.http_client import RETRY_STATUSES, HttpClient
-from registry.models import Organisation, RunRow, SourceRecordRow
-from registry.raw_archive import RawArchive
+from registry.ingest.http_client import RETRY_STATUSES, HttpClient
+from registry.ingest.raw_archive import RawArchive
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_RECORDINGS_DIR
+from registry.store.models import Organisation, RunRow, SourceRecordRow
 from tests.ops_helpers import published_state
 from tests.pipeline_helpers import run_nightly
 

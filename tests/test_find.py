@@ -14,7 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from pipelines.cli import main
-from registry.find import (
+from registry.store.models import Organisation
+from registry.tools.find import (
     FindError,
     FindQuery,
     default_area_resolver,
@@ -25,7 +26,6 @@ from registry.find import (
     resolve_legal_form,
     swedish_sort_key,
 )
-from registry.models import Organisation
 from tests.registry_rows import organisation, registry_with
 
 STOCKHOLM = {"kommun_code": "0180", "kommun_name": "Stockholm", "lan_code": "01", "lan_name": "Stockholms län"}

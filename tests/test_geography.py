@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.geography import find_kommun, kommuner, lan_names, place_suffix
+from registry.reference.geography import find_kommun, kommuner, lan_names, place_suffix
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "swedish-geodata"
 

@@ -19,9 +19,9 @@ from sqlalchemy.engine import make_url
 
 from pipelines.cli import main
 from pipelines.run_errors import step_failure_reasons
-from registry import output_files
-from registry.doctor import Status, run_checks
-from registry.registry_access import Purpose, RegistryUnavailable, check_registry, explain
+from registry.files import output_files
+from registry.store.registry_access import Purpose, RegistryUnavailable, check_registry, explain
+from registry.tools.doctor import Status, run_checks
 from tests.doctor_helpers import closed_port
 from tests.pipeline_helpers import run_nightly
 

@@ -23,11 +23,11 @@ from assets.sources import city_list
 from pipelines.cli import main
 from pipelines.definitions import WEEKLY_REGISTER_JOB_NAME, defs
 from pipelines.resources import _engine
-from registry.bolagsverket import open_bulk_file
-from registry.http_client import HttpClient, NotInArchive
-from registry.personnummer import contains_personnummer
-from registry.raw_archive import RawArchive
-from registry.safe_files import UnsafeFile, _CappedStream, open_zip_member
+from registry.files.safe_files import UnsafeFile, _CappedStream, open_zip_member
+from registry.ingest.http_client import HttpClient, NotInArchive
+from registry.ingest.raw_archive import RawArchive
+from registry.reference.personnummer import contains_personnummer
+from registry.register.bolagsverket import open_bulk_file
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_REGISTER_BULK_FILE
 from tests.pipeline_helpers import run_nightly
 from tests.source_helpers import replay_ctx

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from registry.deadlines import RUN_STOP, RunStopped, StopReason
-from registry.http_client import DisallowedByRobots, FetchError, HostRateLimiter, HttpClient, NotInArchive
-from registry.raw_archive import RawArchive
+from registry.ingest.http_client import DisallowedByRobots, FetchError, HostRateLimiter, HttpClient, NotInArchive
+from registry.ingest.raw_archive import RawArchive
 
 
 @dataclass

@@ -7,9 +7,9 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry.ids import assign_ids
-from registry.judgements import JudgementGraph
-from registry.resolve import resolve
+from registry.identity.ids import assign_ids
+from registry.identity.judgements import JudgementGraph
+from registry.identity.resolve import resolve
 from tests.factories import record
 
 NAMES = ["Vägen ut", "VAGEN UT kooperativen", "Basta", "Basta arbetskooperativ", "Macken", "Macken ek för", "Le Mat"]

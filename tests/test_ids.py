@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import random
 
-from registry.ids import ID_PREFIX, assign_ids
+from registry.identity.ids import ID_PREFIX, assign_ids
 
 A1, A2, B1, B2, C1 = ("a", "1"), ("a", "2"), ("b", "1"), ("b", "2"), ("c", "1")
 

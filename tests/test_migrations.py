@@ -11,9 +11,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from registry.db import create_schema, make_engine
-from registry.migrate import BASELINE, current_revision, upgrade
-from registry.models import Organisation
+from registry.store.db import create_schema, make_engine
+from registry.store.migrate import BASELINE, current_revision, upgrade
+from registry.store.models import Organisation
 
 HEAD = "0002"
 TABLES = {

@@ -11,10 +11,10 @@ import pytest
 from sqlmodel import Session, select
 
 from pipelines.resources import _engine
-from registry.models import Organisation, QuarantineRow, RegisterCandidate, RunRow, SourceRecordRow
-from registry.personnummer import contains_personnummer
-from registry.raw_archive import RawArchive
+from registry.ingest.raw_archive import RawArchive
+from registry.reference.personnummer import contains_personnummer
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_RECORDINGS_DIR
+from registry.store.models import Organisation, QuarantineRow, RegisterCandidate, RunRow, SourceRecordRow
 from tests.pipeline_helpers import registry_snapshot, run_nightly, table_names
 
 SOURCES = ("city_list", "skoopi", "sofisam", "social_trade", "region_orebro", "integrationspakten")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from registry.normalize import email_domain, fold, index_fold, normalise_name, normalise_phone, web_domain
+from registry.reference.normalize import email_domain, fold, index_fold, normalise_name, normalise_phone, web_domain
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from registry.orgnr import OrgnrStatus, parse_orgnr
-from registry.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
+from registry.reference.orgnr import OrgnrStatus, parse_orgnr
+from registry.reference.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
 
 
 @pytest.mark.parametrize("written", ["769600-1234", "7696001234", "16769600-1234", "1676 9600 1234", " 769600 1234 "])

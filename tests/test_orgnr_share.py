@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from assets.ingest import crawl_source
 from assets.sources import CONNECTORS
+from registry.ingest.source_health import assess, orgnr_share_verdict
 from registry.settings import DEFAULT_CITY_LIST_DIR
-from registry.source_health import assess, orgnr_share_verdict
 from tests.pipeline_helpers import run_nightly
 from tests.source_helpers import replay_ctx
 

@@ -15,19 +15,24 @@ from sqlmodel import Session, select
 from stdnum import luhn
 
 from pipelines.cli import main
-from registry import records
-from registry.bolagsverket import ParseReport, iter_rows
-from registry.db import create_schema, make_engine
-from registry.judgement_store import load_graph
-from registry.models import Organisation
-from registry.orgnr import OrgnrStatus, parse_orgnr
-from registry.personal_data import PersonalDataFound
-from registry.personnummer import REDACTED_PERSONNUMMER, contains_personnummer, is_personnummer, redact_personnummer
-from registry.publish import SourceBatch, assign_registry_ids, publish
-from registry.records import SourceRecord
-from registry.register_snapshot import RegisterSnapshot, build_snapshot
-from registry.resolve import resolve
+from registry.identity.judgement_store import load_graph
+from registry.identity.resolve import resolve
+from registry.ingest import records
+from registry.ingest.records import SourceRecord
+from registry.publish.publish import SourceBatch, assign_registry_ids, publish
+from registry.reference.orgnr import OrgnrStatus, parse_orgnr
+from registry.reference.personnummer import (
+    REDACTED_PERSONNUMMER,
+    contains_personnummer,
+    is_personnummer,
+    redact_personnummer,
+)
+from registry.register.bolagsverket import ParseReport, iter_rows
+from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.settings import DEFAULT_CITY_LIST_DIR
+from registry.store.db import create_schema, make_engine
+from registry.store.models import Organisation
+from registry.store.personal_data import PersonalDataFound
 from tests.factories import FETCHED, record
 from tests.pipeline_helpers import registry_snapshot
 

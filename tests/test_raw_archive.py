@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from registry.raw_archive import RawArchive
+from registry.ingest.raw_archive import RawArchive
 
 
 def test_every_response_is_kept_and_identical_bodies_stored_once(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from registry.orgnr import OrgnrStatus
-from registry.records import SourceRecord, validate
+from registry.ingest.records import SourceRecord, validate
+from registry.reference.orgnr import OrgnrStatus
 from tests.factories import FETCHED
 
 

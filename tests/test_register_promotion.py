@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from registry import MAX_CSV_FIELD_CHARS
-from registry.register_snapshot import (
+from registry.register.register_snapshot import (
     RegisterSnapshot,
     SnapshotRefused,
     build_snapshot,

@@ -15,10 +15,10 @@ from sqlmodel import Session, col, select
 from pipelines.cli import register_notes
 from pipelines.definitions import NIGHTLY_JOB_NAME, defs
 from pipelines.resources import CompanyRegister, _engine
-from registry.models import ChangeLogRow, Organisation, RegisterCandidate, RunRow
-from registry.publish_gate import FieldLoss, field_loss_reasons
-from registry.register_snapshot import build_snapshot, read_snapshot_info
+from registry.publish.gate import FieldLoss, field_loss_reasons
+from registry.register.register_snapshot import build_snapshot, read_snapshot_info
 from registry.settings import DEFAULT_REGISTER_BULK_FILE, DEFAULT_SCB_BULK_FILE
+from registry.store.models import ChangeLogRow, Organisation, RegisterCandidate, RunRow
 from tests.pipeline_helpers import registry_snapshot, run_nightly, run_weekly
 from tests.register_files import BROKEN_KINDS, REFUSAL, broken_file, real_layout_file
 

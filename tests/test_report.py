@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from registry.db import create_schema, make_engine, transaction
-from registry.models import ChangeLogRow, Organisation, RunRow
-from registry.report import collect, render_html, render_markdown
+from registry.store.db import create_schema, make_engine, transaction
+from registry.store.models import ChangeLogRow, Organisation, RunRow
+from registry.tools.report import collect, render_html, render_markdown
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 

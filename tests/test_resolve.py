@@ -3,10 +3,10 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-from registry.judgements import MATCHER, Decision, Judgement, JudgementGraph
-from registry.matching import PairScore, candidate_pairs, record_features, score_pair
-from registry.records import SourceRecord
-from registry.resolve import resolve
+from registry.identity.judgements import MATCHER, Decision, Judgement, JudgementGraph
+from registry.identity.matching import PairScore, candidate_pairs, record_features, score_pair
+from registry.identity.resolve import resolve
+from registry.ingest.records import SourceRecord
 from tests.factories import record
 
 LATER = datetime(2026, 12, 1, tzinfo=UTC)

@@ -16,9 +16,9 @@ from sqlmodel import Session, select
 
 from pipelines.cli import main
 from pipelines.resources import _engine
-from registry.db import create_schema, make_engine
-from registry.judgements import MATCHER, Decision, Judgement, JudgementGraph
-from registry.models import JudgementRow, Organisation
+from registry.identity.judgements import MATCHER, Decision, Judgement, JudgementGraph
+from registry.store.db import create_schema, make_engine
+from registry.store.models import JudgementRow, Organisation
 from tests.pipeline_helpers import run_nightly
 
 LE_MAT_PAIR = ("city_list", "stockholm_asf_exempel:8", "social_trade", "Le Mat Göteborg")

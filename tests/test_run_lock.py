@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from registry.db import create_schema, make_engine
-from registry.models import RunRow
-from registry.run_lock import RegistryBusy, RegistryChanged, registry_version, write_transaction
 from registry.settings import PROJECT_ROOT
+from registry.store.db import create_schema, make_engine
+from registry.store.models import RunRow
+from registry.store.run_lock import RegistryBusy, RegistryChanged, registry_version, write_transaction
 
 
 def _engine(url: str) -> Engine:
@@ -139,8 +139,8 @@ def test_a_resolution_made_before_another_publication_is_refused(engines: list[E
 
 _HOLD_AND_WAIT = """
 import sys, time
-from registry.db import make_engine
-from registry.run_lock import write_transaction
+from registry.store.db import make_engine
+from registry.store.run_lock import write_transaction
 with write_transaction(make_engine(sys.argv[1]), timeout=10) as session:
     print("holding", flush=True)
     time.sleep(120)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from registry.contract import V1_VIEWS
-from registry.db import create_schema, make_engine
-from registry.schema_doc import DOC_PATH, generate
+from registry.store.contract import V1_VIEWS
+from registry.store.db import create_schema, make_engine
+from registry.store.schema_doc import DOC_PATH, generate
 
 
 def test_schema_document_is_generated_from_the_current_models() -> None:
-    assert DOC_PATH.read_text(encoding="utf-8") == generate(), "run: python -m registry.schema_doc"
+    assert DOC_PATH.read_text(encoding="utf-8") == generate(), "run: python -m registry.store.schema_doc"
 
 
 def test_every_column_a_downstream_system_reads_is_explained() -> None:

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from assets.ingest import crawl_source
 from assets.sources import city_list
-from registry.orgnr import OrgnrStatus
+from registry.reference.orgnr import OrgnrStatus
 from tests.source_helpers import replay_ctx
 
 

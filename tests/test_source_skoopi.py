@@ -9,8 +9,8 @@ import pytest
 from assets.ingest import crawl_source
 from assets.sources import skoopi
 from assets.sources.listing import parse_listing
-from registry.http_client import NotInArchive
-from registry.raw_archive import RawArchive
+from registry.ingest.http_client import NotInArchive
+from registry.ingest.raw_archive import RawArchive
 from tests.source_helpers import replay_ctx
 
 WHEN = datetime(2026, 11, 26, tzinfo=UTC)

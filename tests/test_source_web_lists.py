@@ -7,7 +7,7 @@ from pathlib import Path
 
 from assets.ingest import crawl_source
 from assets.sources import integrationspakten, region_orebro, social_trade, sofisam
-from registry.raw_archive import RawArchive
+from registry.ingest.raw_archive import RawArchive
 from registry.settings import parse_moment
 from tests.source_helpers import replay_ctx
 

@@ -15,8 +15,14 @@ import pytest
 from assets.ingest import crawl_source
 from assets.sources import city_list
 from pipelines.cli import main
+from registry.files.spreadsheets import (
+    DEFAULT_LIMITS,
+    MAX_CELL_CHARS,
+    SpreadsheetLimits,
+    SpreadsheetRefused,
+    XlsxWorkbook,
+)
 from registry.settings import PROJECT_ROOT
-from registry.spreadsheets import DEFAULT_LIMITS, MAX_CELL_CHARS, SpreadsheetLimits, SpreadsheetRefused, XlsxWorkbook
 from tests.source_helpers import replay_ctx
 from tests.spreadsheet_files import MAIN, list_rows, rows_of, write_workbook
 

@@ -26,11 +26,11 @@ from assets.sources.base import SourceSpec
 from pipelines.cli import main
 from pipelines.definitions import MAX_RUNTIME_TAG, NIGHTLY_JOB_NAME, defs
 from pipelines.resources import RegistryDatabase, SourceSettings, WebClient
-from registry.db import create_schema, make_engine
 from registry.deadlines import RUN_STOP, RunStopped, StopReason
-from registry.models import RunRow
-from registry.run_lock import write_transaction
 from registry.settings import PROJECT_ROOT, run_deadline_seconds
+from registry.store.db import create_schema, make_engine
+from registry.store.models import RunRow
+from registry.store.run_lock import write_transaction
 from tests.ops_helpers import published_state
 
 CLI = str(Path(sys.executable).with_name("asf-registry"))
@@ -197,8 +197,8 @@ def test_the_run_deadline_stops_a_run_the_same_way(
 # the stop, as resolution or a stuck database would), or a source crashes so that Dagster waits to retry it.
 DRIVER = """
 import os, sys, time
-import assets.ingest, registry.publish
-real_publish, real_crawl = registry.publish.publish, assets.ingest.crawl_source
+import assets.ingest, registry.publish.publish
+real_publish, real_crawl = registry.publish.publish.publish, assets.ingest.crawl_source
 
 def publish(session, *args, **kwargs):
     summary = real_publish(session, *args, **kwargs)
@@ -213,7 +213,7 @@ def crawl_source(connector, ctx):
         raise RuntimeError("an unexpected crash: the step is retried in 30 s")
     return real_crawl(connector, ctx)
 
-registry.publish.publish = publish
+registry.publish.publish.publish = publish
 assets.ingest.crawl_source = crawl_source
 from pipelines.cli import main
 sys.exit(main(sys.argv[1:]))

@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 
 from pipelines.cli import main
 from pipelines.resources import _engine
-from registry.models import RunRow
 from registry.settings import DEFAULT_CITY_LIST_DIR
+from registry.store.models import RunRow
 from tests.pipeline_helpers import registry_snapshot, run_nightly
 
 FIRST_CAPTURE = "2026-11-26"  # the recordings hold a later capture of Social Trade's member page (2026-11-27)

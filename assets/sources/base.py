@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from registry.http_client import HttpClient
-from registry.personnummer import redact_personnummer
-from registry.records import SourceRecord
+from registry.ingest.http_client import HttpClient
+from registry.ingest.records import SourceRecord
+from registry.reference.personnummer import redact_personnummer
 
 
 @dataclass(frozen=True)

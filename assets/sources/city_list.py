@@ -6,7 +6,7 @@ header on any of the first rows and on any sheet; Swedish or English column name
 columns ignored, missing optional columns left empty.
 
 It is not forgiving about size: a file is read a row at a time within the limits of
-``registry/spreadsheets.py`` (rows, columns, characters per cell and per file, the workbook's parts), and a
+``registry/files/spreadsheets.py`` (rows, columns, characters per cell and per file, the workbook's parts), and a
 file over one is skipped with its name and the reason, like a file that is not safe to open; the folder's
 other files are still read.
 """
@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assets.sources.base import CrawlContext, SourceSpec
-from registry.normalize import fold
-from registry.records import SourceRecord
-from registry.safe_files import UnsafeFile, inside, regular_file
-from registry.spreadsheets import DEFAULT_LIMITS, SpreadsheetLimits, XlsxWorkbook, csv_rows
+from registry.files.safe_files import UnsafeFile, inside, regular_file
+from registry.files.spreadsheets import DEFAULT_LIMITS, SpreadsheetLimits, XlsxWorkbook, csv_rows
+from registry.ingest.records import SourceRecord
+from registry.reference.normalize import fold
 
 SPEC = SourceSpec(
     name="city_list",
@@ -52,7 +52,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 _ALIASES = {alias: field for field, aliases in _COLUMNS.items() for alias in aliases}
 HEADER_SEARCH_ROWS = 10
 MAX_LIST_BYTES = 50 * 1024**2
-# What a list file may hold (rows, columns, characters per cell and per file, workbook parts): registry/spreadsheets.py.
+# What a list file may hold (rows, columns, characters per cell and per file, workbook parts):
+# registry/files/spreadsheets.py.
 LIMITS = DEFAULT_LIMITS
 
 
@@ -85,7 +86,7 @@ def crawl(ctx: CrawlContext) -> Iterator[SourceRecord]:
 def unsafe_list_file(folder: Path, path: Path) -> str | None:
     """Why a file in the list folder is not opened, or None. A list is a small regular file inside the folder:
     not a link to a file elsewhere (``/etc/passwd``), not a device or pipe. (What is inside is checked as it
-    is read: registry/spreadsheets.py.)"""
+    is read: registry/files/spreadsheets.py.)"""
     try:
         inside(folder, path.name)
         regular_file(path, "list")

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from assets.sources.base import CrawlContext, SourceSpec
 from assets.sources.listing import list_page_records
-from registry.records import SourceRecord
+from registry.ingest.records import SourceRecord
 
 SPEC = SourceSpec(
     name="integrationspakten",

@@ -16,8 +16,8 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from assets.sources.base import CrawlContext
-from registry.normalize import fold
-from registry.records import SourceRecord
+from registry.ingest.records import SourceRecord
+from registry.reference.normalize import fold
 
 # Label (folded, punctuation as spaces) -> SourceRecord field.
 LABELS: dict[str, str] = {

@@ -17,8 +17,8 @@ from bs4 import BeautifulSoup
 
 from assets.sources.base import CrawlContext, SourceSpec
 from assets.sources.listing import ListingEntry, content_root, fields_from_elements, parse_listing, url_slug
-from registry.http_client import FetchError
-from registry.records import SourceRecord
+from registry.ingest.http_client import FetchError
+from registry.ingest.records import SourceRecord
 
 SPEC = SourceSpec(
     name="skoopi",

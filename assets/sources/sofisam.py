@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 
 from assets.sources.base import CrawlContext, SourceSpec
 from assets.sources.listing import parse_listing, url_slug
-from registry.http_client import FetchError
-from registry.records import SourceRecord
+from registry.ingest.http_client import FetchError
+from registry.ingest.records import SourceRecord
 
 SPEC = SourceSpec(
     name="sofisam",

@@ -1,0 +1,1 @@
+"""Stage 2, resolve: name matching, the judgement graph, clusters and stable registry IDs."""

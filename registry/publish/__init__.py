@@ -1,0 +1,1 @@
+"""Stage 4, publish: organisation values, change detection, publishing and its gate."""

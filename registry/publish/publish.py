@@ -1,0 +1,435 @@
+"""Publishing a resolved night into the registry tables, as one transaction, with its change log.
+
+Nothing is deleted: an organisation no source lists any more is marked unlisted, and inactive after a
+configured number of such runs; records a source no longer lists are marked unlisted; merged-away IDs get a
+redirect. A source that failed this run keeps its last good records untouched. Every published value keeps
+its provenance: which source (or the register) said it, and since when.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlmodel import Session, select
+
+from registry.identity import judgement_store
+from registry.identity.ids import RecordKey, assign_ids
+from registry.identity.judgements import Decision
+from registry.identity.resolve import Cluster
+from registry.ingest.records import QuarantinedRecord, SourceRecord
+from registry.publish.changes import (
+    Change,
+    ChangeEntry,
+    ListingState,
+    after_listed_run,
+    after_unlisted_run,
+    as_text,
+    field_changes,
+)
+from registry.publish.organisation_values import (
+    PROVENANCE_FIELDS,
+    Origin,
+    SourceTrust,
+    organisation_values,
+)
+from registry.reference.orgnr import OrgnrStatus
+from registry.register.enrichment import RegisterMatch
+from registry.settings import DEFAULT_INACTIVE_AFTER_RUNS
+from registry.store.models import (
+    ChangeLogRow,
+    FieldProvenanceRow,
+    Organisation,
+    QuarantineRow,
+    RegistryIdRedirect,
+    RunRow,
+    SourceRecordRow,
+)
+from registry.store.personal_data import refuse_personal_data
+
+_RECORD_FIELDS = (
+    "name",
+    "orgnr_as_written",
+    "orgnr",
+    "municipality",
+    "address",
+    "website",
+    "email",
+    "phone",
+    "activity",
+    "categories",
+    "source_url",
+    "fetched_at",
+)
+
+
+@dataclass(frozen=True)
+class SourceBatch:
+    """What one source delivered this run. A failed source has ok=False and no fresh records."""
+
+    source: str
+    ok: bool
+    records: list[SourceRecord] = field(default_factory=list)
+    quarantined: list[QuarantinedRecord] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedOrganisation:
+    registry_id: str
+    cluster: Cluster
+
+
+@dataclass(frozen=True)
+class Resolution:
+    organisations: list[ResolvedOrganisation]
+    redirects: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ResolvedNight:
+    """What one night delivers to publishing: every source's batch and the organisations resolved from them."""
+
+    batches: list[SourceBatch]
+    resolution: Resolution
+    # The matcher's judgements that changed this night, appended to the judgement graph on publishing.
+    decisions: list[Decision] = field(default_factory=list)
+    # Registry ID -> the organisation's entry in the company register, when one was found.
+    register_matches: dict[str, RegisterMatch] = field(default_factory=dict)
+    # The registry as it was when this night was resolved (registry/store/run_lock.py): publishing refuses a
+    # stale night.
+    registry_version: str | None = None
+
+
+@dataclass(frozen=True)
+class PublishSummary:
+    run_id: str
+    organisations_active: int
+    organisations_inactive: int
+    added: int
+    records: int
+    quarantined: int
+    per_source: dict[str, int]
+    per_evidence: dict[str, int]
+    failed_sources: list[str]
+    judgements_added: int = 0
+    # Active organisations before this run, and the change log's entries per kind.
+    active_before: int = 0
+    changes: dict[str, int] = field(default_factory=dict)
+    # Organisations this run stops listing or makes inactive: what the publish gate weighs.
+    retiring: int = 0
+    # Active organisations that no source listed in this run (inactive after the configured number of runs).
+    active_unlisted: int = 0
+
+
+def previous_ids(session: Session) -> dict[RecordKey, str]:
+    rows = session.exec(select(SourceRecordRow.source, SourceRecordRow.source_key, SourceRecordRow.registry_id))
+    return {(source, key): registry_id for source, key, registry_id in rows}
+
+
+def issued_ids(session: Session) -> set[str]:
+    ids = set(session.exec(select(Organisation.registry_id)))
+    ids |= set(session.exec(select(RegistryIdRedirect.old_id)))
+    return ids
+
+
+def listed_keys(session: Session, source: str) -> set[str]:
+    """The keys of the records a source listed at its last successful publication."""
+    rows = session.exec(
+        select(SourceRecordRow.source_key).where(SourceRecordRow.source == source, SourceRecordRow.listed)
+    )
+    return set(rows)
+
+
+def last_listed_records(session: Session, source: str) -> list[SourceRecord]:
+    """The records a source listed at its last successful fetch: what a failed source falls back to."""
+    rows = session.exec(select(SourceRecordRow).where(SourceRecordRow.source == source, SourceRecordRow.listed))
+    return [
+        SourceRecord(
+            source=row.source,
+            source_key=row.source_key,
+            orgnr_status=OrgnrStatus(row.orgnr_status),
+            **{name: getattr(row, name) for name in _RECORD_FIELDS},
+        )
+        for row in rows
+    ]
+
+
+def assign_registry_ids(session: Session, clusters: Sequence[Cluster]) -> Resolution:
+    assignment = assign_ids([c.keys for c in clusters], previous_ids(session), issued_ids(session))
+    organisations = [
+        ResolvedOrganisation(registry_id, cluster)
+        for registry_id, cluster in zip(assignment.ids, clusters, strict=True)
+    ]
+    return Resolution(organisations, assignment.redirects)
+
+
+def _explanation(record: SourceRecord, cluster: Cluster) -> str | None:
+    lines = [
+        f"{'/'.join(link.right if link.left == record.key else link.left)}: {link.explanation}"
+        for link in cluster.links
+        if record.key in (link.left, link.right)
+    ]
+    return "\n".join(lines) or None
+
+
+def publish(
+    session: Session,
+    run_id: str,
+    batches: Sequence[SourceBatch],
+    resolution: Resolution,
+    trust: Mapping[str, SourceTrust],
+    now: datetime | None = None,
+    decisions: Sequence[Decision] = (),
+    register_matches: Mapping[str, RegisterMatch] | None = None,
+    inactive_after_runs: int = DEFAULT_INACTIVE_AFTER_RUNS,
+) -> PublishSummary:
+    """Write one night into the registry. The caller commits (or rolls back) the session as a whole.
+
+    Raises PersonalDataFound, with nothing to commit, when the registry would hold a personnummer."""
+    now = now or datetime.now(UTC)
+    register_matches = register_matches or {}
+    existing_records = {(r.source, r.source_key): r for r in session.exec(select(SourceRecordRow))}
+    existing_orgs = {o.registry_id: o for o in session.exec(select(Organisation))}
+    previous_owner = {key: row.registry_id for key, row in existing_records.items()}
+    active_before = sum(1 for o in existing_orgs.values() if o.active)
+    fresh_sources = {b.source for b in batches if b.ok}
+
+    _write_source_records(session, fresh_sources, resolution, existing_records, now)
+    published = {r.registry_id for r in resolution.organisations}
+    entries: list[ChangeEntry] = []
+    added = 0
+    provenance = _provenance_by_organisation(session)
+    for resolved in resolution.organisations:
+        computed = organisation_values(resolved.cluster.members, trust, register_matches.get(resolved.registry_id))
+        org = existing_orgs.get(resolved.registry_id)
+        if org is None:
+            added += 1
+            entries += _added(resolved, computed.values, previous_owner, published)
+            org = Organisation(registry_id=resolved.registry_id, first_seen_at=now, last_seen_at=now, **computed.values)
+            existing_orgs[org.registry_id] = org
+        else:
+            entries += field_changes(org.registry_id, org.model_dump(), computed.values)
+            for name, value in computed.values.items():
+                setattr(org, name, value)
+            state, kinds = after_listed_run(ListingState(org.listed, org.unlisted_runs, org.active))
+            entries += [ChangeEntry(org.registry_id, kind, detail=f"listed again by {org.sources}") for kind in kinds]
+            org.listed, org.unlisted_runs, org.active = state.listed, state.unlisted_runs, state.active
+            org.inactive_since = None
+            org.merged_into = None
+        if any(m.source in fresh_sources for m in resolved.cluster.members):
+            org.last_seen_at = now
+        session.add(org)
+        _write_provenance(session, org, computed.origins, provenance.get(org.registry_id, {}), now)
+
+    entries += _retire_merged(session, resolution.redirects, existing_orgs, published, now, run_id)
+    for registry_id, org in sorted(existing_orgs.items()):
+        if registry_id in published or org.merged_into:
+            continue
+        state, kinds = after_unlisted_run(ListingState(org.listed, org.unlisted_runs, org.active), inactive_after_runs)
+        org.listed, org.unlisted_runs = state.listed, state.unlisted_runs
+        if org.active and not state.active:
+            org.active, org.inactive_since = False, now
+        entries += [
+            ChangeEntry(registry_id, kind, detail=_unlisted_detail(kind, state.unlisted_runs, inactive_after_runs))
+            for kind in kinds
+        ]
+        session.add(org)
+
+    for entry in entries:
+        session.add(
+            ChangeLogRow(
+                run_id=run_id,
+                changed_at=now,
+                registry_id=entry.registry_id,
+                change=entry.change.value,
+                field=entry.field,
+                old_value=entry.old_value,
+                new_value=entry.new_value,
+                detail=entry.detail,
+            )
+        )
+    quarantined = [q for b in batches for q in b.quarantined]
+    for item in quarantined:
+        session.add(
+            QuarantineRow(
+                run_id=run_id,
+                source=item.source,
+                source_key=item.source_key,
+                reason=item.reason,
+                raw=json.dumps(item.raw, ensure_ascii=False, default=str),
+                quarantined_at=now,
+            )
+        )
+
+    judgements_added = judgement_store.append(session, decisions, run_id)
+    per_source = Counter(m.source for r in resolution.organisations for m in r.cluster.members)
+    failed = sorted(b.source for b in batches if not b.ok)
+    active_after = sum(1 for o in existing_orgs.values() if o.active)
+    summary = PublishSummary(
+        run_id=run_id,
+        organisations_active=active_after,
+        organisations_inactive=len(existing_orgs) - active_after,
+        added=added,
+        records=sum(per_source.values()),
+        quarantined=len(quarantined),
+        per_source=dict(sorted(per_source.items())),
+        per_evidence=dict(sorted(Counter(o.evidence for o in existing_orgs.values() if o.active).items())),
+        failed_sources=failed,
+        judgements_added=judgements_added,
+        active_before=active_before,
+        changes=dict(sorted(Counter(e.change.value for e in entries).items())),
+        active_unlisted=sum(1 for o in existing_orgs.values() if o.active and not o.listed),
+        retiring=len({e.registry_id for e in entries if e.change in (Change.UNLISTED, Change.INACTIVATED)}),
+    )
+    session.merge(
+        RunRow(
+            run_id=run_id,
+            published_at=now,
+            organisations_active=summary.organisations_active,
+            records=summary.records,
+            quarantined=summary.quarantined,
+            source_summary=json.dumps(
+                {
+                    b.source: {
+                        "ok": b.ok,
+                        "records": per_source.get(b.source, 0),
+                        "quarantined": len(b.quarantined),
+                        "error": b.error,
+                    }
+                    for b in batches
+                },
+                ensure_ascii=False,
+            ),
+            failed_sources=",".join(failed),
+            changes=len(entries),
+        )
+    )
+    # The last line behind the guards where data enters: a personnummer anywhere in what this transaction would
+    # commit stops the whole publication (the caller's rollback leaves the registry as it was).
+    session.flush()
+    refuse_personal_data(session.connection())
+    return summary
+
+
+def _write_source_records(
+    session: Session,
+    fresh_sources: set[str],
+    resolution: Resolution,
+    existing_records: dict[RecordKey, SourceRecordRow],
+    now: datetime,
+) -> None:
+    seen_records: set[RecordKey] = set()
+    for resolved in resolution.organisations:
+        for record in resolved.cluster.members:
+            seen_records.add(record.key)
+            row = existing_records.get(record.key)
+            if row is None:
+                row = SourceRecordRow(
+                    source=record.source,
+                    source_key=record.source_key,
+                    registry_id=resolved.registry_id,
+                    name=record.name,
+                    orgnr_status=record.orgnr_status.value,
+                    fetched_at=record.fetched_at,
+                    first_seen_at=now,
+                    last_seen_at=now,
+                )
+            for name in _RECORD_FIELDS:
+                setattr(row, name, getattr(record, name))
+            row.orgnr_status = record.orgnr_status.value
+            row.registry_id = resolved.registry_id
+            row.match_explanation = _explanation(record, resolved.cluster)
+            row.listed = True
+            if record.source in fresh_sources:
+                row.last_seen_at = now
+            session.add(row)
+    for key, row in existing_records.items():
+        if key not in seen_records and row.source in fresh_sources and row.listed:
+            row.listed = False
+            session.add(row)
+
+
+def _added(
+    resolved: ResolvedOrganisation,
+    values: Mapping[str, object],
+    previous_owner: Mapping[RecordKey, str],
+    published: set[str],
+) -> list[ChangeEntry]:
+    """A new ID: a new organisation, or the smaller part of one that split (its records had an ID that the
+    larger part kept)."""
+    registry_id = resolved.registry_id
+    owners = {previous_owner[m.key] for m in resolved.cluster.members if m.key in previous_owner}
+    parents = sorted((owners & published) - {registry_id})
+    name = as_text(values.get("name"))
+    if not parents:
+        return [ChangeEntry(registry_id, Change.ADDED, new_value=name)]
+    return [
+        *(
+            ChangeEntry(parent, Change.SPLIT, new_value=registry_id, detail=f"records now form {registry_id}")
+            for parent in parents
+        ),
+        ChangeEntry(registry_id, Change.ADDED, new_value=name, detail=f"split from {', '.join(parents)}"),
+    ]
+
+
+def _retire_merged(
+    session: Session,
+    redirects: Mapping[str, str],
+    existing_orgs: Mapping[str, Organisation],
+    published: set[str],
+    now: datetime,
+    run_id: str,
+) -> list[ChangeEntry]:
+    known = set(session.exec(select(RegistryIdRedirect.old_id)))
+    entries = []
+    for old_id, new_id in sorted(redirects.items()):
+        if old_id in known or old_id in published:
+            continue
+        session.add(RegistryIdRedirect(old_id=old_id, new_id=new_id, run_id=run_id, created_at=now))
+        retired = existing_orgs.get(old_id)
+        if retired is not None:
+            retired.merged_into, retired.listed = new_id, False
+            if retired.active:
+                retired.active, retired.inactive_since = False, now
+            session.add(retired)
+        detail = f"{old_id} merged into {new_id}"
+        entries.append(ChangeEntry(new_id, Change.MERGED, old_value=old_id, new_value=new_id, detail=detail))
+    return entries
+
+
+def _unlisted_detail(kind: Change, runs: int, inactive_after_runs: int) -> str:
+    if kind is Change.INACTIVATED:
+        return f"no source has listed it for {runs} run(s)"
+    return f"no source lists it any more; inactive after {inactive_after_runs} such run(s)"
+
+
+def _provenance_by_organisation(session: Session) -> dict[str, dict[str, FieldProvenanceRow]]:
+    rows: dict[str, dict[str, FieldProvenanceRow]] = {}
+    for row in session.exec(select(FieldProvenanceRow)):
+        rows.setdefault(row.registry_id, {})[row.field] = row
+    return rows
+
+
+def _write_provenance(
+    session: Session,
+    org: Organisation,
+    origins: Mapping[str, Origin],
+    existing: Mapping[str, FieldProvenanceRow],
+    now: datetime,
+) -> None:
+    """For each published value, who says it; 'since' moves only when the value or who says it changes."""
+    for name in PROVENANCE_FIELDS:
+        value, origin, row = as_text(getattr(org, name)), origins.get(name), existing.get(name)
+        if value is None or origin is None:
+            if row is not None:
+                session.delete(row)
+            continue
+        if row is None or (row.value, row.source, row.source_key) != (value, origin.source, origin.source_key):
+            row = row or FieldProvenanceRow(registry_id=org.registry_id, field=name, since=now, confirmed_at=now)
+            row.value, row.source, row.source_key, row.since = value, origin.source, origin.source_key, now
+        row.confirmed_at = now
+        session.add(row)
