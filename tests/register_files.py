@@ -6,7 +6,24 @@ import os
 from pathlib import Path
 
 from registry.settings import DEFAULT_REGISTER_BULK_FILE
-from tests.test_bolagsverket import HEADER, _line
+
+HEADER = (
+    "organisationsidentitet;namnskyddslopnummer;registreringsland;organisationsnamn;organisationsform;"
+    "avregistreringsdatum;avregistreringsorsak;pagandeAvvecklingsEllerOmstruktureringsforfarande;"
+    "registreringsdatum;verksamhetsbeskrivning;postadress"
+)
+
+
+def quoted_row(*fields: str) -> str:
+    """One row as Bolagsverket writes it: every value in double quotes, separated by semicolons."""
+    return '"' + '";"'.join(fields) + '"'
+
+
+def register_row(identity: str, name: str, description: str = "") -> str:
+    """A registered aktiebolag in Solna with this identity, name and business description."""
+    return quoted_row(identity, "", "SE-LAND", f"{name}$FORETAGSNAMN-ORGNAM$2020-01-01", "AB-ORGFO", "null", "", "",
+                      "2020-01-01", description or "null", "Gatan 1$$SOLNA$17140$SE-LAND")  # fmt: skip
+
 
 # The kinds of broken bulk file a download or a copy can leave behind.
 BROKEN_KINDS = ("empty", "random", "header_only", "cut_in_the_middle", "cut_to_few_rows")
@@ -15,8 +32,9 @@ BROKEN_KINDS = ("empty", "random", "header_only", "cut_in_the_middle", "cut_to_f
 def filler_rows(count: int) -> list[str]:
     """Registered companies in the real layout that no source lists and no discovery phrase finds."""
     return [
-        _line(f"5560{i:05d}0$ORGNR-IDORG", "", "SE-LAND", f"Fyllnadsbolag Nummer{i:05d} AB$FORETAGSNAMN-ORGNAM$2020",
-              "AB-ORGFO", "", "", "", "2020-01-01", "Handel med varor.", "Gatan 1$$UMEÅ$90325$SE-LAND")
+        quoted_row(f"5560{i:05d}0$ORGNR-IDORG", "", "SE-LAND",
+                   f"Fyllnadsbolag Nummer{i:05d} AB$FORETAGSNAMN-ORGNAM$2020", "AB-ORGFO", "", "", "",
+                   "2020-01-01", "Handel med varor.", "Gatan 1$$UMEÅ$90325$SE-LAND")
         for i in range(count)
     ]  # fmt: skip
 

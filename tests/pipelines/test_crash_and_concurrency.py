@@ -198,7 +198,7 @@ def test_the_snapshot_writer_stops_when_the_parsing_process_is_killed(tmp_path: 
         [sys.executable, "-c", _PARSER_THAT_DIES, str(tmp_path / "building.sqlite")],
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
     )
     writer_pid = int(parser.stdout.readline())  # type: ignore[union-attr]
     assert _running(writer_pid)

@@ -9,7 +9,7 @@ import pytest
 
 from registry.reference.geography import find_kommun, kommuner, lan_names, place_suffix
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "swedish-geodata"
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "swedish-geodata"
 
 
 def _reference(name: str) -> list[dict[str, str]]:

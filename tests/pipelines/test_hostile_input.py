@@ -29,9 +29,10 @@ from registry.ingest.raw_archive import RawArchive
 from registry.reference.personnummer import contains_personnummer
 from registry.register.bolagsverket import open_bulk_file
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_REGISTER_BULK_FILE
+from tests.personal_numbers import SAMORDNING, TOLVAN
 from tests.pipeline_helpers import run_nightly
+from tests.register_files import register_row
 from tests.source_helpers import replay_ctx
-from tests.test_personnummer import SAMORDNING, TOLVAN, _bulk_line
 
 # -- zip files -------------------------------------------------------------------------------------------------
 
@@ -218,11 +219,11 @@ HOSTILE_CSV = (
 # Register rows identified by a person, whatever the label, and a real organisation whose business description
 # holds a contact's number: a lead for the environmental scan ("arbetsintegrerande"), published without it.
 HOSTILE_REGISTER_ROWS = [
-    _bulk_line(f"19{TOLVAN.replace('-', '')}$PERSON-IDORG", "Tolvan Tolvanssons Städ", "arbetsintegrerande städ"),
-    _bulk_line(f"{SAMORDNING.replace('-', '')}$SAMORDNR-IDORG", "Tolvan Samordnad", "arbetsintegrerande kafé"),
-    _bulk_line(f"{TOLVAN.replace('-', '')}$ORGNR-IDORG", "Tolvan Felmärkt (svb)", "arbetsträning"),
-    _bulk_line(TOLVAN.replace("-", ""), "Tolvan Omärkt (svb)", "arbetsträning"),
-    _bulk_line("5567778889$ORGNR-IDORG", "Exempel Lead AB", f"arbetsintegrerande; kontakt Tolvan {TOLVAN}"),
+    register_row(f"19{TOLVAN.replace('-', '')}$PERSON-IDORG", "Tolvan Tolvanssons Städ", "arbetsintegrerande städ"),
+    register_row(f"{SAMORDNING.replace('-', '')}$SAMORDNR-IDORG", "Tolvan Samordnad", "arbetsintegrerande kafé"),
+    register_row(f"{TOLVAN.replace('-', '')}$ORGNR-IDORG", "Tolvan Felmärkt (svb)", "arbetsträning"),
+    register_row(TOLVAN.replace("-", ""), "Tolvan Omärkt (svb)", "arbetsträning"),
+    register_row("5567778889$ORGNR-IDORG", "Exempel Lead AB", f"arbetsintegrerande; kontakt Tolvan {TOLVAN}"),
     f'"19{TOLVAN.replace("-", "")}$PERSON-IDORG";"a malformed line"',
 ]
 

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
-from stdnum import luhn
 
 from pipelines.cli import main
 from registry.identity.judgement_store import load_graph
@@ -34,28 +33,12 @@ from registry.store.db import create_schema, make_engine
 from registry.store.models import Organisation
 from registry.store.personal_data import PersonalDataFound
 from tests.factories import FETCHED, record
+from tests.personal_numbers import SAMORDNING, TOLVAN, orgnr, personnummer
 from tests.pipeline_helpers import registry_snapshot
-
-HEADER_NAMES = (
-    "organisationsidentitet", "namnskyddslopnummer", "registreringsland", "organisationsnamn", "organisationsform",
-    "avregistreringsdatum", "avregistreringsorsak", "pagandeAvvecklingsEllerOmstruktureringsforfarande",
-    "registreringsdatum", "verksamhetsbeskrivning", "postadress",
-)  # fmt: skip
+from tests.register_files import HEADER, register_row
 
 # -- the detector ----------------------------------------------------------------------------------------------
 
-
-def personnummer(yymmdd: str, serial: str, separator: str = "-", century: str = "") -> str:
-    """A valid number for a date: the check digit computed by Luhn over the ten digits."""
-    return f"{century}{yymmdd}{separator}{serial}{luhn.calc_check_digit(yymmdd + serial)}"
-
-
-def orgnr(first_nine: str, separator: str = "-") -> str:
-    return f"{first_nine[:6]}{separator}{first_nine[6:]}{luhn.calc_check_digit(first_nine)}"
-
-
-TOLVAN = personnummer("811218", "987")  # 1981-12-18
-SAMORDNING = personnummer("811278", "987")  # the same date as a samordningsnummer: day + 60
 
 SEPARATORS = ["", "-", " ", " - ", " – ", "–", "—", "\u2212", "\u00a0", " -", "- ", "\u2009–\u2009"]
 # Text around a number: anything but digits right next to it (a longer run of digits is another number).
@@ -160,22 +143,16 @@ def test_a_source_record_with_a_personal_number_in_its_name_or_orgnr_is_quaranti
 # -- register rows ---------------------------------------------------------------------------------------------
 
 
-def _bulk_line(identity: str, name: str, description: str = "") -> str:
-    fields = [identity, "", "SE-LAND", f"{name}$FORETAGSNAMN-ORGNAM$2020-01-01", "AB-ORGFO", "null", "", "",
-              "2020-01-01", description or "null", "Gatan 1$$SOLNA$17140$SE-LAND"]  # fmt: skip
-    return ";".join(f'"{f}"' for f in fields)
-
-
 def test_register_rows_identified_by_a_person_are_never_stored_and_never_echoed() -> None:
     plain = TOLVAN.replace("-", "")
     lines = [
-        ";".join(HEADER_NAMES),
-        _bulk_line(f"{orgnr('556016068', '')}$ORGNR-IDORG", "Riktigt Bolag AB", f"Kontakt {TOLVAN} Anna"),
-        _bulk_line(f"19{plain}$PERSON-IDORG", "Anna Anderssons Firma"),
-        _bulk_line(f"{SAMORDNING.replace('-', '')}$SAMORDNR-IDORG", "Samordnad Firma"),
-        _bulk_line(f"{plain}$ORGNR-IDORG", "Felmärkt Firma"),  # a person's number under the organisation label
-        _bulk_line(plain, "Omärkt Firma"),
-        _bulk_line(f"{orgnr('302000123', '')}$NYTYP-IDORG", "Okänd Typ"),
+        HEADER,
+        register_row(f"{orgnr('556016068', '')}$ORGNR-IDORG", "Riktigt Bolag AB", f"Kontakt {TOLVAN} Anna"),
+        register_row(f"19{plain}$PERSON-IDORG", "Anna Anderssons Firma"),
+        register_row(f"{SAMORDNING.replace('-', '')}$SAMORDNR-IDORG", "Samordnad Firma"),
+        register_row(f"{plain}$ORGNR-IDORG", "Felmärkt Firma"),  # a person's number under the organisation label
+        register_row(plain, "Omärkt Firma"),
+        register_row(f"{orgnr('302000123', '')}$NYTYP-IDORG", "Okänd Typ"),
         f'"19{plain}$PERSON-IDORG";"too few fields"',  # malformed: counted, never quoted
     ]
     report = ParseReport()
@@ -195,8 +172,8 @@ def test_register_rows_identified_by_a_person_are_never_stored_and_never_echoed(
 def test_a_register_entry_read_from_the_snapshot_carries_no_personal_number(tmp_path: Path) -> None:
     bulk = tmp_path / "bulk.txt"
     bulk.write_text(
-        ";".join(HEADER_NAMES) + "\n"
-        + _bulk_line(f"{orgnr('556016068', '')}$ORGNR-IDORG", "Riktigt Bolag AB", f"Kontakt {TOLVAN} Anna") + "\n",
+        HEADER + "\n"
+        + register_row(f"{orgnr('556016068', '')}$ORGNR-IDORG", "Riktigt Bolag AB", f"Kontakt {TOLVAN} Anna") + "\n",
         encoding="utf-8",
     )  # fmt: skip
     build_snapshot(bulk, tmp_path / "snapshot.sqlite")

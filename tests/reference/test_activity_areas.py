@@ -18,7 +18,7 @@ from registry.reference.activity_areas import (
     with_current_table,
 )
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "activity_areas.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "activity_areas.md"
 
 
 def areas_of(text: str) -> tuple[str, ...]:

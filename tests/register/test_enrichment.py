@@ -94,11 +94,11 @@ def test_the_enrich_command(
 
 def _snapshot_of(tmp_path: Path, rows: list[tuple[str, str, str]]) -> RegisterSnapshot:
     """A snapshot of (name, organisationsform, postort) rows."""
-    from tests.test_bolagsverket import HEADER, _line
+    from tests.register_files import HEADER, quoted_row
 
     lines = [
-        _line(f"5560{i:05d}0$ORGNR-IDORG", "", "SE-LAND", f"{name}$FORETAGSNAMN-ORGNAM$2020-01-01", f"{form}-ORGFO", "",
-              "", "", "2020-01-01", "null", f"Gatan 1$${postort}$12345$SE-LAND")
+        quoted_row(f"5560{i:05d}0$ORGNR-IDORG", "", "SE-LAND", f"{name}$FORETAGSNAMN-ORGNAM$2020-01-01",
+                   f"{form}-ORGFO", "", "", "", "2020-01-01", "null", f"Gatan 1$${postort}$12345$SE-LAND")
         for i, (name, form, postort) in enumerate(rows)
     ]  # fmt: skip
     bulk = tmp_path / "bulk.txt"

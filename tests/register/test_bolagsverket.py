@@ -11,29 +11,19 @@ import pytest
 from registry.register.bolagsverket import ParseReport, iter_entries, open_bulk_file
 from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.settings import DEFAULT_REGISTER_BULK_FILE, DEFAULT_SCB_BULK_FILE
-
-HEADER = (
-    "organisationsidentitet;namnskyddslopnummer;registreringsland;organisationsnamn;organisationsform;"
-    "avregistreringsdatum;avregistreringsorsak;pagandeAvvecklingsEllerOmstruktureringsforfarande;"
-    "registreringsdatum;verksamhetsbeskrivning;postadress"
-)
-
-
-def _line(*fields: str) -> str:
-    return '"' + '";"'.join(fields) + '"'
-
+from tests.register_files import HEADER, quoted_row
 
 ROWS = [
-    _line("7696001234$ORGNR-IDORG", "", "SE-LAND", "Gröna Händer ek. för.$FORETAGSNAMN-ORGNAM$2016-11-15|Gröna$SARS_FORNAMN-ORGNAM$2017-01-01",
+    quoted_row("7696001234$ORGNR-IDORG", "", "SE-LAND", "Gröna Händer ek. för.$FORETAGSNAMN-ORGNAM$2016-11-15|Gröna$SARS_FORNAMN-ORGNAM$2017-01-01",
           "EK-ORGFO", "null", "", "", "2009-03-02", "Trädgårdsskötsel\nmed arbetsträning.", "Odlarvägen 3$$ÖREBRO$70211$SE-LAND"),
-    _line("5566333331$ORGNR-IDORG", "", "SE-LAND", "Surdegen AB$FORETAGSNAMN-ORGNAM$2003-01-20", "AB-ORGFO",
+    quoted_row("5566333331$ORGNR-IDORG", "", "SE-LAND", "Surdegen AB$FORETAGSNAMN-ORGNAM$2003-01-20", "AB-ORGFO",
           "2014-06-30", "KKAV-AVORG", "", "2003-01-20", "null", "SE-LAND$17140$SOLNA$Degvägen 1"),
-    _line("5590666664$ORGNR-IDORG", "", "SE-LAND", "Fastighet Norr AB (svb)$FORETAGSNAMN-ORGNAM$2021-04-01", "AB-ORGFO",
+    quoted_row("5590666664$ORGNR-IDORG", "", "SE-LAND", "Fastighet Norr AB (svb)$FORETAGSNAMN-ORGNAM$2021-04-01", "AB-ORGFO",
           "", "", "KK-AVOMFO$2026-01-01", "2021-04-01", "Fastighetsskötsel.", "Box 5$c/o Någon$$172 63$SUNDBYBERG$SE-LAND"),
-    _line("191212121212$PERSON-IDORG", "1", "SE-LAND", "Tolvan Tolvanssons Catering$FORETAGSNAMN-ORGNAM$2019-01-01",
+    quoted_row("191212121212$PERSON-IDORG", "1", "SE-LAND", "Tolvan Tolvanssons Catering$FORETAGSNAMN-ORGNAM$2019-01-01",
           "E-ORGFO", "null", "", "", "2019-01-01", "Catering.", "Tolvgatan 12$$BOTKYRKA$14730$SE-LAND"),
     '"inte en rad";"alls"',
-    _line("7696444442$ORGNR-IDORG", "", "SE-LAND", "Lång" + " namn" * 5000 + "$FORETAGSNAMN-ORGNAM$2018-02-12", "EK-ORGFO",
+    quoted_row("7696444442$ORGNR-IDORG", "", "SE-LAND", "Lång" + " namn" * 5000 + "$FORETAGSNAMN-ORGNAM$2018-02-12", "EK-ORGFO",
           "null", "", "LI-AVOMFO$2026-09-01", "2018-02-12", "null", "null"),
 ]  # fmt: skip
 
@@ -125,7 +115,7 @@ def test_snapshot_lookups_by_orgnr_and_by_misspelt_name(tmp_path: Path) -> None:
 
 def _snapshot_of(tmp_path: Path, names: list[str]) -> RegisterSnapshot:
     rows = [
-        _line(f"5560{i:05d}0$ORGNR-IDORG", "", "SE-LAND", f"{name}$FORETAGSNAMN-ORGNAM$2020-01-01", "AB-ORGFO", "", "", "",
+        quoted_row(f"5560{i:05d}0$ORGNR-IDORG", "", "SE-LAND", f"{name}$FORETAGSNAMN-ORGNAM$2020-01-01", "AB-ORGFO", "", "", "",
               "2020-01-01", "null", "Gatan 1$$SOLNA$17140$SE-LAND")
         for i, name in enumerate(names)
     ]  # fmt: skip

@@ -23,8 +23,7 @@ from registry.register.register_snapshot import (
     remove_stale_builds,
 )
 from registry.settings import DEFAULT_REGISTER_BULK_FILE, DEFAULT_SCB_BULK_FILE, register_min_share
-from tests.register_files import BROKEN_KINDS, REFUSAL, broken_file, filler_rows, real_layout_file
-from tests.test_bolagsverket import HEADER
+from tests.register_files import BROKEN_KINDS, HEADER, REFUSAL, broken_file, filler_rows, real_layout_file
 
 FILLER = 200  # with the sample's 8 companies: 208 organisations in the previous snapshot
 
