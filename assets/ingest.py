@@ -17,9 +17,10 @@ from assets.policies import NETWORK_RETRY, source_pool, stops_without_retry
 from assets.sources import CONNECTORS
 from assets.sources.base import Connector, CrawlContext
 from pipelines.resources import RegistryDatabase, SourceSettings, WebClient
+from registry.ingest.last_listed import listed_keys
 from registry.ingest.records import validate
 from registry.ingest.source_health import assess, orgnr_share_verdict
-from registry.publish.publish import SourceBatch, listed_keys
+from registry.night import SourceBatch
 from registry.reference.personnummer import redact_personnummer
 
 INGEST_GROUP = "ingest"

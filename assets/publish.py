@@ -8,9 +8,10 @@ from assets.policies import REGISTRY_FRESHNESS, REGISTRY_WRITE_POOL, registry_wr
 from assets.register import enriched_organisations
 from assets.sources import CONNECTORS
 from pipelines.resources import PublishPolicy, RegistryDatabase, SourceSettings
+from registry.night import ResolvedNight
 from registry.publish.gate import judge
 from registry.publish.organisation_values import SourceTrust
-from registry.publish.publish import PublishSummary, ResolvedNight, publish
+from registry.publish.publish import PublishSummary, publish
 from registry.store.models import Organisation
 from registry.store.personal_data import PersonalDataFound, columns_with_personnummer
 
@@ -48,14 +49,7 @@ def registry_organisations(
     try:
         with registry_write(engine, expected_version=night.registry_version) as session:
             summary = publish(
-                session,
-                run_id=context.run.run_id,
-                batches=night.batches,
-                resolution=night.resolution,
-                trust=SOURCE_TRUST,
-                decisions=night.decisions,
-                register_matches=night.register_matches,
-                inactive_after_runs=publish_policy.inactive_after(),
+                session, context.run.run_id, night, SOURCE_TRUST, inactive_after_runs=publish_policy.inactive_after()
             )
     except PersonalDataFound as exc:
         # Rolled back: nothing of the night is published. A retry would find the same numbers.

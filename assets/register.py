@@ -14,7 +14,7 @@ from assets.policies import DOWNLOAD_RETRY, REGISTRY_WRITE_POOL, registry_write,
 from pipelines.resources import CompanyRegister, RegistryDatabase, WebClient
 from registry import settings
 from registry.identity.judgement_store import load_graph
-from registry.publish.publish import ResolvedNight
+from registry.night import ResolvedNight
 from registry.register.bolagsverket import ParseReport
 from registry.register.bulk_download import download, promote
 from registry.register.discovery import update_candidates

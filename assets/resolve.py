@@ -9,8 +9,10 @@ from assets.sources import CONNECTORS
 from pipelines.resources import RegistryDatabase
 from registry.identity.judgement_store import load_graph
 from registry.identity.judgements import Judgement
+from registry.identity.registry_ids import assign_registry_ids
 from registry.identity.resolve import resolve
-from registry.publish.publish import ResolvedNight, SourceBatch, assign_registry_ids, last_listed_records
+from registry.ingest.last_listed import last_listed_records
+from registry.night import ResolvedNight, SourceBatch
 from registry.store.run_lock import registry_version
 
 RESOLVE_GROUP = "resolve"

@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-RecordKey = tuple[str, str]
+from registry.ingest.records import RecordKey
+
 ID_PREFIX = "asf-"
 
 

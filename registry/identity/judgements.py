@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-RecordKey = tuple[str, str]
+from registry.ingest.records import RecordKey
+
 Pair = tuple[RecordKey, RecordKey]
 MATCHER = "matcher"
 

@@ -15,11 +15,9 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from registry.ingest.records import SourceRecord
+from registry.ingest.records import RecordKey, SourceRecord
 from registry.reference.geography import find_kommun, place_suffix
 from registry.reference.normalize import declared_legal_form, email_domain, normalise_name, normalise_phone, web_domain
-
-RecordKey = tuple[str, str]
 
 # Shared mailbox providers say nothing about which organisation a record belongs to.
 GENERIC_EMAIL_DOMAINS = frozenset(

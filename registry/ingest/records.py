@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 
 from registry.reference.normalize import clean_display
 from registry.reference.orgnr import OrgnrStatus, parse_orgnr
 from registry.reference.personnummer import contains_personnummer
+
+# A record's identity across runs: (source, the source's own key).
+RecordKey = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -37,11 +40,16 @@ class SourceRecord:
     orgnr_status: OrgnrStatus = OrgnrStatus.MISSING
 
     @property
-    def key(self) -> tuple[str, str]:
+    def key(self) -> RecordKey:
         return (self.source, self.source_key)
 
     def as_row(self) -> dict[str, object]:
         return asdict(self)
+
+
+# The values of a record stored as they are (the source_records table has a column of the same name for each);
+# the key is stored as it is too, and the orgnr status by its value.
+RECORD_FIELDS = tuple(f.name for f in fields(SourceRecord) if f.name not in ("source", "source_key", "orgnr_status"))
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,7 @@ def validate(records: Iterable[SourceRecord]) -> ValidatedBatch:
     """
     accepted: list[SourceRecord] = []
     quarantined: list[QuarantinedRecord] = []
-    seen_keys: set[tuple[str, str]] = set()
+    seen_keys: set[RecordKey] = set()
     for record in records:
         parsed = parse_orgnr(record.orgnr_as_written)
         cleaned = replace(

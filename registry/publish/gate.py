@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from registry.ingest.last_listed import listed_keys
 from registry.ingest.source_health import assess
+from registry.night import ResolvedNight
 from registry.publish.changes import Change
 from registry.publish.organisation_values import SourceTrust
-from registry.publish.publish import PublishSummary, ResolvedNight, listed_keys, publish
+from registry.publish.publish import PublishSummary, publish
 from registry.settings import DEFAULT_MAX_FIELD_LOSS_SHARE
 from registry.store.models import ChangeLogRow, Organisation
 from registry.store.personal_data import PersonalDataFound
@@ -85,16 +87,7 @@ def rehearse(
     clear, counted from the change log it writes before the rollback."""
     try:
         had = {name: _holding(session, name) for name in GUARDED_FIELDS}
-        summary = publish(
-            session,
-            run_id=REHEARSAL_RUN_ID,
-            batches=night.batches,
-            resolution=night.resolution,
-            trust=trust,
-            decisions=night.decisions,
-            register_matches=night.register_matches,
-            inactive_after_runs=inactive_after_runs,
-        )
+        summary = publish(session, REHEARSAL_RUN_ID, night, trust, inactive_after_runs=inactive_after_runs)
         cleared = _cleared(session, REHEARSAL_RUN_ID)
         losses = {name: FieldLoss(name, had[name], cleared.get(name, 0)) for name in GUARDED_FIELDS}
         return Rehearsal(summary, losses)

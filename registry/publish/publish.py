@@ -17,10 +17,9 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from registry.identity import judgement_store
-from registry.identity.ids import RecordKey, assign_ids
-from registry.identity.judgements import Decision
 from registry.identity.resolve import Cluster
-from registry.ingest.records import QuarantinedRecord, SourceRecord
+from registry.ingest.records import RECORD_FIELDS, QuarantinedRecord, RecordKey, SourceRecord
+from registry.night import Resolution, ResolvedNight, ResolvedOrganisation, SourceBatch
 from registry.publish.changes import (
     Change,
     ChangeEntry,
@@ -30,14 +29,7 @@ from registry.publish.changes import (
     as_text,
     field_changes,
 )
-from registry.publish.organisation_values import (
-    PROVENANCE_FIELDS,
-    Origin,
-    SourceTrust,
-    organisation_values,
-)
-from registry.reference.orgnr import OrgnrStatus
-from registry.register.enrichment import RegisterMatch
+from registry.publish.organisation_values import PROVENANCE_FIELDS, Origin, SourceTrust, organisation_values
 from registry.settings import DEFAULT_INACTIVE_AFTER_RUNS
 from registry.store.models import (
     ChangeLogRow,
@@ -49,59 +41,6 @@ from registry.store.models import (
     SourceRecordRow,
 )
 from registry.store.personal_data import refuse_personal_data
-
-_RECORD_FIELDS = (
-    "name",
-    "orgnr_as_written",
-    "orgnr",
-    "municipality",
-    "address",
-    "website",
-    "email",
-    "phone",
-    "activity",
-    "categories",
-    "source_url",
-    "fetched_at",
-)
-
-
-@dataclass(frozen=True)
-class SourceBatch:
-    """What one source delivered this run. A failed source has ok=False and no fresh records."""
-
-    source: str
-    ok: bool
-    records: list[SourceRecord] = field(default_factory=list)
-    quarantined: list[QuarantinedRecord] = field(default_factory=list)
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class ResolvedOrganisation:
-    registry_id: str
-    cluster: Cluster
-
-
-@dataclass(frozen=True)
-class Resolution:
-    organisations: list[ResolvedOrganisation]
-    redirects: dict[str, str]
-
-
-@dataclass(frozen=True)
-class ResolvedNight:
-    """What one night delivers to publishing: every source's batch and the organisations resolved from them."""
-
-    batches: list[SourceBatch]
-    resolution: Resolution
-    # The matcher's judgements that changed this night, appended to the judgement graph on publishing.
-    decisions: list[Decision] = field(default_factory=list)
-    # Registry ID -> the organisation's entry in the company register, when one was found.
-    register_matches: dict[str, RegisterMatch] = field(default_factory=dict)
-    # The registry as it was when this night was resolved (registry/store/run_lock.py): publishing refuses a
-    # stale night.
-    registry_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,92 +64,89 @@ class PublishSummary:
     active_unlisted: int = 0
 
 
-def previous_ids(session: Session) -> dict[RecordKey, str]:
-    rows = session.exec(select(SourceRecordRow.source, SourceRecordRow.source_key, SourceRecordRow.registry_id))
-    return {(source, key): registry_id for source, key, registry_id in rows}
-
-
-def issued_ids(session: Session) -> set[str]:
-    ids = set(session.exec(select(Organisation.registry_id)))
-    ids |= set(session.exec(select(RegistryIdRedirect.old_id)))
-    return ids
-
-
-def listed_keys(session: Session, source: str) -> set[str]:
-    """The keys of the records a source listed at its last successful publication."""
-    rows = session.exec(
-        select(SourceRecordRow.source_key).where(SourceRecordRow.source == source, SourceRecordRow.listed)
-    )
-    return set(rows)
-
-
-def last_listed_records(session: Session, source: str) -> list[SourceRecord]:
-    """The records a source listed at its last successful fetch: what a failed source falls back to."""
-    rows = session.exec(select(SourceRecordRow).where(SourceRecordRow.source == source, SourceRecordRow.listed))
-    return [
-        SourceRecord(
-            source=row.source,
-            source_key=row.source_key,
-            orgnr_status=OrgnrStatus(row.orgnr_status),
-            **{name: getattr(row, name) for name in _RECORD_FIELDS},
-        )
-        for row in rows
-    ]
-
-
-def assign_registry_ids(session: Session, clusters: Sequence[Cluster]) -> Resolution:
-    assignment = assign_ids([c.keys for c in clusters], previous_ids(session), issued_ids(session))
-    organisations = [
-        ResolvedOrganisation(registry_id, cluster)
-        for registry_id, cluster in zip(assignment.ids, clusters, strict=True)
-    ]
-    return Resolution(organisations, assignment.redirects)
-
-
-def _explanation(record: SourceRecord, cluster: Cluster) -> str | None:
-    lines = [
-        f"{'/'.join(link.right if link.left == record.key else link.left)}: {link.explanation}"
-        for link in cluster.links
-        if record.key in (link.left, link.right)
-    ]
-    return "\n".join(lines) or None
-
-
 def publish(
     session: Session,
     run_id: str,
-    batches: Sequence[SourceBatch],
-    resolution: Resolution,
+    night: ResolvedNight,
     trust: Mapping[str, SourceTrust],
+    *,
     now: datetime | None = None,
-    decisions: Sequence[Decision] = (),
-    register_matches: Mapping[str, RegisterMatch] | None = None,
     inactive_after_runs: int = DEFAULT_INACTIVE_AFTER_RUNS,
 ) -> PublishSummary:
     """Write one night into the registry. The caller commits (or rolls back) the session as a whole.
 
     Raises PersonalDataFound, with nothing to commit, when the registry would hold a personnummer."""
     now = now or datetime.now(UTC)
-    register_matches = register_matches or {}
-    existing_records = {(r.source, r.source_key): r for r in session.exec(select(SourceRecordRow))}
-    existing_orgs = {o.registry_id: o for o in session.exec(select(Organisation))}
-    previous_owner = {key: row.registry_id for key, row in existing_records.items()}
-    active_before = sum(1 for o in existing_orgs.values() if o.active)
-    fresh_sources = {b.source for b in batches if b.ok}
+    before = _RegistryBefore.read(session)
+    fresh_sources = {b.source for b in night.batches if b.ok}
+    published = {r.registry_id for r in night.resolution.organisations}
 
-    _write_source_records(session, fresh_sources, resolution, existing_records, now)
-    published = {r.registry_id for r in resolution.organisations}
+    _write_source_records(session, fresh_sources, night.resolution, before.records, now)
+    entries, added = _write_organisations(session, night, trust, before, fresh_sources, published, now)
+    entries += _retire_merged(session, night.resolution.redirects, before.organisations, published, now, run_id)
+    entries += _age_unlisted(session, before.organisations, published, inactive_after_runs, now)
+    _write_change_log(session, run_id, entries, now)
+    quarantined = _write_quarantine(session, run_id, night.batches, now)
+    judgements_added = judgement_store.append(session, night.decisions, run_id)
+    summary = _summarise(run_id, night, before, entries, added, quarantined, judgements_added)
+    _write_run(session, summary, night.batches, len(entries), now)
+    # The last line behind the guards where data enters: a personnummer anywhere in what this transaction would
+    # commit stops the whole publication (the caller's rollback leaves the registry as it was).
+    session.flush()
+    refuse_personal_data(session.connection())
+    return summary
+
+
+@dataclass
+class _RegistryBefore:
+    """The registry as this night finds it. ``organisations`` grows by the night's new ones as they are
+    written, so the later steps see every organisation."""
+
+    records: dict[RecordKey, SourceRecordRow]
+    organisations: dict[str, Organisation]
+    provenance: dict[str, dict[str, FieldProvenanceRow]]
+    active: int
+    # Record -> the registry ID it had: tells a new ID that split from an organisation from a new organisation.
+    owners: dict[RecordKey, str]
+
+    @classmethod
+    def read(cls, session: Session) -> _RegistryBefore:
+        records = {(r.source, r.source_key): r for r in session.exec(select(SourceRecordRow))}
+        organisations = {o.registry_id: o for o in session.exec(select(Organisation))}
+        provenance: dict[str, dict[str, FieldProvenanceRow]] = {}
+        for row in session.exec(select(FieldProvenanceRow)):
+            provenance.setdefault(row.registry_id, {})[row.field] = row
+        return cls(
+            records=records,
+            organisations=organisations,
+            provenance=provenance,
+            active=sum(1 for o in organisations.values() if o.active),
+            owners={key: row.registry_id for key, row in records.items()},
+        )
+
+
+def _write_organisations(
+    session: Session,
+    night: ResolvedNight,
+    trust: Mapping[str, SourceTrust],
+    before: _RegistryBefore,
+    fresh_sources: set[str],
+    published: set[str],
+    now: datetime,
+) -> tuple[list[ChangeEntry], int]:
+    """Each organisation of the night with the values its records and register entry give it, and where each
+    value came from. Returns the change entries and how many organisations are new."""
     entries: list[ChangeEntry] = []
     added = 0
-    provenance = _provenance_by_organisation(session)
-    for resolved in resolution.organisations:
-        computed = organisation_values(resolved.cluster.members, trust, register_matches.get(resolved.registry_id))
-        org = existing_orgs.get(resolved.registry_id)
+    for resolved in night.resolution.organisations:
+        register_match = night.register_matches.get(resolved.registry_id)
+        computed = organisation_values(resolved.cluster.members, trust, register_match)
+        org = before.organisations.get(resolved.registry_id)
         if org is None:
             added += 1
-            entries += _added(resolved, computed.values, previous_owner, published)
+            entries += _added(resolved, computed.values, before.owners, published)
             org = Organisation(registry_id=resolved.registry_id, first_seen_at=now, last_seen_at=now, **computed.values)
-            existing_orgs[org.registry_id] = org
+            before.organisations[org.registry_id] = org
         else:
             entries += field_changes(org.registry_id, org.model_dump(), computed.values)
             for name, value in computed.values.items():
@@ -223,10 +159,20 @@ def publish(
         if any(m.source in fresh_sources for m in resolved.cluster.members):
             org.last_seen_at = now
         session.add(org)
-        _write_provenance(session, org, computed.origins, provenance.get(org.registry_id, {}), now)
+        _write_provenance(session, org, computed.origins, before.provenance.get(org.registry_id, {}), now)
+    return entries, added
 
-    entries += _retire_merged(session, resolution.redirects, existing_orgs, published, now, run_id)
-    for registry_id, org in sorted(existing_orgs.items()):
+
+def _age_unlisted(
+    session: Session,
+    organisations: Mapping[str, Organisation],
+    published: set[str],
+    inactive_after_runs: int,
+    now: datetime,
+) -> list[ChangeEntry]:
+    """Organisations no source lists tonight: unlisted now, inactive after the configured number of runs."""
+    entries: list[ChangeEntry] = []
+    for registry_id, org in sorted(organisations.items()):
         if registry_id in published or org.merged_into:
             continue
         state, kinds = after_unlisted_run(ListingState(org.listed, org.unlisted_runs, org.active), inactive_after_runs)
@@ -238,7 +184,10 @@ def publish(
             for kind in kinds
         ]
         session.add(org)
+    return entries
 
+
+def _write_change_log(session: Session, run_id: str, entries: Sequence[ChangeEntry], now: datetime) -> None:
     for entry in entries:
         session.add(
             ChangeLogRow(
@@ -252,6 +201,11 @@ def publish(
                 detail=entry.detail,
             )
         )
+
+
+def _write_quarantine(
+    session: Session, run_id: str, batches: Sequence[SourceBatch], now: datetime
+) -> list[QuarantinedRecord]:
     quarantined = [q for b in batches for q in b.quarantined]
     for item in quarantined:
         session.add(
@@ -264,55 +218,63 @@ def publish(
                 quarantined_at=now,
             )
         )
+    return quarantined
 
-    judgements_added = judgement_store.append(session, decisions, run_id)
-    per_source = Counter(m.source for r in resolution.organisations for m in r.cluster.members)
-    failed = sorted(b.source for b in batches if not b.ok)
-    active_after = sum(1 for o in existing_orgs.values() if o.active)
-    summary = PublishSummary(
+
+def _summarise(
+    run_id: str,
+    night: ResolvedNight,
+    before: _RegistryBefore,
+    entries: Sequence[ChangeEntry],
+    added: int,
+    quarantined: Sequence[QuarantinedRecord],
+    judgements_added: int,
+) -> PublishSummary:
+    organisations = before.organisations.values()
+    per_source = Counter(m.source for r in night.resolution.organisations for m in r.cluster.members)
+    active_after = sum(1 for o in organisations if o.active)
+    return PublishSummary(
         run_id=run_id,
         organisations_active=active_after,
-        organisations_inactive=len(existing_orgs) - active_after,
+        organisations_inactive=len(before.organisations) - active_after,
         added=added,
         records=sum(per_source.values()),
         quarantined=len(quarantined),
         per_source=dict(sorted(per_source.items())),
-        per_evidence=dict(sorted(Counter(o.evidence for o in existing_orgs.values() if o.active).items())),
-        failed_sources=failed,
+        per_evidence=dict(sorted(Counter(o.evidence for o in organisations if o.active).items())),
+        failed_sources=sorted(b.source for b in night.batches if not b.ok),
         judgements_added=judgements_added,
-        active_before=active_before,
+        active_before=before.active,
         changes=dict(sorted(Counter(e.change.value for e in entries).items())),
-        active_unlisted=sum(1 for o in existing_orgs.values() if o.active and not o.listed),
+        active_unlisted=sum(1 for o in organisations if o.active and not o.listed),
         retiring=len({e.registry_id for e in entries if e.change in (Change.UNLISTED, Change.INACTIVATED)}),
     )
+
+
+def _write_run(
+    session: Session, summary: PublishSummary, batches: Sequence[SourceBatch], changes: int, now: datetime
+) -> None:
+    per_source = {
+        b.source: {
+            "ok": b.ok,
+            "records": summary.per_source.get(b.source, 0),
+            "quarantined": len(b.quarantined),
+            "error": b.error,
+        }
+        for b in batches
+    }
     session.merge(
         RunRow(
-            run_id=run_id,
+            run_id=summary.run_id,
             published_at=now,
             organisations_active=summary.organisations_active,
             records=summary.records,
             quarantined=summary.quarantined,
-            source_summary=json.dumps(
-                {
-                    b.source: {
-                        "ok": b.ok,
-                        "records": per_source.get(b.source, 0),
-                        "quarantined": len(b.quarantined),
-                        "error": b.error,
-                    }
-                    for b in batches
-                },
-                ensure_ascii=False,
-            ),
-            failed_sources=",".join(failed),
-            changes=len(entries),
+            source_summary=json.dumps(per_source, ensure_ascii=False),
+            failed_sources=",".join(summary.failed_sources),
+            changes=changes,
         )
     )
-    # The last line behind the guards where data enters: a personnummer anywhere in what this transaction would
-    # commit stops the whole publication (the caller's rollback leaves the registry as it was).
-    session.flush()
-    refuse_personal_data(session.connection())
-    return summary
 
 
 def _write_source_records(
@@ -338,7 +300,7 @@ def _write_source_records(
                     first_seen_at=now,
                     last_seen_at=now,
                 )
-            for name in _RECORD_FIELDS:
+            for name in RECORD_FIELDS:
                 setattr(row, name, getattr(record, name))
             row.orgnr_status = record.orgnr_status.value
             row.registry_id = resolved.registry_id
@@ -351,6 +313,15 @@ def _write_source_records(
         if key not in seen_records and row.source in fresh_sources and row.listed:
             row.listed = False
             session.add(row)
+
+
+def _explanation(record: SourceRecord, cluster: Cluster) -> str | None:
+    lines = [
+        f"{'/'.join(link.right if link.left == record.key else link.left)}: {link.explanation}"
+        for link in cluster.links
+        if record.key in (link.left, link.right)
+    ]
+    return "\n".join(lines) or None
 
 
 def _added(
@@ -405,13 +376,6 @@ def _unlisted_detail(kind: Change, runs: int, inactive_after_runs: int) -> str:
     if kind is Change.INACTIVATED:
         return f"no source has listed it for {runs} run(s)"
     return f"no source lists it any more; inactive after {inactive_after_runs} such run(s)"
-
-
-def _provenance_by_organisation(session: Session) -> dict[str, dict[str, FieldProvenanceRow]]:
-    rows: dict[str, dict[str, FieldProvenanceRow]] = {}
-    for row in session.exec(select(FieldProvenanceRow)):
-        rows.setdefault(row.registry_id, {})[row.field] = row
-    return rows
 
 
 def _write_provenance(

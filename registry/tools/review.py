@@ -19,7 +19,8 @@ from sqlmodel import Session, select
 from registry.files.output_files import atomic_text_file
 from registry.files.spreadsheets import SpreadsheetRefused, csv_rows
 from registry.identity import judgement_store
-from registry.identity.judgements import MATCHER, Decision, Judgement, JudgementGraph, Pair, RecordKey, pair_of
+from registry.identity.judgements import MATCHER, Decision, Judgement, JudgementGraph, Pair, pair_of
+from registry.ingest.records import RecordKey
 from registry.register.bolagsverket import RegisterEntry
 from registry.register.enrichment import REGISTER_SIDE, REGISTRY_SIDE
 from registry.register.register_snapshot import RegisterSnapshot

@@ -13,9 +13,11 @@ from sqlmodel import Session, col, select
 
 from registry.identity.judgement_store import append, load_graph
 from registry.identity.judgements import Decision, Judgement
+from registry.identity.registry_ids import assign_registry_ids
 from registry.identity.resolve import resolve
 from registry.ingest.records import SourceRecord
-from registry.publish.publish import PublishSummary, SourceBatch, assign_registry_ids, publish
+from registry.night import ResolvedNight, SourceBatch
+from registry.publish.publish import PublishSummary, publish
 from registry.register.bolagsverket import RegisterEntry
 from registry.register.enrichment import RegisterMatch
 from registry.store.db import create_schema, make_engine, transaction
@@ -54,17 +56,8 @@ def night(
             entry = next((register[o] for o in sorted(orgnrs) if register and o in register), None)
             if entry:
                 matches[org.registry_id] = RegisterMatch(org.registry_id, entry, "orgnr", 1.0, "same orgnr")
-        return publish(
-            session,
-            run_id=f"night-{number}",
-            batches=batches,
-            resolution=resolution,
-            trust={},
-            now=now,
-            decisions=result.decisions,
-            register_matches=matches,
-            inactive_after_runs=inactive_after_runs,
-        )
+        night = ResolvedNight(batches, resolution, decisions=result.decisions, register_matches=matches)
+        return publish(session, f"night-{number}", night, {}, now=now, inactive_after_runs=inactive_after_runs)
 
 
 def log(engine: Engine, number: int) -> list[tuple[str, str, str | None, str | None, str | None]]:

@@ -15,10 +15,12 @@ from sqlmodel import Session, select
 
 from pipelines.cli import main
 from registry.identity.judgement_store import load_graph
+from registry.identity.registry_ids import assign_registry_ids
 from registry.identity.resolve import resolve
 from registry.ingest import records
 from registry.ingest.records import SourceRecord
-from registry.publish.publish import SourceBatch, assign_registry_ids, publish
+from registry.night import ResolvedNight, SourceBatch
+from registry.publish.publish import publish
 from registry.reference.orgnr import OrgnrStatus, parse_orgnr
 from registry.reference.personnummer import (
     REDACTED_PERSONNUMMER,
@@ -191,7 +193,7 @@ def _publish(url: str, run_id: str, night: list[SourceRecord]) -> None:
     try:
         with Session(engine) as session:
             resolution = assign_registry_ids(session, resolve(night, prior=load_graph(session)).clusters)
-            publish(session, run_id, [SourceBatch("city_list", True, night)], resolution, {})
+            publish(session, run_id, ResolvedNight([SourceBatch("city_list", True, night)], resolution), {})
             session.commit()
     finally:
         engine.dispose()
