@@ -21,10 +21,11 @@ from sqlmodel import Session, select
 from urllib3.util.retry import Retry
 
 import assets.publish
-from pipelines.resources import WebClient, _engine
+from assets.resources import WebClient
 from registry.ingest.http_client import RETRY_STATUSES, HttpClient
 from registry.ingest.raw_archive import RawArchive
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_RECORDINGS_DIR
+from registry.store.engines import shared_engine
 from registry.store.models import Organisation, RunRow, SourceRecordRow
 from tests.ops_helpers import published_state
 from tests.pipeline_helpers import run_nightly
@@ -139,7 +140,7 @@ def web(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[_Web]:
 
 
 def _organisations(db_url: str) -> dict[str, tuple[str, bool]]:
-    with Session(_engine(db_url)) as session:
+    with Session(shared_engine(db_url)) as session:
         return {o.name: (o.registry_id, o.active) for o in session.exec(select(Organisation))}
 
 
@@ -172,7 +173,7 @@ def test_a_faulty_source_is_flagged_and_the_registry_keeps_its_organisations(
     assert fetched.pop("source_region_orebro") is False
     assert all(fetched.values()), f"the other sources, fetched live from loopback, are fine: {fetched}"
     assert _organisations(sqlite_url) == before
-    with Session(_engine(sqlite_url)) as session:
+    with Session(shared_engine(sqlite_url)) as session:
         kept = session.exec(select(SourceRecordRow).where(SourceRecordRow.source == "region_orebro")).all()
         last = session.exec(select(RunRow).order_by(RunRow.published_at.desc())).first()  # type: ignore[attr-defined]
     assert len(kept) == 3 and all(r.listed for r in kept)
@@ -189,8 +190,8 @@ def _drop_connection_mid_publish(monkeypatch: pytest.MonkeyPatch, server_url: st
     real_publish = assets.publish.publish
     happened: list[str] = []
 
-    def publish_then_lose_the_connection(session: Session, **kwargs: Any) -> Any:
-        summary = real_publish(session, **kwargs)
+    def publish_then_lose_the_connection(session: Session, *args: Any, **kwargs: Any) -> Any:
+        summary = real_publish(session, *args, **kwargs)
         session.flush()  # the night's rows are on the server, inside the open transaction
         if server_url is None:
             happened.append("raised")
@@ -231,5 +232,5 @@ def test_a_connection_lost_mid_publish_rolls_back_and_the_next_run_publishes(
     assert published.success
     after = _organisations(registry_url)
     assert after["Exempel Cykelkooperativ Söder"][1] is False and after["Exempelbageriet Surdegen ek. för."][1] is False
-    with Session(_engine(registry_url)) as session:
+    with Session(shared_engine(registry_url)) as session:
         assert len(session.exec(select(RunRow)).all()) == 2
