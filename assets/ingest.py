@@ -14,9 +14,9 @@ from sqlmodel import Session
 
 from assets.metadata import OWNER, markdown_table
 from assets.policies import NETWORK_RETRY, source_pool, stops_without_retry
+from assets.resources import RegistryDatabase, SourceSettings, WebClient
 from assets.sources import CONNECTORS
 from assets.sources.base import Connector, CrawlContext
-from pipelines.resources import RegistryDatabase, SourceSettings, WebClient
 from registry.ingest.last_listed import listed_keys
 from registry.ingest.records import validate
 from registry.ingest.source_health import assess, orgnr_share_verdict

@@ -6,8 +6,8 @@ from sqlmodel import Session, col, func, select
 from assets.metadata import OWNER, markdown_table, table_schema
 from assets.policies import REGISTRY_FRESHNESS, REGISTRY_WRITE_POOL, registry_write
 from assets.register import enriched_organisations
+from assets.resources import PublishPolicy, RegistryDatabase, SourceSettings
 from assets.sources import CONNECTORS
-from pipelines.resources import PublishPolicy, RegistryDatabase, SourceSettings
 from registry.night import ResolvedNight
 from registry.publish.gate import judge
 from registry.publish.organisation_values import SourceTrust

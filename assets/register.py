@@ -4,22 +4,18 @@ import time
 import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 import dagster as dg
 from sqlmodel import Session
 
 from assets.metadata import OWNER, markdown_table
 from assets.policies import DOWNLOAD_RETRY, REGISTRY_WRITE_POOL, registry_write, stops_without_retry
-from pipelines.resources import CompanyRegister, RegistryDatabase, WebClient
-from registry import settings
+from assets.resources import CompanyRegister, RegistryDatabase, WebClient
 from registry.identity.judgement_store import load_graph
 from registry.night import ResolvedNight
 from registry.register.bolagsverket import ParseReport
-from registry.register.bulk_download import download, promote
 from registry.register.discovery import update_candidates
 from registry.register.enrichment import DISCOVERY_PHRASES, METHOD_REVIEW, enrich
-from registry.register.register_snapshot import SnapshotRefused, build_snapshot
 from registry.store.personal_data import PersonalDataFound
 
 REGISTER_GROUP = "register"
@@ -48,34 +44,9 @@ SNI_NOTE = "sni_codes"
 def company_register_snapshot(
     context: dg.AssetExecutionContext, company_register: CompanyRegister, web: WebClient
 ) -> dg.MaterializeResult:
-    target = company_register.snapshot_file()
-    min_share = company_register.min_share_setting()
-    scb_file = company_register.scb_file_path()
     started = time.perf_counter()
-    checksum = ""
     try:
-        if company_register.downloads():
-            zip_path = target.with_name("bolagsverket_bulkfil.zip")
-            fetched = download(
-                company_register.download_url,
-                zip_path,
-                web.contact or settings.contact_address(),
-                stall_seconds=company_register.download_stall_seconds,
-                deadline_seconds=company_register.download_deadline_seconds,
-            )
-            source = company_register.download_url
-            # Raises, and keeps the previous file and snapshot, if it does not parse into a plausible register.
-            report = build_snapshot(
-                fetched.path, target, scb_file, min_share=min_share, source=source, sha256=fetched.sha256
-            )
-            fetched = promote(fetched, zip_path)
-            checksum = fetched.sha256
-        else:
-            refusal = company_register.sample_refusal()
-            if refusal:
-                raise SnapshotRefused(refusal)
-            source = str(company_register.bulk_file_path())
-            report = build_snapshot(Path(source), target, scb_file, min_share=min_share)
+        refreshed = company_register.refresh(web.contact_address())
     except (ValueError, FileNotFoundError, zipfile.BadZipFile) as exc:
         # A file that is refused (implausible, a zip bomb, an unsafe member name, not a regular file) or does
         # not parse fails the same way however often it is tried: no retry, the previous snapshot is kept.
@@ -85,9 +56,10 @@ def company_register_snapshot(
             allow_retries=False,
             metadata=_refusal_metadata(parse) if parse else None,
         ) from exc
+    report = refreshed.report
     parse, info = report.parse, report.info
-    context.log.info(f"register snapshot: {report.entries} organisations from {source}")
-    sni_note = company_register.sni_note()
+    context.log.info(f"register snapshot: {report.entries} organisations from {refreshed.source}")
+    sni_note = company_register.config().sni_note()
     if sni_note:
         context.log.warning(sni_note)
     for stale in report.removed_stale:
@@ -107,10 +79,10 @@ def company_register_snapshot(
             "sni_codes": sni_note or f"from {info.sni_source}",
             "built_from_sample": info.sample,
             "stale_builds_removed": len(report.removed_stale),
-            "source": source,
-            "sha256": checksum or "n/a (local file)",
+            "source": refreshed.source,
+            "sha256": refreshed.sha256 or "n/a (local file)",
             "build_seconds": round(time.perf_counter() - started, 1),
-            "snapshot": str(target),
+            "snapshot": str(report.path),
         }
     )
 

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from assets.metadata import OWNER
 from assets.publish import PUBLISH_GROUP, registry_organisations
 from assets.register import register_candidates
-from pipelines.resources import CompanyRegister, PublishPolicy, RegistryDatabase
+from assets.resources import CompanyRegister, PublishPolicy, RegistryDatabase
 from registry.files.output_files import write_atomically
 from registry.tools.report import collect, render_html, render_markdown
 from registry.tools.review import pending_pairs

@@ -5,8 +5,8 @@ from sqlmodel import Session
 
 from assets.ingest import source_asset_key
 from assets.metadata import OWNER, markdown_table
+from assets.resources import RegistryDatabase
 from assets.sources import CONNECTORS
-from pipelines.resources import RegistryDatabase
 from registry.identity.judgement_store import load_graph
 from registry.identity.judgements import Judgement
 from registry.identity.registry_ids import assign_registry_ids

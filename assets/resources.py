@@ -1,52 +1,26 @@
-"""Resources: configuration comes from the environment (secrets never from code or the UI)."""
+"""Resources of the assets: configuration comes from the environment (secrets never from code or the UI).
+
+Each resource is thin: it reads its config (unset fields from the environment, through registry/settings.py)
+and hands the assets the registry's own objects (an engine, an HTTP client, the company register).
+"""
 
 from __future__ import annotations
 
-import os
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from registry import settings
 from registry.ingest.http_client import DEFAULT_DEADLINE, DEFAULT_MAX_REDIRECTS, HttpClient
 from registry.ingest.raw_archive import RawArchive
 from registry.register.bulk_download import DEFAULT_DEADLINE_SECONDS, DEFAULT_STALL_SECONDS
-from registry.register.register_snapshot import (
-    RegisterSnapshot,
-    SnapshotInfo,
-    build_snapshot,
-    is_bundled_sample,
-    read_snapshot_info,
-)
-from registry.store.db import create_schema, make_engine
-from registry.store.registry_access import RegistryUnavailable, explain
-
-_ENGINES: dict[str, Engine] = {}
-
-
-def _engine(url: str) -> Engine:
-    """One engine (and connection pool) per URL per process, its schema created on first use. A database that
-    cannot be used raises RegistryUnavailable saying why in one line."""
-    if url not in _ENGINES:
-        try:
-            engine = make_engine(url)
-            create_schema(engine)
-        except (SQLAlchemyError, OSError) as exc:
-            raise explain(url, exc) from exc
-        _ENGINES[url] = engine
-    return _ENGINES[url]
-
-
-def dispose_engines() -> None:
-    """Close every pooled connection (before dropping a database, or at the end of a process)."""
-    while _ENGINES:
-        _ENGINES.popitem()[1].dispose()
+from registry.register.company_register import Refreshed, RegisterConfig, RegisterInUse
+from registry.register.register_snapshot import RegisterSnapshot
+from registry.store.engines import shared_engine
+from registry.store.registry_access import RegistryUnavailable
 
 
 class RegistryDatabase(dg.ConfigurableResource):
@@ -64,7 +38,7 @@ class RegistryDatabase(dg.ConfigurableResource):
 
     def engine(self) -> Engine:
         try:
-            return _engine(self.resolved_url)
+            return shared_engine(self.resolved_url)
         except RegistryUnavailable as exc:
             # A wrong password or a missing database fails the same way however often it is tried; a server that
             # did not answer may answer in a minute.
@@ -89,13 +63,16 @@ class WebClient(dg.ConfigurableResource):
     retries: int = 4
     min_seconds_between_requests_per_host: float = 1.0
 
+    def contact_address(self) -> str:
+        return self.contact or settings.contact_address()
+
     def client(self) -> HttpClient:
         mode = self.mode or settings.http_mode()
         archive_dir = Path(self.archive_dir) if self.archive_dir else settings.raw_archive_dir(mode)
         return HttpClient(
             RawArchive(archive_dir),
             mode="live" if mode == "live" else "replay",
-            contact=self.contact or settings.contact_address(),
+            contact=self.contact_address(),
             timeout=self.timeout_seconds,
             deadline=self.deadline_seconds,
             max_redirects=self.max_redirects,
@@ -119,22 +96,8 @@ class SourceSettings(dg.ConfigurableResource):
         return Path(self.city_list_dir) if self.city_list_dir else settings.city_list_dir()
 
 
-@dataclass(frozen=True)
-class RegisterInUse:
-    """The register snapshot a night uses, or None and why not: said in the assets' metadata, the log and the
-    CLI summary."""
-
-    snapshot: RegisterSnapshot | None
-    note: str
-    # Why the night has no SNI codes, when it has none.
-    sni_note: str | None = None
-
-
-WEEKLY_JOB_HINT = "run the job weekly_register_refresh to build it (it runs on Sundays at 04:00)"
-
-
 class CompanyRegister(dg.ConfigurableResource):
-    """Bolagsverket's register as an indexed snapshot.
+    """Bolagsverket's register as an indexed snapshot (registry/register/company_register.py has the rules).
 
     Unset fields: ASF_REGISTER_SNAPSHOT (data/register/snapshot.sqlite), ASF_REGISTER_BULK_FILE (the
     recorded sample in recordings/register/), ASF_SCB_BULK_FILE (the recorded SCB sample), ASF_REGISTER_MIN_SHARE
@@ -153,119 +116,32 @@ class CompanyRegister(dg.ConfigurableResource):
     download_stall_seconds: float = DEFAULT_STALL_SECONDS
     download_deadline_seconds: float = DEFAULT_DEADLINE_SECONDS
 
-    def snapshot_file(self) -> Path:
-        return Path(self.snapshot_path) if self.snapshot_path else settings.register_snapshot_path()
+    def config(self) -> RegisterConfig:
+        return RegisterConfig.from_env(
+            snapshot_path=self.snapshot_path,
+            bulk_file=self.bulk_file,
+            scb_file=self.scb_file,
+            min_share=self.min_share,
+            download_url=self.download_url,
+            download_stall_seconds=self.download_stall_seconds,
+            download_deadline_seconds=self.download_deadline_seconds,
+        )
 
-    def bulk_file_path(self) -> Path:
-        return Path(self.bulk_file) if self.bulk_file else settings.register_bulk_file()
-
-    def live(self) -> bool:
-        return settings.http_mode() == "live"
-
-    def min_share_setting(self) -> float:
-        if self.min_share is None:
-            return settings.register_min_share()
-        return settings.REGISTER_MIN_SHARE.parse(str(self.min_share))
-
-    def configured_scb_file(self) -> Path | None:
-        return Path(self.scb_file) if self.scb_file else settings.scb_bulk_file()
-
-    def scb_file_path(self) -> Path | None:
-        """SCB's file to take SNI codes from; in live mode never the bundled sample (then None: no SNI codes)."""
-        path = self.configured_scb_file()
-        if path is not None and self.live() and is_bundled_sample(path):
-            return None
-        return path
-
-    def sni_note(self) -> str | None:
-        """Why a snapshot built now has no SNI codes, when it has none."""
-        path = self.configured_scb_file()
-        if path is None:
-            return "no SNI codes: ASF_SCB_BULK_FILE is none"
-        if self.scb_file_path() is None:
-            configured = self.scb_file or os.environ.get("ASF_SCB_BULK_FILE")
-            why = f"{path} is the bundled sample" if configured else "no SCB file is configured (ASF_SCB_BULK_FILE)"
-            return f"no SNI codes: {why}, and live mode never uses the bundled sample"
-        return None
-
-    def downloads(self) -> bool:
-        return settings.http_mode() == "live" and not self.bulk_file and not os.environ.get("ASF_REGISTER_BULK_FILE")
-
-    def sample_refusal(self) -> str | None:
-        """Why the configured bulk file may not be built from: in live mode, the bundled sample never is."""
-        if self.live() and not self.downloads() and is_bundled_sample(self.bulk_file_path()):
-            return (
-                f"ASF_REGISTER_BULK_FILE names the bundled sample ({self.bulk_file_path()}: fictional companies), "
-                "which live mode never uses; unset it to download Bolagsverket's file, or point it at a downloaded one"
-            )
-        return None
+    def refresh(self, contact: str) -> Refreshed:
+        """The weekly refresh: download (live mode) or take the configured file, build, promote."""
+        return self.config().refresh(contact)
 
     @contextmanager
     def open_register(self) -> Iterator[RegisterInUse]:
-        """The current snapshot, built from the configured bulk file the first time there is none (never in live
-        mode from a sample, never by downloading: that is the weekly job's); or None and why not."""
-        path = self.snapshot_file()
-        try:
-            info = read_snapshot_info(path)
-        except sqlite3.Error as exc:
-            info, unreadable = None, f"the register snapshot at {path} cannot be read ({exc})"
-        else:
-            unreadable = None
-        if info is None or info.organisations == 0:
-            built = self._first_build(path, unreadable or ("an empty snapshot" if info else None))
-            if isinstance(built, str):
-                yield RegisterInUse(None, built, self.sni_note())
-                return
-            info = built
-        elif self.live() and info.sample:
-            yield RegisterInUse(
-                None,
-                f"the register snapshot at {path} holds the bundled sample's fictional companies, which live mode "
-                f"never uses: {WEEKLY_JOB_HINT} from Bolagsverket's file",
-            )
-            return
-        # SNI codes from SCB's sample (a snapshot built before live mode refused it) are not used either.
-        use_sni = not (self.live() and info.sni_sample)
-        with RegisterSnapshot(path, use_sni=use_sni) as snapshot:
-            yield RegisterInUse(snapshot, _describe(info, path), _sni_note(info, use_sni))
-
-    def _first_build(self, path: Path, replacing: str | None) -> SnapshotInfo | str:
-        """A snapshot built now from the configured file, or why there is none."""
-        if self.downloads():
-            what = replacing or f"none at {path}"
-            return (
-                f"live mode, and no snapshot built from Bolagsverket's bulk file yet ({what}; the bundled sample is "
-                f"never used in live mode): {WEEKLY_JOB_HINT}"
-            )
-        refusal = self.sample_refusal()
-        if refusal:
-            return refusal
-        min_share = self.min_share_setting()  # a wrong setting fails the run: it is not a missing register
-        try:
-            report = build_snapshot(self.bulk_file_path(), path, self.scb_file_path(), min_share=min_share)
-        except (ValueError, FileNotFoundError) as exc:
-            return f"no register snapshot could be built: {exc}"
-        return report.info
+        """The snapshot a night uses, or None and why not."""
+        with self.config().open_register() as register:
+            yield register
 
     @contextmanager
     def open_snapshot(self) -> Iterator[RegisterSnapshot | None]:
         """The snapshot alone (None when the night has none), for readers that need no explanation."""
         with self.open_register() as register:
             yield register.snapshot
-
-
-def _describe(info: SnapshotInfo, path: Path) -> str:
-    source = info.source or "an unrecorded file (built by an earlier release)"
-    built = f", built {info.built_at}" if info.built_at else ""
-    return f"{info.organisations:,} organisations from {source}{built} ({path})"
-
-
-def _sni_note(info: SnapshotInfo, used: bool) -> str | None:
-    if not used:
-        return "no SNI codes: the snapshot's SNI codes come from the bundled SCB sample, which live mode never uses"
-    if info.sni_organisations is None:
-        return "no SNI codes: the snapshot was built without SCB's file"
-    return None
 
 
 class PublishPolicy(dg.ConfigurableResource):

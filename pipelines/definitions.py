@@ -24,7 +24,7 @@ from assets.register import (
 )
 from assets.report import registry_report
 from assets.resolve import RESOLVE_GROUP, resolved_organisations
-from pipelines.resources import default_resources
+from assets.resources import default_resources
 from pipelines.sensors import alert_on_run_failure
 from registry import settings
 

@@ -1,4 +1,7 @@
-"""Settings read from the environment. Secrets (database passwords, API credentials) live only there."""
+"""Settings read from the environment. Secrets (database passwords, API credentials) live only there.
+
+Every reader takes the environment to read, by default the process environment: `asf-registry doctor` checks
+a given one through the same rules the run uses."""
 
 from __future__ import annotations
 
@@ -18,19 +21,32 @@ DEFAULT_CITY_LIST_DIR = PROJECT_ROOT / "examples" / "city_list"
 DEFAULT_CONTACT = "asf-registry@example.org"
 
 
-def registry_db_url() -> str:
-    return os.environ.get("ASF_REGISTRY_DB_URL") or DEFAULT_DB_URL
+Env = Mapping[str, str]
 
 
-def http_mode() -> str:
-    mode = (os.environ.get("ASF_HTTP_MODE") or "replay").lower()
+def written(name: str, env: Env | None = None) -> str:
+    """A setting as written in ``env`` (default: the process environment); empty when unset."""
+    return (os.environ if env is None else env).get(name, "")
+
+
+def _get(name: str, env: Env | None) -> str | None:
+    """A setting's value, or None: unset and empty are the same."""
+    return written(name, env) or None
+
+
+def registry_db_url(env: Env | None = None) -> str:
+    return _get("ASF_REGISTRY_DB_URL", env) or DEFAULT_DB_URL
+
+
+def http_mode(env: Env | None = None) -> str:
+    mode = (_get("ASF_HTTP_MODE", env) or "replay").lower()
     if mode not in ("replay", "live"):
         raise ValueError(f"ASF_HTTP_MODE must be 'replay' or 'live', not {mode!r}")
     return mode
 
 
-def raw_archive_dir(mode: str) -> Path:
-    configured = os.environ.get("ASF_RAW_ARCHIVE_DIR")
+def raw_archive_dir(mode: str, env: Env | None = None) -> Path:
+    configured = _get("ASF_RAW_ARCHIVE_DIR", env)
     if configured:
         return Path(configured)
     return DEFAULT_RECORDINGS_DIR if mode == "replay" else DEFAULT_LIVE_ARCHIVE_DIR
@@ -44,18 +60,18 @@ def parse_moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def replay_as_of() -> datetime | None:
+def replay_as_of(env: Env | None = None) -> datetime | None:
     """ASF_REPLAY_AS_OF: replay the raw archive as it was at that moment (re-process history)."""
-    configured = os.environ.get("ASF_REPLAY_AS_OF")
+    configured = _get("ASF_REPLAY_AS_OF", env)
     return parse_moment(configured) if configured else None
 
 
-def city_list_dir() -> Path:
-    return Path(os.environ.get("ASF_CITY_LIST_DIR") or DEFAULT_CITY_LIST_DIR)
+def city_list_dir(env: Env | None = None) -> Path:
+    return Path(_get("ASF_CITY_LIST_DIR", env) or DEFAULT_CITY_LIST_DIR)
 
 
-def contact_address() -> str:
-    return os.environ.get("ASF_CONTACT") or DEFAULT_CONTACT
+def contact_address(env: Env | None = None) -> str:
+    return _get("ASF_CONTACT", env) or DEFAULT_CONTACT
 
 
 def redact_url(url: str) -> str:
@@ -72,24 +88,40 @@ DEFAULT_REGISTER_SNAPSHOT = Path("data/register/snapshot.sqlite")
 BOLAGSVERKET_BULK_URL = "https://vardefulla-datamangder.bolagsverket.se/bolagsverket/bolagsverket_bulkfil.zip"
 
 
-def register_bulk_file() -> Path:
-    """ASF_REGISTER_BULK_FILE: the bulk file (zip or txt) to build the snapshot from when not downloading."""
-    return Path(os.environ.get("ASF_REGISTER_BULK_FILE") or DEFAULT_REGISTER_BULK_FILE)
+def configured_register_bulk_file(env: Env | None = None) -> Path | None:
+    """ASF_REGISTER_BULK_FILE: the bulk file (zip or txt) an operator named; None when unset (in live mode the
+    weekly refresh then downloads Bolagsverket's file)."""
+    configured = _get("ASF_REGISTER_BULK_FILE", env)
+    return Path(configured) if configured else None
 
 
-def register_snapshot_path() -> Path:
-    return Path(os.environ.get("ASF_REGISTER_SNAPSHOT") or DEFAULT_REGISTER_SNAPSHOT)
+def register_bulk_file(env: Env | None = None) -> Path:
+    """The bulk file to build the snapshot from when not downloading: the named one, else the bundled sample."""
+    return configured_register_bulk_file(env) or DEFAULT_REGISTER_BULK_FILE
+
+
+def register_snapshot_path(env: Env | None = None) -> Path:
+    return Path(_get("ASF_REGISTER_SNAPSHOT", env) or DEFAULT_REGISTER_SNAPSHOT)
 
 
 DEFAULT_SCB_BULK_FILE = PROJECT_ROOT / "recordings" / "register" / "scb_bulkfil_sample.txt"
 
 
-def scb_bulk_file() -> Path | None:
-    """ASF_SCB_BULK_FILE: SCB's bulk file (SNI codes); 'none' to build without it."""
-    configured = os.environ.get("ASF_SCB_BULK_FILE")
-    if configured and configured.lower() == "none":
+def scb_bulk_file_setting(env: Env | None = None) -> str | None:
+    """ASF_SCB_BULK_FILE as written: a path, 'none' (build without SNI codes), or None when unset."""
+    return _get("ASF_SCB_BULK_FILE", env)
+
+
+def scb_bulk_file(env: Env | None = None) -> Path | None:
+    """SCB's bulk file (SNI codes): the named one, None for 'none', else the bundled sample."""
+    return scb_bulk_file_path(scb_bulk_file_setting(env))
+
+
+def scb_bulk_file_path(written: str | None) -> Path | None:
+    """SCB's bulk file as an operator wrote it (a path, 'none', or nothing: the bundled sample)."""
+    if written and written.lower() == "none":
         return None
-    return Path(configured) if configured else DEFAULT_SCB_BULK_FILE
+    return Path(written) if written else DEFAULT_SCB_BULK_FILE
 
 
 @dataclass(frozen=True)
@@ -109,7 +141,7 @@ class NumberSetting:
     def read(self, env: Mapping[str, str] | None = None) -> float:
         """The value from ``env`` (default: the process environment), or the default when unset; ValueError,
         saying what is allowed, when it is not a number in range."""
-        return self.parse((os.environ if env is None else env).get(self.name, ""))
+        return self.parse(written(self.name, env))
 
     def parse(self, written: str) -> float:
         """A value as written (an environment variable, a resource's config); empty: the default."""
@@ -200,32 +232,34 @@ DEFAULT_REGISTER_MIN_SHARE = REGISTER_MIN_SHARE.default
 DEFAULT_MAX_FIELD_LOSS_SHARE = MAX_FIELD_LOSS_SHARE.default
 
 
-def register_min_share() -> float:
-    return REGISTER_MIN_SHARE.read()
+def register_min_share(env: Env | None = None) -> float:
+    return REGISTER_MIN_SHARE.read(env)
 
 
-def max_field_loss_share() -> float:
-    return MAX_FIELD_LOSS_SHARE.read()
+def max_field_loss_share(env: Env | None = None) -> float:
+    return MAX_FIELD_LOSS_SHARE.read(env)
+
+
 DEFAULT_REPORT_DIR = Path("data/reports")
 
 
-def inactive_after_runs() -> int:
-    return int(INACTIVE_AFTER_RUNS.read())
+def inactive_after_runs(env: Env | None = None) -> int:
+    return int(INACTIVE_AFTER_RUNS.read(env))
 
 
-def max_retiring_share() -> float:
-    return MAX_RETIRING_SHARE.read()
+def max_retiring_share(env: Env | None = None) -> float:
+    return MAX_RETIRING_SHARE.read(env)
 
 
-def registry_lock_timeout() -> float:
-    return REGISTRY_LOCK_TIMEOUT.read()
+def registry_lock_timeout(env: Env | None = None) -> float:
+    return REGISTRY_LOCK_TIMEOUT.read(env)
 
 
 DEFAULT_RUN_DEADLINE_SECONDS = RUN_DEADLINE_SECONDS.default
 
 
-def run_deadline_seconds() -> float:
-    return RUN_DEADLINE_SECONDS.read()
+def run_deadline_seconds(env: Env | None = None) -> float:
+    return RUN_DEADLINE_SECONDS.read(env)
 
 
 def number_setting_problems(env: Mapping[str, str] | None = None) -> list[str]:
@@ -239,6 +273,6 @@ def number_setting_problems(env: Mapping[str, str] | None = None) -> list[str]:
     return problems
 
 
-def report_dir() -> Path:
+def report_dir(env: Env | None = None) -> Path:
     """ASF_REPORT_DIR: where the HTML report of each run is written."""
-    return Path(os.environ.get("ASF_REPORT_DIR") or DEFAULT_REPORT_DIR)
+    return Path(_get("ASF_REPORT_DIR", env) or DEFAULT_REPORT_DIR)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from pipelines import resources
+from registry.store import engines
 
 POSTGRES_ENV = "ASF_TEST_POSTGRES_URL"
 
@@ -35,7 +35,7 @@ def fresh_postgres_database(prefix: str) -> Iterator[str]:
     try:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        resources.dispose_engines()
+        engines.dispose_engines()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

@@ -7,7 +7,7 @@ from sqlalchemy import inspect
 from sqlmodel import Session, select
 
 from pipelines.definitions import NIGHTLY_JOB_NAME, WEEKLY_REGISTER_JOB_NAME, defs
-from pipelines.resources import _engine
+from registry.store.engines import shared_engine
 from registry.store.models import Organisation, SourceRecordRow
 
 # Fields that legitimately differ between two runs over the same input.
@@ -27,7 +27,7 @@ def run_weekly(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
 
 def registry_snapshot(db_url: str) -> dict[str, list[dict[str, object]]]:
     """The published tables, without the timestamps a re-run moves forward."""
-    engine = _engine(db_url)
+    engine = shared_engine(db_url)
     snapshot: dict[str, list[dict[str, object]]] = {}
     with Session(engine) as session:
         for model in (Organisation, SourceRecordRow):
@@ -39,4 +39,4 @@ def registry_snapshot(db_url: str) -> dict[str, list[dict[str, object]]]:
 
 
 def table_names(db_url: str) -> set[str]:
-    return set(inspect(_engine(db_url)).get_table_names())
+    return set(inspect(shared_engine(db_url)).get_table_names())

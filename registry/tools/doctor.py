@@ -26,7 +26,8 @@ from registry import settings
 from registry.ingest.http_client import user_agent
 from registry.ingest.raw_archive import RawArchive
 from registry.register.bolagsverket import first_line_fields, is_header, open_bulk_file
-from registry.register.register_snapshot import is_bundled_sample, read_snapshot_info
+from registry.register.company_register import RegisterConfig
+from registry.register.register_snapshot import read_snapshot_info
 from registry.store.migrate import known_revisions
 from registry.store.registry_access import RegistryUnavailable, can_be_created, read_state, sqlite_path
 from registry.tools.alerts import AlertSettings
@@ -61,107 +62,89 @@ class DoctorOptions:
     disk_usage: Callable[[Path], int] = field(default=lambda path: shutil.disk_usage(path).free)
 
 
-class _Env:
-    """The settings module's functions read os.environ; the doctor reads a given mapping the same way."""
-
-    def __init__(self, env: Mapping[str, str]) -> None:
-        self.env = env
-
-    def get(self, name: str) -> str | None:
-        value = self.env.get(name)
-        return value if value else None
-
-    def http_mode(self) -> str:
-        return (self.get("ASF_HTTP_MODE") or "replay").lower()
-
-    def db_url(self) -> str:
-        return self.get("ASF_REGISTRY_DB_URL") or settings.DEFAULT_DB_URL
-
-    def archive_dir(self) -> Path:
-        configured = self.get("ASF_RAW_ARCHIVE_DIR")
-        if configured:
-            return Path(configured)
-        return settings.DEFAULT_RECORDINGS_DIR if self.http_mode() == "replay" else settings.DEFAULT_LIVE_ARCHIVE_DIR
-
-    def snapshot_path(self) -> Path:
-        return Path(self.get("ASF_REGISTER_SNAPSHOT") or settings.DEFAULT_REGISTER_SNAPSHOT)
+Env = Mapping[str, str]
 
 
 # -- configuration ---------------------------------------------------------------------------------------------
 
 
-def check_configuration(env: _Env) -> list[Finding]:
-    found: list[Finding] = []
-    mode = env.http_mode()
-    if mode not in ("replay", "live"):
-        found.append(
-            Finding("configuration", Status.FAIL, f"ASF_HTTP_MODE is {mode!r}", "set ASF_HTTP_MODE to replay or live")
-        )
-        return found
-    as_of = env.get("ASF_REPLAY_AS_OF")
-    if as_of:
-        try:
-            settings.parse_moment(as_of)
-        except ValueError:
-            found.append(
-                Finding(
-                    "configuration",
-                    Status.FAIL,
-                    f"ASF_REPLAY_AS_OF is not a date: {as_of!r}",
-                    "write it as 2026-11-01 or 2026-11-01T03:00:00+01:00, or unset it",
-                )
+def check_configuration(env: Env) -> list[Finding]:
+    try:
+        mode = settings.http_mode(env)
+    except ValueError as exc:
+        return [Finding("configuration", Status.FAIL, str(exc), "set ASF_HTTP_MODE to replay or live")]
+    return [
+        *_moment_findings(env),
+        *(
+            Finding("configuration", Status.FAIL, problem, "correct it, or unset it to use the default")
+            for problem in settings.number_setting_problems(env)
+        ),
+        *_contact_findings(env, mode),
+        _archive_finding(env, mode),
+        _city_list_finding(env),
+    ]
+
+
+def _moment_findings(env: Env) -> list[Finding]:
+    try:
+        settings.replay_as_of(env)
+    except ValueError:
+        return [
+            Finding(
+                "configuration",
+                Status.FAIL,
+                f"ASF_REPLAY_AS_OF is not a date: {settings.written('ASF_REPLAY_AS_OF', env)!r}",
+                "write it as 2026-11-01 or 2026-11-01T03:00:00+01:00, or unset it",
             )
-    for problem in settings.number_setting_problems(env.env):
-        found.append(Finding("configuration", Status.FAIL, problem, "correct it, or unset it to use the default"))
-    if mode == "live" and (env.get("ASF_CONTACT") or settings.DEFAULT_CONTACT) == settings.DEFAULT_CONTACT:
-        found.append(
+        ]
+    return []
+
+
+def _contact_findings(env: Env, mode: str) -> list[Finding]:
+    if mode == "live" and settings.contact_address(env) == settings.DEFAULT_CONTACT:
+        return [
             Finding(
                 "configuration",
                 Status.WARN,
                 "live mode without ASF_CONTACT: the sites see the placeholder address in the User-Agent",
                 "set ASF_CONTACT to an address of the team that runs the scan",
             )
+        ]
+    return []
+
+
+def _archive_finding(env: Env, mode: str) -> Finding:
+    archive = settings.raw_archive_dir(mode, env)
+    if mode == "live":
+        return Finding("raw archive", Status.OK, f"live mode, archiving to {archive}")
+    if not (archive / "index.jsonl").is_file():
+        return Finding(
+            "raw archive",
+            Status.FAIL,
+            f"replay mode, but {archive} holds no raw archive (index.jsonl)",
+            "point ASF_RAW_ARCHIVE_DIR at the archive of a live run, or unset it to use recordings/",
         )
+    return Finding("raw archive", Status.OK, f"replaying {archive}")
 
-    archive = env.archive_dir()
-    if mode == "replay":
-        if not (archive / "index.jsonl").is_file():
-            found.append(
-                Finding(
-                    "raw archive",
-                    Status.FAIL,
-                    f"replay mode, but {archive} holds no raw archive (index.jsonl)",
-                    "point ASF_RAW_ARCHIVE_DIR at the archive of a live run, or unset it to use recordings/",
-                )
-            )
-        else:
-            found.append(Finding("raw archive", Status.OK, f"replaying {archive}"))
-    else:
-        found.append(Finding("raw archive", Status.OK, f"live mode, archiving to {archive}"))
 
-    city = Path(env.get("ASF_CITY_LIST_DIR") or settings.DEFAULT_CITY_LIST_DIR)
-    lists = sorted(p.name for p in city.glob("*") if p.suffix.lower() in (".csv", ".xlsx")) if city.is_dir() else []
+def _city_list_finding(env: Env) -> Finding:
+    city = settings.city_list_dir(env)
     if not city.is_dir():
-        found.append(
-            Finding(
-                "city list",
-                Status.FAIL,
-                f"ASF_CITY_LIST_DIR {city} is not a folder",
-                "create it and put the city's list (.csv or .xlsx) there, or fix the path",
-            )
+        return Finding(
+            "city list",
+            Status.FAIL,
+            f"ASF_CITY_LIST_DIR {city} is not a folder",
+            "create it and put the city's list (.csv or .xlsx) there, or fix the path",
         )
-    elif not lists:
-        found.append(
-            Finding(
-                "city list",
-                Status.FAIL,
-                f"{city} holds no .csv or .xlsx file: the city_list source fails every night",
-                "save the city's curated list there as .csv or .xlsx",
-            )
+    lists = sorted(p.name for p in city.glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
+    if not lists:
+        return Finding(
+            "city list",
+            Status.FAIL,
+            f"{city} holds no .csv or .xlsx file: the city_list source fails every night",
+            "save the city's curated list there as .csv or .xlsx",
         )
-    else:
-        found.append(Finding("city list", Status.OK, f"{len(lists)} file(s) in {city}: {', '.join(lists[:5])}"))
-    return found
+    return Finding("city list", Status.OK, f"{len(lists)} file(s) in {city}: {', '.join(lists[:5])}")
 
 
 # -- company register ------------------------------------------------------------------------------------------
@@ -169,37 +152,29 @@ def check_configuration(env: _Env) -> list[Finding]:
 _WEEKLY_FIX = "run the job weekly_register_refresh now (Dagster UI, or it runs on Sundays at 04:00)"
 
 
-def check_register(env: _Env) -> list[Finding]:
+def check_register(env: Env) -> list[Finding]:
     """The register's settings, bulk files and snapshot, as the next run would use them. Files are looked at,
     never read whole: their first line says whether they are what they should be."""
     # The register's numeric settings are validated with all the others (check_configuration).
-    found: list[Finding] = []
-    live = env.http_mode() == "live"
-    configured = env.get("ASF_REGISTER_BULK_FILE")
-    snapshot = env.snapshot_path()
-    if live and not configured:
-        downloaded = snapshot.with_name("bolagsverket_bulkfil.zip")
-        if downloaded.is_file():
-            found.append(_bulk_file_finding(downloaded, "the last downloaded bulk file"))
-        else:
-            found.append(Finding("register bulk file", Status.OK, "downloaded weekly from Bolagsverket (live mode)"))
-    else:
-        bulk = Path(configured or settings.DEFAULT_REGISTER_BULK_FILE)
-        if live and is_bundled_sample(bulk):
-            found.append(
-                Finding(
-                    "register bulk file",
-                    Status.FAIL,
-                    f"live mode, but ASF_REGISTER_BULK_FILE names the bundled sample {bulk} (fictional companies): "
-                    "the weekly refresh refuses it and the nightly job publishes without register data",
-                    "unset ASF_REGISTER_BULK_FILE to download Bolagsverket's file, or point it at a downloaded one",
-                )
-            )
-        else:
-            found.append(_bulk_file_finding(bulk, f"ASF_REGISTER_BULK_FILE {bulk}"))
-    found += _scb_findings(env, live)
-    found += _snapshot_findings(snapshot, live)
-    return found
+    register = RegisterConfig.from_env(env)
+    return [_bulk_file_setting_finding(register), *_scb_findings(register), *_snapshot_findings(register)]
+
+
+def _bulk_file_setting_finding(register: RegisterConfig) -> Finding:
+    if register.downloads:
+        if register.downloaded_file.is_file():
+            return _bulk_file_finding(register.downloaded_file, "the last downloaded bulk file")
+        return Finding("register bulk file", Status.OK, "downloaded weekly from Bolagsverket (live mode)")
+    bulk = register.bulk_file
+    if register.sample_refusal():
+        return Finding(
+            "register bulk file",
+            Status.FAIL,
+            f"live mode, but ASF_REGISTER_BULK_FILE names the bundled sample {bulk} (fictional companies): "
+            "the weekly refresh refuses it and the nightly job publishes without register data",
+            "unset ASF_REGISTER_BULK_FILE to download Bolagsverket's file, or point it at a downloaded one",
+        )
+    return _bulk_file_finding(bulk, f"ASF_REGISTER_BULK_FILE {bulk}")
 
 
 def _bulk_file_finding(path: Path, named: str) -> Finding:
@@ -237,13 +212,13 @@ def _file_problem(path: Path, named: str) -> str | None:
     return None
 
 
-def _scb_findings(env: _Env, live: bool) -> list[Finding]:
-    configured = env.get("ASF_SCB_BULK_FILE")
+def _scb_findings(register: RegisterConfig) -> list[Finding]:
     fix = "download SCB's bulk file (scb_bulkfil.zip) and point ASF_SCB_BULK_FILE at it, or set it to none"
-    if configured and configured.lower() == "none":
+    path = register.configured_scb_file
+    if path is None:
         return [Finding("SCB bulk file", Status.OK, "none: the register is built without SNI codes")]
-    if not configured:
-        if live:
+    if not register.scb_named:
+        if register.live:
             return [
                 Finding(
                     "SCB bulk file",
@@ -254,8 +229,7 @@ def _scb_findings(env: _Env, live: bool) -> list[Finding]:
                 )
             ]
         return []
-    path = Path(configured)
-    if live and is_bundled_sample(path):
+    if register.scb_file() is None:
         return [
             Finding(
                 "SCB bulk file",
@@ -280,7 +254,8 @@ def _scb_findings(env: _Env, live: bool) -> list[Finding]:
     return [Finding("SCB bulk file", Status.OK, f"{path} ({path.stat().st_size:,} bytes, header row recognised)")]
 
 
-def _snapshot_findings(snapshot: Path, live: bool) -> list[Finding]:
+def _snapshot_findings(register: RegisterConfig) -> list[Finding]:
+    snapshot, live = register.snapshot_path, register.live
     try:
         info = read_snapshot_info(snapshot)
     except sqlite3.Error as exc:
@@ -436,11 +411,11 @@ def _schema_finding(revision: str | None, tables: Collection[str]) -> Finding:
 
 
 def check_sources(
-    env: _Env, sources: Mapping[str, str], online: bool, timeout: float, get: Callable[..., requests.Response]
+    env: Env, sources: Mapping[str, str], online: bool, timeout: float, get: Callable[..., requests.Response]
 ) -> list[Finding]:
     found: list[Finding] = []
     if online:
-        headers = {"User-Agent": user_agent(env.get("ASF_CONTACT") or settings.DEFAULT_CONTACT)}
+        headers = {"User-Agent": user_agent(settings.contact_address(env))}
         for name, url in sorted(sources.items()):
             try:
                 response = get(url, headers=headers, timeout=timeout, allow_redirects=True)
@@ -460,9 +435,10 @@ def check_sources(
                     )
                 )
         return found
-    archive = RawArchive(env.archive_dir())
+    mode = settings.http_mode(env)
+    archive = RawArchive(settings.raw_archive_dir(mode, env))
     for name, url in sorted(sources.items()):
-        if env.http_mode() == "replay" and archive.latest(url) is None:
+        if mode == "replay" and archive.latest(url) is None:
             found.append(
                 Finding(
                     f"source {name}",
@@ -484,10 +460,11 @@ def _existing(path: Path) -> Path:
     return next((p for p in (path, *path.parents) if p.exists()), Path("/"))
 
 
-def check_disk(env: _Env, options: DoctorOptions) -> list[Finding]:
-    places = [("register", env.snapshot_path().parent, options.min_free_register_bytes)]
-    if env.http_mode() == "live":
-        places.insert(0, ("raw archive", env.archive_dir(), options.min_free_archive_bytes))
+def check_disk(env: Env, options: DoctorOptions) -> list[Finding]:
+    mode = settings.http_mode(env)
+    places = [("register", settings.register_snapshot_path(env).parent, options.min_free_register_bytes)]
+    if mode == "live":
+        places.insert(0, ("raw archive", settings.raw_archive_dir(mode, env), options.min_free_archive_bytes))
     found = []
     for label, path, needed in places:
         free = options.disk_usage(_existing(path))
@@ -580,15 +557,18 @@ def run_checks(
     """Every check; ``sources`` maps each web source's name to the address its connector starts from."""
     env = dict(os.environ if env is None else env)
     options = options or DoctorOptions()
-    view = _Env(env)
-    findings = check_configuration(view)
-    if view.http_mode() in ("replay", "live"):
-        findings += check_register(view)
-    findings += check_database(view.db_url(), options.connect_timeout)
-    if view.http_mode() in ("replay", "live"):
-        online = options.online if options.online is not None else view.http_mode() == "live"
-        findings += check_sources(view, sources, online, options.http_timeout, get)
-        findings += check_disk(view, options)
+    findings = check_configuration(env)
+    try:
+        mode: str | None = settings.http_mode(env)
+    except ValueError:
+        mode = None  # said by check_configuration; the checks that depend on the mode are left out
+    if mode is not None:
+        findings += check_register(env)
+    findings += check_database(settings.registry_db_url(env), options.connect_timeout)
+    if mode is not None:
+        online = options.online if options.online is not None else mode == "live"
+        findings += check_sources(env, sources, online, options.http_timeout, get)
+        findings += check_disk(env, options)
     findings += check_alerts(env)
     findings += check_dagster_instance(env)
     return findings

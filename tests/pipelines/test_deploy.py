@@ -15,8 +15,8 @@ from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from pipelines.resources import dispose_engines
 from registry.settings import PROJECT_ROOT
+from registry.store.engines import dispose_engines
 from tests.conftest import fresh_postgres_database
 from tests.pipeline_helpers import run_nightly
 

@@ -22,13 +22,13 @@ from assets.metadata import markdown_table
 from assets.sources import city_list
 from pipelines.cli import main
 from pipelines.definitions import WEEKLY_REGISTER_JOB_NAME, defs
-from pipelines.resources import _engine
 from registry.files.safe_files import UnsafeFile, _CappedStream, open_zip_member
 from registry.ingest.http_client import HttpClient, NotInArchive
 from registry.ingest.raw_archive import RawArchive
 from registry.reference.personnummer import contains_personnummer
 from registry.register.bolagsverket import open_bulk_file
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_REGISTER_BULK_FILE
+from registry.store.engines import shared_engine
 from tests.personal_numbers import SAMORDNING, TOLVAN
 from tests.pipeline_helpers import run_nightly
 from tests.register_files import register_row
@@ -230,7 +230,7 @@ HOSTILE_REGISTER_ROWS = [
 
 def _every_value(db_url: str) -> dict[str, list[tuple[str, object]]]:
     """Every value of every table, read with plain SQL (not through the models)."""
-    engine = _engine(db_url)
+    engine = shared_engine(db_url)
     metadata = MetaData()
     metadata.reflect(engine)
     values: dict[str, list[tuple[str, object]]] = {}

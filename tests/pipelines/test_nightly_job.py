@@ -10,10 +10,10 @@ import dagster as dg
 import pytest
 from sqlmodel import Session, select
 
-from pipelines.resources import _engine
 from registry.ingest.raw_archive import RawArchive
 from registry.reference.personnummer import contains_personnummer
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_RECORDINGS_DIR
+from registry.store.engines import shared_engine
 from registry.store.models import Organisation, QuarantineRow, RegisterCandidate, RunRow, SourceRecordRow
 from tests.pipeline_helpers import registry_snapshot, run_nightly, table_names
 
@@ -51,7 +51,7 @@ EXPECTED_ORGANISATIONS = {
 
 
 def _organisations(db_url: str) -> dict[str, Organisation]:
-    with Session(_engine(db_url)) as session:
+    with Session(shared_engine(db_url)) as session:
         return {o.name: o for o in session.exec(select(Organisation))}
 
 
@@ -96,14 +96,14 @@ def test_nightly_job_ingests_every_source_and_publishes_the_registry(nightly_env
     bageri = organisations["Exempelbageriet Surdegen ek. för."]
     assert (bageri.orgnr, bageri.register_status, bageri.register_match) == ("769622-2228", "active", "name")
     assert organisations["Macken"].register_match is None and organisations["Macken"].kommun_name == "Växjö"
-    with Session(_engine(nightly_env)) as session:
+    with Session(shared_engine(nightly_env)) as session:
         leads = {c.orgnr: c.reason for c in session.exec(select(RegisterCandidate))}
     assert leads == {"769655-5551": "description: 'arbetsintegrer'", "559066-6664": "name says (svb)"}
     # The city's own list is the most trusted source for display values; Skoopi fills its gaps.
     assert organisations["Kalmar Hunddagis"].municipality == "Kalmar"
     assert organisations["Yalla Trappan"].website == "https://yallatrappan.se"
 
-    with Session(_engine(nightly_env)) as session:
+    with Session(shared_engine(nightly_env)) as session:
         records = session.exec(select(SourceRecordRow)).all()
         quarantine = session.exec(select(QuarantineRow)).all()
         runs = session.exec(select(RunRow)).all()
@@ -155,7 +155,7 @@ def test_running_twice_gives_the_same_registry(nightly_env: str) -> None:
     assert first == second
     metadata = second_run.asset_materializations_for_node("source_skoopi")[0].metadata
     assert metadata["new_since_last_run"].value == 0 and metadata["gone_since_last_run"].value == 0
-    with Session(_engine(nightly_env)) as session:
+    with Session(shared_engine(nightly_env)) as session:
         assert len(session.exec(select(RunRow)).all()) == 2
 
 
@@ -178,7 +178,7 @@ def test_sources_that_are_down_keep_their_last_good_records(
     assert {n: (o.registry_id, o.active) for n, o in after.items()} == {
         n: (o.registry_id, o.active) for n, o in before.items()
     }
-    with Session(_engine(nightly_env)) as session:
+    with Session(shared_engine(nightly_env)) as session:
         skoopi = session.exec(select(SourceRecordRow).where(SourceRecordRow.source == "skoopi")).all()
         last_run = session.exec(select(RunRow).order_by(RunRow.published_at.desc())).first()  # type: ignore[attr-defined]
     assert len(skoopi) == 10 and all(r.listed for r in skoopi)
@@ -227,7 +227,7 @@ def test_a_collapsed_source_blocks_publishing_and_the_registry_stays(
     assert checks[("source_city_list", "record_count_stable")] is False
     assert ("registry_organisations", "registry_not_empty") not in checks  # publishing never ran
     assert registry_snapshot(nightly_env) == before
-    with Session(_engine(nightly_env)) as session:
+    with Session(shared_engine(nightly_env)) as session:
         assert len(session.exec(select(RunRow)).all()) == 1
 
 

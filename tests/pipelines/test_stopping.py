@@ -22,10 +22,10 @@ import yaml
 from sqlmodel import Session, select
 
 from assets.ingest import build_source_asset
+from assets.resources import RegistryDatabase, SourceSettings, WebClient
 from assets.sources.base import SourceSpec
 from pipelines.cli import main
 from pipelines.definitions import MAX_RUNTIME_TAG, NIGHTLY_JOB_NAME, defs
-from pipelines.resources import RegistryDatabase, SourceSettings, WebClient
 from registry.deadlines import RUN_STOP, RunStopped, StopReason
 from registry.settings import PROJECT_ROOT, run_deadline_seconds
 from registry.store.db import create_schema, make_engine

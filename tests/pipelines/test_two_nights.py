@@ -12,8 +12,8 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from pipelines.cli import main
-from pipelines.resources import _engine
 from registry.settings import DEFAULT_CITY_LIST_DIR
+from registry.store.engines import shared_engine
 from registry.store.models import RunRow
 from tests.pipeline_helpers import registry_snapshot, run_nightly
 
@@ -21,7 +21,7 @@ FIRST_CAPTURE = "2026-11-26"  # the recordings hold a later capture of Social Tr
 
 
 def change_log(db_url: str, run_id: str) -> list[tuple[str, str, str | None, str | None, str | None]]:
-    with _engine(db_url).connect() as connection:
+    with shared_engine(db_url).connect() as connection:
         rows = connection.execute(
             text(
                 "SELECT o.name, c.change, c.field, c.old_value, c.new_value FROM registry_v1_change_log c "
@@ -57,7 +57,7 @@ def test_the_second_night_logs_what_changed_and_the_report_shows_it(
     assert figures["changes_this_run"].value == 3
     assert figures["active_organisations"].value == 28
     assert "Changes this run: added 1, changed 1, unlisted 1" in figures["key_figures"].value
-    with Session(_engine(nightly_env)) as session:
+    with Session(shared_engine(nightly_env)) as session:
         assert [r.changes for r in session.exec(select(RunRow).order_by(RunRow.published_at))] == [27, 3]
 
     # The same history reaches people and downstream systems through export and find.
@@ -91,5 +91,5 @@ def test_the_publish_gate_blocks_a_night_that_would_retire_too_much_and_says_why
     assert "would stop being listed or become inactive; at most 5% may in one run" in (gate.description or "")
     assert gate.metadata["would_retire"].value == 2
     assert registry_snapshot(nightly_env) == before
-    with Session(_engine(nightly_env)) as session:
+    with Session(shared_engine(nightly_env)) as session:
         assert len(session.exec(select(RunRow)).all()) == 1

@@ -12,12 +12,13 @@ import dagster as dg
 import pytest
 from sqlmodel import Session, col, select
 
+from assets.resources import CompanyRegister
 from pipelines.cli import register_notes
 from pipelines.definitions import NIGHTLY_JOB_NAME, defs
-from pipelines.resources import CompanyRegister, _engine
 from registry.publish.gate import FieldLoss, field_loss_reasons
 from registry.register.register_snapshot import build_snapshot, read_snapshot_info
 from registry.settings import DEFAULT_REGISTER_BULK_FILE, DEFAULT_SCB_BULK_FILE
+from registry.store.engines import shared_engine
 from registry.store.models import ChangeLogRow, Organisation, RegisterCandidate, RunRow
 from tests.pipeline_helpers import registry_snapshot, run_nightly, run_weekly
 from tests.register_files import BROKEN_KINDS, REFUSAL, broken_file, real_layout_file
@@ -26,7 +27,7 @@ FILLER = 200
 
 
 def _changes(db_url: str, run_id: str) -> list[tuple[str, str | None, str | None, str | None]]:
-    with Session(_engine(db_url)) as session:
+    with Session(shared_engine(db_url)) as session:
         rows = session.exec(select(ChangeLogRow).where(ChangeLogRow.run_id == run_id).order_by(col(ChangeLogRow.id)))
         return [(r.change, r.field, r.old_value, r.new_value) for r in rows]
 
@@ -117,7 +118,7 @@ def test_the_publish_gate_blocks_a_night_that_would_clear_register_fields(
         lost = gate.metadata["would_lose"].value
         assert lost["legal_form"] == {"lost": had, "had": had}  # type: ignore[index]
         assert registry_snapshot(nightly_env) == before  # nothing published
-        with Session(_engine(nightly_env)) as session:
+        with Session(shared_engine(nightly_env)) as session:
             assert len(session.exec(select(RunRow)).all()) == 2
 
         # After checking, an operator can let such a night through, once.
@@ -145,7 +146,7 @@ def _live_nightly(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
 
 
 def _register_values(db_url: str) -> tuple[set[str], list[Organisation]]:
-    with Session(_engine(db_url)) as session:
+    with Session(shared_engine(db_url)) as session:
         candidates = {c.orgnr for c in session.exec(select(RegisterCandidate))}
         matched = [o for o in session.exec(select(Organisation)) if o.register_match]
     return candidates, matched

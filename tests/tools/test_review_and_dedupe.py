@@ -15,9 +15,9 @@ import pytest
 from sqlmodel import Session, select
 
 from pipelines.cli import main
-from pipelines.resources import _engine
 from registry.identity.judgements import MATCHER, Decision, Judgement, JudgementGraph
 from registry.store.db import create_schema, make_engine
+from registry.store.engines import shared_engine
 from registry.store.models import JudgementRow, Organisation
 from tests.pipeline_helpers import run_nightly
 
@@ -33,7 +33,7 @@ def published(offline_env: None, sqlite_url: str, monkeypatch: pytest.MonkeyPatc
 
 
 def _le_mat_sources(db_url: str) -> dict[str, str]:
-    with Session(_engine(db_url)) as session:
+    with Session(shared_engine(db_url)) as session:
         return {
             o.name: o.sources
             for o in session.exec(select(Organisation).where(Organisation.active))
@@ -69,7 +69,7 @@ def test_export_then_import_decides_pairs_and_the_next_run_follows_the_person(
     with dg.instance_for_test() as instance:
         assert run_nightly(instance).success
     assert _le_mat_sources(published) == {"Le Mat": "city_list,social_trade"}
-    with Session(_engine(published)) as session:
+    with Session(shared_engine(published)) as session:
         people = session.exec(select(JudgementRow).where(JudgementRow.decided_by == "person:Granskare A")).all()
     assert [(p.left_key, p.right_key, p.judgement) for p in people] == [(LE_MAT_PAIR[1], LE_MAT_PAIR[3], "positive")]
     # The next run leaves the person's decision in force and adds nothing.
@@ -193,7 +193,7 @@ def test_an_uncertain_register_match_is_reviewed_like_any_pair(
     assert main(["review", "--import", str(pairs), "--reviewer", "Granskare C"]) == 0
     with dg.instance_for_test() as instance:
         assert run_nightly(instance).success
-    with Session(_engine(sqlite_url)) as session:
+    with Session(shared_engine(sqlite_url)) as session:
         org = session.exec(select(Organisation).where(Organisation.name == "Exempelväveri Inkludera")).one()
     assert (org.orgnr, org.register_match, org.legal_form) == ("769655-5551", "person", "EK")
 
@@ -222,7 +222,7 @@ def _write_pairs(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def _people_on_le_mat(db_url: str) -> list[tuple[str, str]]:
-    with Session(_engine(db_url)) as session:
+    with Session(shared_engine(db_url)) as session:
         rows = session.exec(
             select(JudgementRow)
             .where(JudgementRow.decided_by != "matcher", JudgementRow.right_key == LE_MAT_PAIR[3])
