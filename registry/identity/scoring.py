@@ -1,0 +1,367 @@
+"""One scoring model for every comparison of two organisations: a source record against another (dedupe) and an
+organisation against a company register entry (register matching).
+
+Each feature is a function that reads both sides and returns its evidence, an outcome and a weight in bits of
+evidence (log2 of a Bayes factor, as in Fellegi-Sunter and Splink), or nothing when it cannot tell. The
+features are listed once, in FEATURES. A weight set (WeightSet) gives each feature its weights for one kind of
+comparison and leaves out (None) the features that kind does not use: DEDUPE and REGISTER. A pair's weight is
+the prior plus its features' weights, and its probability is ``probability(weight)``. Every score carries its
+evidence, so an explanation says which features agreed or disagreed and by how much.
+
+Adding a feature: write its function, give it weights in WeightSet (None where a comparison does not use it),
+and list it in FEATURES with the most it can add to a pair whose names are dissimilar and that shares no
+identifier (``bound``): that bound is what lets resolution skip such pairs (``clearly_different``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from registry.reference.geography import place_suffix
+from registry.reference.normalize import normalise_name
+
+# Bolagsverket's organisationsform codes -> the legal form a name declares (registry/reference/normalize.py):
+# "ek. för." is an ekonomisk förening or a bostadsrättsförening, "HB" a handelsbolag or kommanditbolag.
+DECLARED_FORM_OF_CODE = {"EK": "ek", "BRF": "ek", "AB": "ab", "I": "if", "S": "st", "HB": "hb", "KB": "hb"}
+
+
+# -- the two sides -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameForms:
+    """A name as compared: normalised, its core (without a kommun at its end or start) and that kommun's code."""
+
+    normalised: str
+    core: str
+    place: str | None
+
+    @property
+    def tokens(self) -> frozenset[str]:
+        return frozenset(self.core.split())
+
+
+@lru_cache(maxsize=1 << 16)
+def name_forms(name: str) -> NameForms:
+    normalised = normalise_name(name)
+    return NameForms(normalised, *place_suffix(normalised))
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a compared pair, as the features read it."""
+
+    name: NameForms
+    # Other names the organisation is registered under (the register's secondary and foreign-language names).
+    aliases: tuple[NameForms, ...] = ()
+    # The legal form: as a name declares it ('ab', 'ek', 'if', 'st', 'hb'), or 'code:X' for a register code
+    # that no name declares (an enskild firma, a filial...).
+    legal_form: str | None = None
+    # A kommun code; when no field says where the organisation is, the place in its name.
+    kommun: str | None = None
+    kommun_from_name: bool = False
+    orgnr: str | None = None
+    # The digits of an organisationsnummer as written, valid or not (the last ten).
+    orgnr_digits: str | None = None
+    domain: str | None = None
+    mail_domain: str | None = None
+    phone: str | None = None
+
+
+def register_form(code: str | None) -> str | None:
+    """A register organisationsform code as a Side's legal form."""
+    if not code:
+        return None
+    return DECLARED_FORM_OF_CODE.get(code, f"code:{code}")
+
+
+# -- weights -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Weights of a feature that either agrees or disagrees."""
+
+    equal: float
+    differ: float = 0.0
+
+
+@dataclass(frozen=True)
+class NameWeights:
+    # (similarity at least, weight), highest first; the last level is the weight of dissimilar names.
+    levels: tuple[tuple[float, float], ...]
+    # One name's words all appear in the other ("Basta" / "Basta arbetskooperativ Nykvarn"); None: not used.
+    within: float | None = None
+
+    @property
+    def dissimilar_below(self) -> float:
+        """Names less similar than this get the last level's weight."""
+        return self.levels[-2][0]
+
+
+@dataclass(frozen=True)
+class OrgnrWeights:
+    # One organisationsnummer is one legal person: equal valid numbers settle the question, different ones
+    # make a pair impossible.
+    equal: float
+    # One number valid, the other one digit away (a typo the check digit caught).
+    near: float
+
+
+@dataclass(frozen=True)
+class WeightSet:
+    """Every weight and threshold of one kind of comparison, in one place; explanations print them."""
+
+    prior: float
+    name: NameWeights
+    kommun: Agreement
+    legal_form: Agreement
+    # Only one of the names carries a place ("Le Mat" / "Le Mat Göteborg"), and not the other side's kommun.
+    place_in_one_name: float | None = None
+    orgnr: OrgnrWeights | None = None
+    website: Agreement | None = None
+    mail_domain: Agreement | None = None
+    phone: Agreement | None = None
+    # Probability at or above which a pair is judged the same organisation, and the band below it in which a
+    # pair waits for a person's review.
+    positive_at: float = 0.95
+    unsure_at: float = 0.5
+
+
+DEDUPE = WeightSet(
+    # Most blocked pairs are not the same organisation: start from about 1 in 17.
+    prior=-4.0,
+    name=NameWeights(levels=((95.0, 9.0), (90.0, 7.0), (85.0, 4.0), (75.0, 0.0), (0.0, -7.0)), within=4.0),
+    # Among pairs with similar names, sharing a kommun is about 20 times likelier for the same organisation.
+    kommun=Agreement(3.0, -9.0),
+    # Both names declare a legal form: "Stolior ek. för." and "Stolior AB" are two legal persons.
+    legal_form=Agreement(1.5, -6.0),
+    # A franchise or chain may have a legal person per town, so the bare name is not enough.
+    place_in_one_name=-3.0,
+    orgnr=OrgnrWeights(equal=30.0, near=4.0),
+    website=Agreement(7.0, -1.0),
+    mail_domain=Agreement(5.0),
+    phone=Agreement(7.0, -0.5),
+)
+
+# Against the register: a valid orgnr is looked up directly, so by name the prior is lower; entries have no
+# website, e-mail or phone.
+REGISTER = WeightSet(
+    prior=-5.0,
+    name=NameWeights(levels=((97.0, 10.0), (92.0, 7.0), (85.0, 3.0), (0.0, -8.0))),
+    kommun=Agreement(3.0, -5.0),
+    legal_form=Agreement(1.5, -6.0),
+)
+
+
+# -- the features ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    feature: str
+    outcome: str
+    weight: float
+
+    def __str__(self) -> str:
+        return f"{self.feature} {self.outcome} ({self.weight:+.1f})"
+
+
+def similarity(a: str, b: str) -> float:
+    """Name similarity: token_sort_ratio (word order does not matter), or the ratio without spaces when that
+    is higher, so that a typo that moves a space ('God aLändgrust') counts as one typo, not two changed words."""
+    return max(fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")))
+
+
+def name_similarity(a: Side, b: Side) -> float:
+    """The best similarity of a's name to one of b's names: of their cores, or of the whole names when a place
+    was split off only one of them (a moved or misspelt place word: 'Bageri Filipstda')."""
+    best = 0.0
+    for name in (b.name, *b.aliases):
+        best = max(best, similarity(a.name.core, name.core))
+        if (a.name.place is None) != (name.place is None):
+            best = max(best, similarity(a.name.normalised, name.normalised))
+    return best
+
+
+def one_name_within_the_other(a: Side, b: Side) -> bool:
+    shorter, longer = sorted((a.name.tokens, b.name.tokens), key=len)
+    return bool(shorter) and shorter < longer and any(len(t) >= 4 for t in shorter)
+
+
+def name_evidence(a: Side, b: Side, w: WeightSet, known_similarity: float | None = None) -> Evidence:
+    score = name_similarity(a, b) if known_similarity is None else known_similarity
+    weight = next(weight for at_least, weight in w.name.levels if score >= at_least)
+    outcome = f"similarity {score:.0f}"
+    if w.name.within is not None and weight < w.name.within and one_name_within_the_other(a, b):
+        return Evidence("name", f"{outcome}, one name within the other", w.name.within)
+    return Evidence("name", outcome, weight)
+
+
+def place_in_name_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
+    if w.place_in_one_name is None or bool(a.name.place) == bool(b.name.place):
+        return None
+    placed, other = (a, b) if a.name.place else (b, a)
+    # "Hela Människan Stockholm" against "Hela Människan" in Stockholm agree; only an unknown or other place
+    # leaves the bare name in doubt.
+    if other.kommun == placed.name.place:
+        return None
+    return Evidence("place in name", "only in one", w.place_in_one_name)
+
+
+def _one_digit_apart(a: str, b: str) -> bool:
+    return len(a) == len(b) == 10 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def orgnr_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
+    if w.orgnr is None:
+        return None
+    if a.orgnr and b.orgnr:
+        if a.orgnr != b.orgnr:
+            return Evidence("organisationsnummer", f"differ ({a.orgnr} / {b.orgnr})", -math.inf)
+        return Evidence("organisationsnummer", "equal", w.orgnr.equal)
+    if (a.orgnr or b.orgnr) and a.orgnr_digits and b.orgnr_digits and _one_digit_apart(a.orgnr_digits, b.orgnr_digits):
+        return Evidence("organisationsnummer", "one digit apart", w.orgnr.near)
+    return None
+
+
+def _agreement(feature: str, x: str | None, y: str | None, weights: Agreement | None) -> Evidence | None:
+    if weights is None or not x or not y:
+        return None
+    return Evidence(feature, "equal", weights.equal) if x == y else Evidence(feature, "differ", weights.differ)
+
+
+def kommun_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
+    found = _agreement("kommun", a.kommun, b.kommun, w.kommun)
+    if found is not None and found.outcome == "differ":
+        for placed, other in ((a, b), (b, a)):
+            if placed.kommun_from_name and other.name.place == placed.kommun:
+                # The place was read from one name, and the other name says it too: it is part of the names
+                # (already compared), not a sign of where the organisation is.
+                return Evidence("kommun", "differs, but the place is in both names", 0.0)
+    return found
+
+
+def legal_form_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
+    return _agreement("legal form", a.legal_form, b.legal_form, w.legal_form)
+
+
+def website_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
+    return _agreement("website", a.domain, b.domain, w.website)
+
+
+def mail_domain_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
+    return _agreement("e-mail domain", a.mail_domain, b.mail_domain, w.mail_domain)
+
+
+def phone_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
+    return _agreement("phone", a.phone, b.phone, w.phone)
+
+
+def _positive(*weights: float | None) -> float:
+    return max(0.0, *(x for x in weights if x is not None))
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    evidence: Callable[[Side, Side, WeightSet], Evidence | None]
+    # The most the feature can add to a pair whose names are dissimilar and that shares no identifier (no
+    # orgnr, website, e-mail domain or phone in common): such a pair can only get its 'differ' weights.
+    bound: Callable[[WeightSet], float]
+
+
+# Every feature but the name, whose levels are the scale the others are weighed against.
+FEATURES: tuple[Feature, ...] = (
+    Feature("place in name", place_in_name_evidence, lambda w: _positive(w.place_in_one_name)),
+    Feature("organisationsnummer", orgnr_evidence, lambda w: 0.0),
+    Feature("legal form", legal_form_evidence, lambda w: _positive(w.legal_form.equal, w.legal_form.differ)),
+    Feature("kommun", kommun_evidence, lambda w: _positive(w.kommun.equal, w.kommun.differ)),
+    Feature("website", website_evidence, lambda w: _positive(w.website and w.website.differ)),
+    Feature("e-mail domain", mail_domain_evidence, lambda w: _positive(w.mail_domain and w.mail_domain.differ)),
+    Feature("phone", phone_evidence, lambda w: _positive(w.phone and w.phone.differ)),
+)
+
+
+# -- scores ------------------------------------------------------------------------------------------------------
+
+
+def probability(weight: float) -> float:
+    """The probability that a pair is the same organisation, from its weight in bits."""
+    return 1.0 / (1.0 + 2.0 ** (-weight))
+
+
+def weight_at(p: float) -> float:
+    """The weight at which a pair reaches probability ``p`` (the inverse of ``probability``)."""
+    return math.log2(p / (1.0 - p))
+
+
+@dataclass(frozen=True)
+class Score:
+    weight: float
+    probability: float
+    evidence: tuple[Evidence, ...]
+    # Two different valid organisationsnummer: never the same organisation, whatever else agrees.
+    impossible: bool = False
+
+    def parts(self) -> list[str]:
+        """The evidence that counted, as 'feature outcome (weight)'."""
+        return [str(e) for e in self.evidence if e.weight or e.outcome]
+
+    @property
+    def verdict(self) -> str:
+        return "impossible" if self.impossible else f"p={self.probability:.3f}"
+
+    @property
+    def explanation(self) -> str:
+        return "; ".join(self.parts()) + f" -> {self.verdict}"
+
+
+def score(a: Side, b: Side, w: WeightSet, known_similarity: float | None = None) -> Score:
+    """A pair's score: every feature's evidence, their weight and its probability. ``known_similarity``: the
+    name similarity when the caller has already computed it."""
+    evidence = [name_evidence(a, b, w, known_similarity)]
+    evidence += [found for feature in FEATURES if (found := feature.evidence(a, b, w)) is not None]
+    if any(e.weight == -math.inf for e in evidence):
+        impossible = tuple(e for e in evidence if e.weight == -math.inf)
+        return Score(-math.inf, 0.0, impossible, impossible=True)
+    weight = w.prior + sum(e.weight for e in evidence)
+    return Score(weight, probability(weight), tuple(evidence))
+
+
+def clearly_different_bound(w: WeightSet) -> float:
+    """The most a pair can weigh whose names are dissimilar (neither within the other) and that shares no
+    identifier: the prior, the dissimilar names' weight, and the most every other feature can add."""
+    return w.prior + w.name.levels[-1][1] + sum(feature.bound(w) for feature in FEATURES)
+
+
+def can_tell_apart_at_a_glance(w: WeightSet) -> bool:
+    """Whether such pairs always stay below the unsure band, so that they need not be scored in full."""
+    return clearly_different_bound(w) < weight_at(w.unsure_at)
+
+
+def shares_an_identifier(a: Side, b: Side) -> bool:
+    """The same orgnr, website, phone or e-mail domain, or orgnr digits that could be one digit apart."""
+    return bool(
+        (a.orgnr and a.orgnr == b.orgnr)
+        or (a.domain and a.domain == b.domain)
+        or (a.phone and a.phone == b.phone)
+        or (a.mail_domain and a.mail_domain == b.mail_domain)
+        or (a.orgnr_digits and b.orgnr_digits and (a.orgnr or b.orgnr))
+    )
+
+
+def clearly_different(a: Side, b: Side, w: WeightSet) -> bool:
+    """A cheap test that a pair cannot reach the unsure band: dissimilar names, no shared identifier, and a
+    weight set in which such a pair cannot weigh enough (``can_tell_apart_at_a_glance``)."""
+    if not can_tell_apart_at_a_glance(w) or shares_an_identifier(a, b):
+        return False
+    if name_similarity(a, b) >= w.name.dissimilar_below:
+        return False
+    return not (w.name.within is not None and one_name_within_the_other(a, b))
+
