@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from registry.register.bolagsverket import STATUS_ACTIVE
+from registry.store.columns import ORGANISATIONS
 
 
 class Change(StrEnum):
@@ -27,12 +28,8 @@ class Change(StrEnum):
     DEREGISTERED = "deregistered"
 
 
-# Published fields whose change is news to the scan. Scores, timestamps and counters are not.
-TRACKED_FIELDS = (
-    "name", "orgnr", "legal_form", "svb", "register_status", "register_name", "kommun_code", "kommun_name",
-    "municipality", "address", "postal_address", "postcode", "postort", "website", "email", "phone", "activity",
-    "business_description", "sni_codes", "activity_areas", "cpv_divisions", "evidence", "sources",
-)  # fmt: skip
+# Published fields whose change is news to the scan (declared in registry/store/columns.py).
+TRACKED_FIELDS = ORGANISATIONS.names(tracked=True)
 
 
 @dataclass(frozen=True)

@@ -14,24 +14,20 @@ from registry.ingest.records import SourceRecord
 from registry.reference.activity_areas import classify_organisation
 from registry.reference.geography import find_kommun
 from registry.register.enrichment import RegisterMatch
+from registry.store.columns import ORGANISATIONS, FilledFrom
 
 REGISTER_SOURCE = "bolagsverket"
 SCB_SOURCE = "scb"
 # A value computed from other values (activity areas from descriptions and SNI codes).
 DERIVED_SOURCE = "derived"
 
-SOURCE_FIELDS = ("name", "orgnr", "municipality", "address", "website", "email", "phone", "activity")
-REGISTER_FIELDS = (
-    "register_name", "legal_form", "svb", "register_status", "registered_on", "postal_address", "postcode",
-    "postort", "business_description", "sni_codes", "register_match", "register_match_score",
-)  # fmt: skip
-# What the register says about the organisation (the last two fields say how the match was made).
-REGISTER_FACTS = REGISTER_FIELDS[:-2]
+# Where each published value comes from is declared with the column (registry/store/columns.py).
+SOURCE_FIELDS = ORGANISATIONS.names(filled_from=FilledFrom.SOURCE)
+# What the register says about the organisation, and how the match was made.
+REGISTER_FACTS = ORGANISATIONS.names(filled_from=FilledFrom.REGISTER)
+REGISTER_FIELDS = (*REGISTER_FACTS, *ORGANISATIONS.names(filled_from=FilledFrom.REGISTER_MATCH))
 # Fields that say something about the organisation (provenance is kept for these, not for bookkeeping).
-PROVENANCE_FIELDS = (
-    *SOURCE_FIELDS, *REGISTER_FACTS, "kommun_code", "kommun_name", "lan_code", "lan_name", "activity_areas",
-    "cpv_divisions",
-)  # fmt: skip
+PROVENANCE_FIELDS = tuple(c.name for c in ORGANISATIONS if c.filled_from.has_provenance)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""The registry tables. Downstream systems read these: column names and meanings are a contract."""
+"""The registry tables. Downstream systems read these: column names and meanings are a contract.
+
+The published columns' meanings and labels are declared once, in registry/store/columns.py; here they get their
+SQL types, keys and indexes."""
 
 from __future__ import annotations
 
@@ -8,9 +11,24 @@ import sqlalchemy as sa
 from sqlalchemy import Column, DateTime, Text
 from sqlmodel import Field, SQLModel
 
+from registry.store.columns import (
+    CHANGE_LOG,
+    FIELD_PROVENANCE,
+    ORGANISATIONS,
+    REGISTRY_ID_REDIRECTS,
+    RUNS,
+    SOURCE_RECORDS,
+    Table,
+    described,
+)
+
 
 def _timestamp(description: str, nullable: bool = False) -> object:
     return Field(sa_column=Column(DateTime(timezone=True), nullable=nullable), description=description)
+
+
+def _published_timestamp(table: Table, column: str, nullable: bool = False) -> object:
+    return described(table, column, sa_column=Column(DateTime(timezone=True), nullable=nullable))
 
 
 class Organisation(SQLModel, table=True):
@@ -18,74 +36,48 @@ class Organisation(SQLModel, table=True):
 
     __tablename__ = "organisations"
 
-    registry_id: str = Field(primary_key=True, description="Stable registry ID, e.g. asf-k3m9q2xa")
-    name: str = Field(description="Display name, from the most trusted source that has one")
-    orgnr: str | None = Field(default=None, index=True, description="Organisationsnummer NNNNNN-NNNN, if known")
-    municipality: str | None = Field(default=None, description="Municipality (kommun) as the sources write it")
-    address: str | None = Field(default=None, description="Visiting address as the most trusted source writes it")
-    website: str | None = Field(default=None, description="Web address")
-    email: str | None = Field(default=None, description="Organisation-level e-mail only")
-    phone: str | None = Field(default=None, description="Organisation-level phone number")
-    activity: str | None = Field(
-        default=None, sa_column=Column(Text), description="What the organisation does, as a source describes it"
-    )
-    sources: str = Field(description="Comma-separated names of the sources that list it")
-    source_count: int = Field(description="Number of distinct sources that list it")
-    evidence: str = Field(
-        index=True,
-        description="Why it is listed: current_list (a current ASF list), historical_list (only a closed list), "
-        "weak_signal (only a general member list such as Integrationspakten; not evidence of being an ASF)",
-    )
-    kommun_code: str | None = Field(default=None, index=True, description="SCB kommun code, e.g. 0180")
-    kommun_name: str | None = Field(default=None, description="Kommun name, e.g. Solna")
-    lan_code: str | None = Field(default=None, index=True, description="SCB län code, e.g. 01")
-    lan_name: str | None = Field(default=None, description="Län name, e.g. Stockholms län")
-    activity_areas: str | None = Field(
-        default=None, description="Comma-separated activity area codes (docs/activity_areas.md), e.g. catering"
-    )
-    cpv_divisions: str | None = Field(
-        default=None, description="Comma-separated CPV divisions of its activity areas, e.g. 55,90"
-    )
+    registry_id: str = described(ORGANISATIONS, "registry_id", primary_key=True)
+    name: str = described(ORGANISATIONS, "name")
+    orgnr: str | None = described(ORGANISATIONS, "orgnr", default=None, index=True)
+    municipality: str | None = described(ORGANISATIONS, "municipality", default=None)
+    address: str | None = described(ORGANISATIONS, "address", default=None)
+    website: str | None = described(ORGANISATIONS, "website", default=None)
+    email: str | None = described(ORGANISATIONS, "email", default=None)
+    phone: str | None = described(ORGANISATIONS, "phone", default=None)
+    activity: str | None = described(ORGANISATIONS, "activity", default=None, sa_column=Column(Text))
+    sources: str = described(ORGANISATIONS, "sources")
+    source_count: int = described(ORGANISATIONS, "source_count")
+    evidence: str = described(ORGANISATIONS, "evidence", index=True)
+    kommun_code: str | None = described(ORGANISATIONS, "kommun_code", default=None, index=True)
+    kommun_name: str | None = described(ORGANISATIONS, "kommun_name", default=None)
+    lan_code: str | None = described(ORGANISATIONS, "lan_code", default=None, index=True)
+    lan_name: str | None = described(ORGANISATIONS, "lan_name", default=None)
+    activity_areas: str | None = described(ORGANISATIONS, "activity_areas", default=None)
+    cpv_divisions: str | None = described(ORGANISATIONS, "cpv_divisions", default=None)
     # From the company register (Bolagsverket), when matched.
-    register_name: str | None = Field(default=None, description="The registered name")
-    legal_form: str | None = Field(default=None, description="Bolagsverket organisationsform code: AB, EK, I, S...")
-    svb: bool | None = Field(default=None, description="Aktiebolag with restricted dividends, '(svb)'")
-    register_status: str | None = Field(
-        default=None, description="active, deregistered, bankruptcy, liquidation or winding_up"
+    register_name: str | None = described(ORGANISATIONS, "register_name", default=None)
+    legal_form: str | None = described(ORGANISATIONS, "legal_form", default=None)
+    svb: bool | None = described(ORGANISATIONS, "svb", default=None)
+    register_status: str | None = described(ORGANISATIONS, "register_status", default=None)
+    registered_on: str | None = described(ORGANISATIONS, "registered_on", default=None)
+    postal_address: str | None = described(ORGANISATIONS, "postal_address", default=None)
+    postcode: str | None = described(ORGANISATIONS, "postcode", default=None)
+    postort: str | None = described(ORGANISATIONS, "postort", default=None)
+    business_description: str | None = described(
+        ORGANISATIONS, "business_description", default=None, sa_column=Column(Text)
     )
-    registered_on: str | None = Field(default=None, description="Registration date in the company register")
-    postal_address: str | None = Field(default=None, description="Registered postal address (street)")
-    postcode: str | None = Field(default=None, description="Registered postcode")
-    postort: str | None = Field(default=None, description="Registered post town")
-    business_description: str | None = Field(
-        default=None, sa_column=Column(Text), description="Registered business description (verksamhetsbeskrivning)"
+    sni_codes: str | None = described(ORGANISATIONS, "sni_codes", default=None)
+    register_match: str | None = described(ORGANISATIONS, "register_match", default=None)
+    register_match_score: float | None = described(ORGANISATIONS, "register_match_score", default=None)
+    first_seen_at: datetime = _published_timestamp(ORGANISATIONS, "first_seen_at")
+    last_seen_at: datetime = _published_timestamp(ORGANISATIONS, "last_seen_at")
+    listed: bool = described(ORGANISATIONS, "listed", default=True, sa_column_kwargs={"server_default": sa.true()})
+    unlisted_runs: int = described(ORGANISATIONS, "unlisted_runs", default=0, sa_column_kwargs={"server_default": "0"})
+    active: bool = described(ORGANISATIONS, "active", default=True, index=True)
+    inactive_since: datetime | None = described(
+        ORGANISATIONS, "inactive_since", default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
-    sni_codes: str | None = Field(default=None, description="SNI industry codes from SCB, comma-separated")
-    register_match: str | None = Field(
-        default=None, description="How the register entry was found: orgnr, name, person"
-    )
-    register_match_score: float | None = Field(default=None, description="The register match's probability")
-    first_seen_at: datetime = _timestamp("When a source first listed it (UTC)")
-    last_seen_at: datetime = _timestamp("When a source last listed it (UTC)")
-    listed: bool = Field(
-        default=True,
-        sa_column_kwargs={"server_default": sa.true()},
-        description="Listed by at least one source in the last run",
-    )
-    unlisted_runs: int = Field(
-        default=0,
-        sa_column_kwargs={"server_default": "0"},
-        description="Consecutive runs in which no source listed it",
-    )
-    active: bool = Field(
-        default=True,
-        index=True,
-        description="False once no source has listed it for the configured number of runs, or merged away",
-    )
-    inactive_since: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True), nullable=True), description="When it became inactive"
-    )
-    merged_into: str | None = Field(default=None, description="The registry ID it was merged into, if retired")
+    merged_into: str | None = described(ORGANISATIONS, "merged_into", default=None)
 
 
 class RegisterCandidate(SQLModel, table=True):
@@ -115,32 +107,26 @@ class SourceRecordRow(SQLModel, table=True):
 
     __tablename__ = "source_records"
 
-    source: str = Field(primary_key=True, description="The source's name, e.g. skoopi")
-    source_key: str = Field(primary_key=True, description="The source's own stable key for the record")
-    registry_id: str = Field(index=True, description="The organisation the record belongs to")
-    name: str = Field(description="The name as the source writes it")
-    orgnr_as_written: str | None = Field(default=None, description="As the source wrote it; never 'fixed'")
-    orgnr: str | None = Field(default=None, description="Canonical NNNNNN-NNNN when valid")
-    orgnr_status: str = Field(description="valid, invalid or missing")
-    municipality: str | None = Field(default=None, description="Town or kommun as the source writes it")
-    address: str | None = Field(default=None, description="Address as the source writes it")
-    website: str | None = Field(default=None, description="Web address as the source gives it")
-    email: str | None = Field(default=None, description="Organisation-level e-mail as the source gives it")
-    phone: str | None = Field(default=None, description="Phone number as the source gives it")
-    activity: str | None = Field(
-        default=None, sa_column=Column(Text), description="What the organisation does, in the source's words"
-    )
-    categories: str | None = Field(default=None, description="The source's own categories or marks")
-    source_url: str | None = Field(default=None, description="The page or file the record was read from")
-    match_explanation: str | None = Field(
-        default=None,
-        sa_column=Column(Text),
-        description="Why the record was linked to the organisation's other records",
-    )
-    listed: bool = Field(default=True, description="Present in the source's last successful fetch")
-    fetched_at: datetime = _timestamp("When the source's page or file was fetched (UTC)")
-    first_seen_at: datetime = _timestamp("When the source first listed the record (UTC)")
-    last_seen_at: datetime = _timestamp("When the source last listed the record (UTC)")
+    source: str = described(SOURCE_RECORDS, "source", primary_key=True)
+    source_key: str = described(SOURCE_RECORDS, "source_key", primary_key=True)
+    registry_id: str = described(SOURCE_RECORDS, "registry_id", index=True)
+    name: str = described(SOURCE_RECORDS, "name")
+    orgnr_as_written: str | None = described(SOURCE_RECORDS, "orgnr_as_written", default=None)
+    orgnr: str | None = described(SOURCE_RECORDS, "orgnr", default=None)
+    orgnr_status: str = described(SOURCE_RECORDS, "orgnr_status")
+    municipality: str | None = described(SOURCE_RECORDS, "municipality", default=None)
+    address: str | None = described(SOURCE_RECORDS, "address", default=None)
+    website: str | None = described(SOURCE_RECORDS, "website", default=None)
+    email: str | None = described(SOURCE_RECORDS, "email", default=None)
+    phone: str | None = described(SOURCE_RECORDS, "phone", default=None)
+    activity: str | None = described(SOURCE_RECORDS, "activity", default=None, sa_column=Column(Text))
+    categories: str | None = described(SOURCE_RECORDS, "categories", default=None)
+    source_url: str | None = described(SOURCE_RECORDS, "source_url", default=None)
+    match_explanation: str | None = described(SOURCE_RECORDS, "match_explanation", default=None, sa_column=Column(Text))
+    listed: bool = described(SOURCE_RECORDS, "listed", default=True)
+    fetched_at: datetime = _published_timestamp(SOURCE_RECORDS, "fetched_at")
+    first_seen_at: datetime = _published_timestamp(SOURCE_RECORDS, "first_seen_at")
+    last_seen_at: datetime = _published_timestamp(SOURCE_RECORDS, "last_seen_at")
 
 
 class QuarantineRow(SQLModel, table=True):
@@ -162,10 +148,10 @@ class RegistryIdRedirect(SQLModel, table=True):
 
     __tablename__ = "registry_id_redirects"
 
-    old_id: str = Field(primary_key=True, description="The retired registry ID")
-    new_id: str = Field(index=True, description="The registry ID that now stands for the organisation")
-    run_id: str = Field(description="The run that retired it")
-    created_at: datetime = _timestamp("When the ID was retired (UTC)")
+    old_id: str = described(REGISTRY_ID_REDIRECTS, "old_id", primary_key=True)
+    new_id: str = described(REGISTRY_ID_REDIRECTS, "new_id", index=True)
+    run_id: str = described(REGISTRY_ID_REDIRECTS, "run_id")
+    created_at: datetime = _published_timestamp(REGISTRY_ID_REDIRECTS, "created_at")
 
 
 class JudgementRow(SQLModel, table=True):
@@ -196,16 +182,14 @@ class RunRow(SQLModel, table=True):
 
     __tablename__ = "runs"
 
-    run_id: str = Field(primary_key=True, description="The Dagster run ID")
-    published_at: datetime = _timestamp("When the run published (UTC)")
-    organisations_active: int = Field(description="Active organisations after the run")
-    records: int = Field(description="Source records published")
-    quarantined: int = Field(description="Records quarantined in the run")
-    source_summary: str = Field(sa_column=Column(Text, nullable=False), description="Per-source counts, JSON")
-    failed_sources: str = Field(default="", description="Comma-separated sources that failed this run")
-    changes: int = Field(
-        default=0, sa_column_kwargs={"server_default": "0"}, description="Rows this run wrote to the change log"
-    )
+    run_id: str = described(RUNS, "run_id", primary_key=True)
+    published_at: datetime = _published_timestamp(RUNS, "published_at")
+    organisations_active: int = described(RUNS, "organisations_active")
+    records: int = described(RUNS, "records")
+    quarantined: int = described(RUNS, "quarantined")
+    source_summary: str = described(RUNS, "source_summary", sa_column=Column(Text, nullable=False))
+    failed_sources: str = described(RUNS, "failed_sources", default="")
+    changes: int = described(RUNS, "changes", default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ChangeLogRow(SQLModel, table=True):
@@ -213,25 +197,15 @@ class ChangeLogRow(SQLModel, table=True):
 
     __tablename__ = "change_log"
 
-    id: int | None = Field(default=None, primary_key=True, description="Row number: the order changes were written in")
-    run_id: str = Field(index=True, description="The run that made the change")
-    changed_at: datetime = _timestamp("When the run published the change (UTC)")
-    registry_id: str = Field(index=True, description="The organisation changed")
-    change: str = Field(
-        index=True,
-        description="added, changed, merged, split, unlisted (no source lists it), inactivated, relisted, "
-        "deregistered (the company register no longer has it as active)",
-    )
-    field: str | None = Field(default=None, description="For 'changed': the published field")
-    old_value: str | None = Field(
-        default=None, sa_column=Column(Text), description="The value before (changed), or the retired ID (merged)"
-    )
-    new_value: str | None = Field(
-        default=None,
-        sa_column=Column(Text),
-        description="The value after (changed), the surviving ID (merged), the new ID (split), the name (added)",
-    )
-    detail: str | None = Field(default=None, sa_column=Column(Text), description="Why, in words")
+    id: int | None = described(CHANGE_LOG, "id", default=None, primary_key=True)
+    run_id: str = described(CHANGE_LOG, "run_id", index=True)
+    changed_at: datetime = _published_timestamp(CHANGE_LOG, "changed_at")
+    registry_id: str = described(CHANGE_LOG, "registry_id", index=True)
+    change: str = described(CHANGE_LOG, "change", index=True)
+    field: str | None = described(CHANGE_LOG, "field", default=None)
+    old_value: str | None = described(CHANGE_LOG, "old_value", default=None, sa_column=Column(Text))
+    new_value: str | None = described(CHANGE_LOG, "new_value", default=None, sa_column=Column(Text))
+    detail: str | None = described(CHANGE_LOG, "detail", default=None, sa_column=Column(Text))
 
 
 class FieldProvenanceRow(SQLModel, table=True):
@@ -239,10 +213,10 @@ class FieldProvenanceRow(SQLModel, table=True):
 
     __tablename__ = "field_provenance"
 
-    registry_id: str = Field(primary_key=True, description="The organisation")
-    field: str = Field(primary_key=True, description="The published column of organisations")
-    value: str | None = Field(default=None, sa_column=Column(Text), description="The published value, as text")
-    source: str = Field(description="A source name, 'bolagsverket', 'scb', or 'derived' (computed from others)")
-    source_key: str | None = Field(default=None, description="The source's key for the record, or the orgnr")
-    since: datetime = _timestamp("Since when this source has said this value (UTC)")
-    confirmed_at: datetime = _timestamp("When a run last confirmed the value (UTC)")
+    registry_id: str = described(FIELD_PROVENANCE, "registry_id", primary_key=True)
+    field: str = described(FIELD_PROVENANCE, "field", primary_key=True)
+    value: str | None = described(FIELD_PROVENANCE, "value", default=None, sa_column=Column(Text))
+    source: str = described(FIELD_PROVENANCE, "source")
+    source_key: str | None = described(FIELD_PROVENANCE, "source_key", default=None)
+    since: datetime = _published_timestamp(FIELD_PROVENANCE, "since")
+    confirmed_at: datetime = _published_timestamp(FIELD_PROVENANCE, "confirmed_at")

@@ -41,6 +41,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from registry.files.output_files import Writer, write_atomically
 from registry.reference.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
+from registry.store.columns import Column
+from registry.store.contract import V1_VIEWS
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ SCHEMA_VERSION = 1
 ORGANISATIONS = "organisations"
 CHANGE_LOG = "change_log"
 VIEWS = {ORGANISATIONS: "registry_v1_organisations", CHANGE_LOG: "registry_v1_change_log"}
+_VIEWS_BY_NAME = {view.name: view for view in V1_VIEWS}
 # The column that names a row in warnings (never the value that was redacted).
 _ROW_KEYS = {ORGANISATIONS: "registry_id", CHANGE_LOG: "id"}
 
@@ -77,6 +80,8 @@ class ColumnKind(StrEnum):
 class ExportColumn:
     name: str
     kind: ColumnKind
+    # What the column means and its labels, as declared (registry/store/columns.py).
+    declared: Column | None = None
 
 
 @dataclass
@@ -134,8 +139,13 @@ def reflect_view(connection: Connection | Engine, view: str) -> sa.Table:
     return sa.Table(view, sa.MetaData(), autoload_with=connection)
 
 
+def _export_columns(view: sa.Table) -> tuple[ExportColumn, ...]:
+    declared = {c.name: c for c in _VIEWS_BY_NAME[view.name].declared} if view.name in _VIEWS_BY_NAME else {}
+    return tuple(ExportColumn(c.name, _kind(c.type), declared.get(c.name)) for c in view.columns)
+
+
 def view_columns(connection: Connection | Engine, view: str) -> tuple[ExportColumn, ...]:
-    return tuple(ExportColumn(column.name, _kind(column.type)) for column in reflect_view(connection, view).columns)
+    return _export_columns(reflect_view(connection, view))
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -211,7 +221,7 @@ def read_tables(engine: Engine, options: ExportOptions) -> tuple[list[ExportTabl
         if options.since is not None:
             log_query = log_query.where(change_log.c.changed_at >= as_utc(options.since))
         for name, view, select in ((ORGANISATIONS, organisations, query), (CHANGE_LOG, change_log, log_query)):
-            columns = tuple(ExportColumn(column.name, _kind(column.type)) for column in view.columns)
+            columns = _export_columns(view)
             table, found = make_table(name, columns, [tuple(row) for row in connection.execute(select)])
             tables.append(table)
             redactions += found
@@ -334,7 +344,7 @@ def parquet_writer(table: ExportTable, exported_at: datetime, options: ExportOpt
     }
     about = _about(exported_at, options) | {"view": VIEWS.get(table.name, table.name)}
     schema = pa.schema(
-        [pa.field(column.name, arrow_types[column.kind]) for column in table.columns],
+        [pa.field(column.name, arrow_types[column.kind], metadata=_field_metadata(column)) for column in table.columns],
         metadata={"asf_registry": json.dumps(about)},
     )
     arrays = [
@@ -347,6 +357,14 @@ def parquet_writer(table: ExportTable, exported_at: datetime, options: ExportOpt
         pq.write_table(arrow_table, handle)
 
     return write
+
+
+def _field_metadata(column: ExportColumn) -> dict[str, str] | None:
+    """A Parquet column's meaning and labels, for tools that show them."""
+    if column.declared is None:
+        return None
+    declared = column.declared
+    return {"description": declared.meaning, "label_sv": declared.label_sv, "label_en": declared.label_en}
 
 
 # Excel's limit for one cell; longer text makes Excel "repair" the workbook.
@@ -404,7 +422,14 @@ def xlsx_writer(tables: Sequence[ExportTable], exported_at: datetime, options: E
         ("times", "all date-times are UTC"),
     ):
         about.append([key, value])
-    about.column_dimensions["A"].width = 18
+    # What each column means: an analyst reading the workbook has no schema document at hand.
+    for table in tables:
+        for column in table.columns:
+            declared = column.declared
+            if declared is not None:
+                meaning = f"{declared.label_sv} ({declared.label_en}): {declared.meaning}"
+                about.append([f"{table.name}.{column.name}", meaning])
+    about.column_dimensions["A"].width = 34
     about.column_dimensions["B"].width = 60
 
     def write(handle: BinaryIO) -> None:

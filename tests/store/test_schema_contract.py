@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
+from registry.store.columns import PUBLISHED_TABLES
 from registry.store.contract import V1_VIEWS
 from registry.store.db import create_schema, make_engine
-from registry.store.schema_doc import DOC_PATH, generate
+from registry.store.schema_doc import DOC_PATH, TABLE_MODELS, _type, generate
 
 
 def test_schema_document_is_generated_from_the_current_models() -> None:
@@ -31,3 +32,20 @@ def test_the_database_views_have_exactly_the_contract_columns(registry_url: str)
     for view in V1_VIEWS:
         assert tuple(c["name"] for c in inspector.get_columns(view.name)) == view.columns, view.name
     engine.dispose()
+
+
+def test_every_published_column_is_declared_once_with_the_type_the_database_has() -> None:
+    for declared in PUBLISHED_TABLES:
+        model = next(m for m in TABLE_MODELS if m.__table__.name == declared.name)  # type: ignore[attr-defined]
+        columns = {c.name: c for c in model.__table__.columns}  # type: ignore[attr-defined]
+        assert set(declared.names()) == set(columns), declared.name
+        assert len(declared.names()) == len(set(declared.names())), f"{declared.name} declares a column twice"
+        for column in declared:
+            table_column = columns[column.name]
+            assert _type(table_column) == column.kind.value, f"{declared.name}.{column.name}"
+            nullable = table_column.nullable and not table_column.primary_key
+            assert nullable == column.nullable, f"{declared.name}.{column.name}"
+            info = model.model_fields[column.name]
+            assert info.description == column.meaning, f"{declared.name}.{column.name}: the model's own description"
+            assert column.label_sv and column.label_en, f"{declared.name}.{column.name} has no label"
+

@@ -246,6 +246,11 @@ def test_parquet_export_has_typed_columns(registry: Engine, tmp_path: Path) -> N
         assert schema.field(name).type == pa.timestamp("us", tz="UTC"), name
     about = json.loads(schema.metadata[b"asf_registry"])
     assert about["schema_version"] == 1 and about["view"] == "registry_v1_organisations"
+    assert schema.field("orgnr").metadata == {
+        b"description": b"Organisationsnummer NNNNNN-NNNN, if known",
+        b"label_sv": b"Organisationsnummer",
+        b"label_en": b"Organisation number",
+    }
     rows = table.to_pylist()
     assert rows[0]["first_seen_at"] == SEEN and rows[0]["website"] == HOSTILE["hyperlink"]
     assert rows[0]["svb"] is False and rows[1]["svb"] is None and rows[2]["active"] is False
@@ -283,6 +288,10 @@ def test_xlsx_export_has_a_sheet_per_table_with_a_frozen_bold_header(registry: E
     assert list(log["change"]) == ["added", "changed", "inactivated"]
     about = dict(workbook["about"].iter_rows(values_only=True))
     assert about["schema_version"] == 1 and about["times"] == "all date-times are UTC"
+    # Every column is explained, with its Swedish label, for a reader who has no schema document at hand.
+    assert all(f"organisations.{name}" in about for name in columns)
+    assert about["organisations.kommun_code"] == "Kommunkod (Municipality code): SCB kommun code, e.g. 0180"
+    assert about["change_log.old_value"].startswith("Före (Before): ")
 
 
 def test_xlsx_stores_formula_like_text_as_text(registry: Engine, tmp_path: Path) -> None:
