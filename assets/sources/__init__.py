@@ -1,15 +1,10 @@
-"""The registered sources. Adding a source: write one module with SPEC and crawl(), add it here."""
+"""The registered sources. Adding a source: a list page is an entry in list_pages.py; a source that needs its
+own reading is one module with SPEC and crawl(), added here."""
 
 from __future__ import annotations
 
-from assets.sources import city_list, integrationspakten, region_orebro, skoopi, social_trade, sofisam
+from assets.sources import city_list, skoopi, sofisam
 from assets.sources.base import Connector
+from assets.sources.list_pages import LIST_PAGES
 
-CONNECTORS: tuple[Connector, ...] = (
-    city_list,
-    skoopi,
-    sofisam,
-    social_trade,
-    region_orebro,
-    integrationspakten,
-)
+CONNECTORS: tuple[Connector, ...] = (city_list, skoopi, sofisam, *LIST_PAGES)

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assets.ingest import crawl_source
-from assets.sources import integrationspakten, region_orebro, social_trade, sofisam
+from assets.sources import sofisam
+from assets.sources.list_pages import INTEGRATIONSPAKTEN, REGION_OREBRO, SOCIAL_TRADE
 from registry.ingest.raw_archive import RawArchive
 from registry.settings import parse_moment
 from tests.source_helpers import replay_ctx
@@ -57,7 +58,7 @@ def test_sofisam_without_captures_fails_with_the_reason(tmp_path: Path) -> None:
 
 
 def test_social_trade_member_cards() -> None:
-    records = {r.name: r for r in social_trade.crawl(replay_ctx(as_of=parse_moment("2026-11-26")))}
+    records = {r.name: r for r in SOCIAL_TRADE.crawl(replay_ctx(as_of=parse_moment("2026-11-26")))}
     assert sorted(records) == [
         "Basta Väst",
         "Exempel Städkooperativ Väst ek. för.",
@@ -74,7 +75,7 @@ def test_social_trade_member_cards() -> None:
 
 
 def test_social_trade_s_later_capture_is_what_replay_serves_by_default() -> None:
-    records = {r.name: r for r in social_trade.crawl(replay_ctx())}
+    records = {r.name: r for r in SOCIAL_TRADE.crawl(replay_ctx())}
     assert sorted(records) == [
         "Exempel Cykelkooperativet Hisingen",
         "Exempel Städkooperativ Väst ek. för.",
@@ -86,7 +87,7 @@ def test_social_trade_s_later_capture_is_what_replay_serves_by_default() -> None
 
 
 def test_region_orebro_table() -> None:
-    records = {r.name: r for r in region_orebro.crawl(replay_ctx())}
+    records = {r.name: r for r in REGION_OREBRO.crawl(replay_ctx())}
     assert sorted(records) == ["Exempelkooperativet Gröna Händer ek. för.", "Miljövårdscentrum", "re:form"]
     grona = records["Exempelkooperativet Gröna Händer ek. för."]
     assert (grona.municipality, grona.orgnr_as_written, grona.website) == (
@@ -103,28 +104,28 @@ def test_region_orebro_page_in_latin_1_reads_the_same(tmp_path: Path) -> None:
     )
     archive = RawArchive(tmp_path)
     archive.store(
-        region_orebro.SPEC.url or "", 200, {"Content-Type": "text/html; charset=iso-8859-1"}, page.encode("latin-1")
+        REGION_OREBRO.SPEC.url or "", 200, {"Content-Type": "text/html; charset=iso-8859-1"}, page.encode("latin-1")
     )
-    records = list(region_orebro.crawl(replay_ctx(tmp_path)))
+    records = list(REGION_OREBRO.crawl(replay_ctx(tmp_path)))
     assert [(r.name, r.municipality) for r in records] == [("Miljövårdscentrum", "Örebro")]
     # Undeclared Windows-1252 (older Swedish sites) is detected too.
-    archive.store(region_orebro.SPEC.url or "", 200, {"Content-Type": "text/html"}, page.encode("cp1252"))
-    assert [r.municipality for r in region_orebro.crawl(replay_ctx(tmp_path))] == ["Örebro"]
+    archive.store(REGION_OREBRO.SPEC.url or "", 200, {"Content-Type": "text/html"}, page.encode("cp1252"))
+    assert [r.municipality for r in REGION_OREBRO.crawl(replay_ctx(tmp_path))] == ["Örebro"]
 
 
 def test_a_truncated_page_yields_what_it_holds_and_nothing_invented(tmp_path: Path) -> None:
     page = "<main><table><tr><th>Företag</th><th>Kommun</th></tr><tr><td>re:form</td><td>Örebro</td></tr><tr><td>Miljö"
     RawArchive(tmp_path).store(
-        region_orebro.SPEC.url or "", 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
+        REGION_OREBRO.SPEC.url or "", 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
     )
-    batch = crawl_source(region_orebro, replay_ctx(tmp_path))
+    batch = crawl_source(REGION_OREBRO, replay_ctx(tmp_path))
     assert [(r.name, r.municipality) for r in batch.records] == [("re:form", "Örebro"), ("Miljö", None)]
 
 
 def test_integrationspakten_members_are_a_weak_signal() -> None:
-    records = {r.name: r for r in integrationspakten.crawl(replay_ctx())}
+    records = {r.name: r for r in INTEGRATIONSPAKTEN.crawl(replay_ctx())}
     assert sorted(records) == ["Ragn-Sells", "Scania", "Stockholm Exergi", "Stockholmshem", "X-Cons Sverige"]
     assert records["Scania"].website == "https://www.scania.com/se/sv/home.html"
-    assert integrationspakten.SPEC.weak_signal
+    assert INTEGRATIONSPAKTEN.SPEC.weak_signal
     # Navigation and footer links are not members.
     assert "Om webbplatsen" not in records
