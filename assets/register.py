@@ -10,12 +10,13 @@ from sqlmodel import Session
 
 from assets.metadata import OWNER, markdown_table
 from assets.policies import DOWNLOAD_RETRY, REGISTRY_WRITE_POOL, registry_write, stops_without_retry
-from assets.resources import CompanyRegister, RegistryDatabase, WebClient
+from assets.resources import BolagsverketApiAccess, CompanyRegister, RegistryDatabase, WebClient
 from registry.identity.judgement_store import load_graph
 from registry.night import ResolvedNight
+from registry.register.api_refresh import refresh_matches
 from registry.register.bolagsverket import ParseReport
 from registry.register.discovery import update_candidates
-from registry.register.enrichment import DISCOVERY_PHRASES, METHOD_REVIEW, enrich
+from registry.register.enrichment import DISCOVERY_PHRASES, METHOD_REVIEW, RegisterMatch, enrich
 from registry.store.personal_data import PersonalDataFound
 
 REGISTER_GROUP = "register"
@@ -24,6 +25,7 @@ ENRICH_GROUP = "enrich"
 REGISTER_USED = "register_used"
 REGISTER_NOTE = "register"
 SNI_NOTE = "sni_codes"
+API_NOTE = "bolagsverket_api"
 
 
 @dg.asset(
@@ -106,12 +108,15 @@ def _refusal_metadata(parse: ParseReport) -> dict[str, bool | int]:
         "Each resolved organisation matched to the company register: a valid orgnr directly, otherwise by name, "
         "kommun and legal form against the register's name index, an active registration before a deregistered "
         "namesake. Confident matches are linked with score and explanation; uncertain ones wait for review; "
-        "people's judgements win."
+        "people's judgements win. With API credentials set, the matched organisations' register status and name "
+        "are refreshed from Bolagsverket's API between weekly bulk files (cached, rate-limited; a failure keeps "
+        "the snapshot's values)."
     ),
 )
 def enriched_organisations(
     context: dg.AssetExecutionContext,
     company_register: CompanyRegister,
+    bolagsverket_api: BolagsverketApiAccess,
     registry_db: RegistryDatabase,
     resolved_organisations: ResolvedNight,
 ) -> dg.Output[ResolvedNight]:
@@ -125,6 +130,7 @@ def enriched_organisations(
             matches, decisions = {}, []
         else:
             matches, decisions = enrich(organisations, register.snapshot, graph, datetime.now(UTC))
+    matches, api_note = _refresh_from_api(context, bolagsverket_api, matches)
     if register.sni_note:
         context.log.warning(register.sni_note)
     by_method: dict[str, int] = {}
@@ -154,8 +160,28 @@ def enriched_organisations(
             REGISTER_USED: register.snapshot is not None,
             REGISTER_NOTE: register.note,
             SNI_NOTE: register.sni_note or "SNI codes from SCB's file",
+            API_NOTE: api_note,
         },
     )
+
+
+def _refresh_from_api(
+    context: dg.AssetExecutionContext, access: BolagsverketApiAccess, matches: dict[str, RegisterMatch]
+) -> tuple[dict[str, RegisterMatch], str]:
+    """The matches with the API's current status and name, when credentials are set; never fails the night."""
+    api = access.client()
+    if api is None:
+        return matches, "not used (no ASF_BOLAGSVERKET_CLIENT_ID / ASF_BOLAGSVERKET_CLIENT_SECRET)"
+    if not any(m.entry is not None for m in matches.values()):
+        return matches, "not used (no organisation is matched to the register tonight)"
+    refreshed, report = refresh_matches(
+        matches, api, access.cache(), datetime.now(UTC), access.limits(), log=context.log.info
+    )
+    if report.stopped:
+        context.log.warning(f"Bolagsverket's API: {report.summary()}; the rest keep the snapshot's values")
+    else:
+        context.log.info(f"Bolagsverket's API: {report.summary()}")
+    return refreshed, report.summary()
 
 
 @dg.asset(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -16,6 +17,8 @@ from sqlalchemy.engine import Engine
 from registry import settings
 from registry.ingest.http_client import DEFAULT_DEADLINE, DEFAULT_MAX_REDIRECTS, HttpClient
 from registry.ingest.raw_archive import RawArchive
+from registry.register.api_refresh import AnswerCache, RefreshLimits
+from registry.register.bolagsverket_api import BolagsverketApi, MissingCredentials
 from registry.register.bulk_download import DEFAULT_DEADLINE_SECONDS, DEFAULT_STALL_SECONDS
 from registry.register.company_register import Refreshed, RegisterConfig, RegisterInUse
 from registry.register.register_snapshot import RegisterSnapshot
@@ -144,6 +147,43 @@ class CompanyRegister(dg.ConfigurableResource):
             yield register.snapshot
 
 
+class BolagsverketApiAccess(dg.ConfigurableResource):
+    """Bolagsverket's API "Värdefulla datamängder", which refreshes the registry's organisations' register status
+    and name between weekly bulk files (registry/register/api_refresh.py).
+
+    The credentials come from the environment only (ASF_BOLAGSVERKET_CLIENT_ID, ASF_BOLAGSVERKET_CLIENT_SECRET);
+    without them the API is not called. Answers are cached in cache_path (default: api_cache.sqlite beside the
+    register snapshot) for max_age_hours; a night makes at most max_lookups look-ups, spaced to
+    requests_per_minute, within deadline_seconds.
+    """
+
+    # Unset: ASF_BOLAGSVERKET_TOKEN_URL / ASF_BOLAGSVERKET_API_URL, else Bolagsverket's production gateway.
+    token_url: str | None = None
+    base_url: str | None = None
+    requests_per_minute: float = 60.0
+    max_lookups: int = 600
+    deadline_seconds: float = 15 * 60.0
+    max_age_hours: float = 20.0
+    cache_path: str | None = None
+
+    def client(self) -> BolagsverketApi | None:
+        """The API client, or None when no credentials are set."""
+        try:
+            return BolagsverketApi.from_environment(
+                token_url=self.token_url or settings.bolagsverket_token_url(),
+                base_url=self.base_url or settings.bolagsverket_api_url(),
+                requests_per_minute=self.requests_per_minute,
+            )
+        except MissingCredentials:
+            return None
+
+    def cache(self) -> AnswerCache:
+        return AnswerCache(Path(self.cache_path) if self.cache_path else settings.api_cache_path())
+
+    def limits(self) -> RefreshLimits:
+        return RefreshLimits(self.max_lookups, self.deadline_seconds, timedelta(hours=self.max_age_hours))
+
+
 class PublishPolicy(dg.ConfigurableResource):
     """How the registry is maintained. Unset fields: ASF_INACTIVE_AFTER_RUNS (3), ASF_MAX_RETIRING_SHARE (0.2),
     ASF_MAX_FIELD_LOSS_SHARE (0.1), ASF_REPORT_DIR (data/reports).
@@ -183,4 +223,5 @@ def default_resources() -> dict[str, dg.ConfigurableResource]:
         "web": WebClient(),
         "source_settings": SourceSettings(),
         "company_register": CompanyRegister(),
+        "bolagsverket_api": BolagsverketApiAccess(),
     }

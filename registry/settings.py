@@ -104,6 +104,25 @@ def register_snapshot_path(env: Env | None = None) -> Path:
     return Path(_get("ASF_REGISTER_SNAPSHOT", env) or DEFAULT_REGISTER_SNAPSHOT)
 
 
+# Bolagsverket's API "Värdefulla datamängder": production by default; another gateway (its test environment,
+# a proxy) by setting these.
+BOLAGSVERKET_TOKEN_URL = "https://portal.api.bolagsverket.se/oauth2/token"
+BOLAGSVERKET_API_URL = "https://gw.api.bolagsverket.se/vardefulla-datamangder/v1"
+
+
+def bolagsverket_token_url(env: Env | None = None) -> str:
+    return _get("ASF_BOLAGSVERKET_TOKEN_URL", env) or BOLAGSVERKET_TOKEN_URL
+
+
+def bolagsverket_api_url(env: Env | None = None) -> str:
+    return _get("ASF_BOLAGSVERKET_API_URL", env) or BOLAGSVERKET_API_URL
+
+
+def api_cache_path(env: Env | None = None) -> Path:
+    """The API's cached answers, beside the register snapshot."""
+    return register_snapshot_path(env).with_name("api_cache.sqlite")
+
+
 DEFAULT_SCB_BULK_FILE = PROJECT_ROOT / "recordings" / "register" / "scb_bulkfil_sample.txt"
 
 
@@ -154,9 +173,7 @@ class NumberSetting:
                 raise ValueError
         except ValueError:
             raise ValueError(f"{self.name} must be {self.allowed()}, not {written!r}") from None
-        below = self.minimum is not None and (
-            value <= self.minimum if self.exclusive_minimum else value < self.minimum
-        )
+        below = self.minimum is not None and (value <= self.minimum if self.exclusive_minimum else value < self.minimum)
         if below or (self.maximum is not None and value > self.maximum):
             raise ValueError(f"{self.name} must be {self.allowed()}, not {written!r}")
         return int(value) if self.whole else value

@@ -60,6 +60,13 @@ def offline_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("ASF_RAW_ARCHIVE_DIR", raising=False)
     monkeypatch.delenv("ASF_CITY_LIST_DIR", raising=False)
     monkeypatch.delenv("ASF_REGISTER_BULK_FILE", raising=False)
+    for name in (
+        "ASF_BOLAGSVERKET_CLIENT_ID",
+        "ASF_BOLAGSVERKET_CLIENT_SECRET",
+        "ASF_BOLAGSVERKET_API_URL",
+        "ASF_BOLAGSVERKET_TOKEN_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ASF_REGISTER_SNAPSHOT", str(tmp_path / "register" / "snapshot.sqlite"))
     monkeypatch.setenv("ASF_REPORT_DIR", str(tmp_path / "reports"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))

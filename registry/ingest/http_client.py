@@ -141,17 +141,18 @@ class DeadlineRetry(Retry):
         return retry
 
     def sleep(self, response: BaseHTTPResponse | None = None) -> None:
-        _interruptible_sleep(self._wait(response))
+        interruptible_sleep(self._wait(response))
 
     def sleep_for_retry(self, response: BaseHTTPResponse) -> bool:
         retry_after = self.get_retry_after(response)
         if retry_after:
-            _interruptible_sleep(retry_after)
+            interruptible_sleep(retry_after)
             return True
         return False
 
 
-def _interruptible_sleep(seconds: float) -> None:
+def interruptible_sleep(seconds: float) -> None:
+    """Sleep, waking when the current deadline is cut or the run is stopped."""
     deadline = current_deadline()
     if deadline is not None:
         deadline.sleep(seconds)

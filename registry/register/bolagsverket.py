@@ -16,7 +16,7 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -144,14 +144,21 @@ def _names(field_value: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _status(deregistered: str | None, proceedings: str | None) -> str:
+    codes = [part.split("$", 1)[0] for part in proceedings.split("|")] if proceedings else []
+    return register_status(bool(deregistered), codes)
+
+
+def register_status(deregistered: bool, proceedings: Iterable[str]) -> str:
+    """The registration's status from whether it is deregistered and the codes of its ongoing liquidation or
+    restructuring proceedings (the bulk file's 'KK-AVOMFO', the API's 'KK'): one rule for both."""
     if deregistered:
         return STATUS_DEREGISTERED
-    if proceedings:
-        codes = {part.split("$", 1)[0].split("-", 1)[0] for part in proceedings.split("|")}
-        if "KK" in codes:
-            return STATUS_BANKRUPTCY
-        if "LI" in codes:
-            return STATUS_LIQUIDATION
+    codes = {code.split("-", 1)[0] for code in proceedings if code}
+    if "KK" in codes:
+        return STATUS_BANKRUPTCY
+    if "LI" in codes:
+        return STATUS_LIQUIDATION
+    if codes:
         return STATUS_WINDING_UP
     return STATUS_ACTIVE
 

@@ -4,7 +4,9 @@ OAuth2 client credentials come from the environment (ASF_BOLAGSVERKET_CLIENT_ID,
 never from code; the token is cached until shortly before it expires. Requests are spaced to stay under the
 reported 60-100 requests a minute, and a 429 waits for Retry-After. Every part of an answer may carry its own
 ``fel`` (error), so an HTTP 200 can hold no data: such errors are collected, never taken for data.
-For matching by name the bulk file is the tool; this client is for checking single organisations.
+For matching by name the bulk file is the tool; this client checks single organisations: the nightly job
+refreshes the registry's own organisations' status and name with it between weekly bulk files
+(registry/register/api_refresh.py).
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ from typing import Any
 
 import requests
 
-from registry.ingest.http_client import FetchError, HostRateLimiter
+from registry.ingest.http_client import FetchError, HostRateLimiter, interruptible_sleep, retrying_session
+from registry.settings import BOLAGSVERKET_API_URL, BOLAGSVERKET_TOKEN_URL
 
-TOKEN_URL = "https://portal.api.bolagsverket.se/oauth2/token"
-BASE_URL = "https://gw.api.bolagsverket.se/vardefulla-datamangder/v1"
+TOKEN_URL = BOLAGSVERKET_TOKEN_URL
+BASE_URL = BOLAGSVERKET_API_URL
 SCOPE = "vardefulla-datamangder:read"
+PROCEEDINGS = "pagaendeAvvecklingsEllerOmstruktureringsforfarande"
+CLIENT_ID = "ASF_BOLAGSVERKET_CLIENT_ID"
+CLIENT_SECRET = "ASF_BOLAGSVERKET_CLIENT_SECRET"
 
 
 class MissingCredentials(RuntimeError):
@@ -42,6 +48,9 @@ class ApiOrganisation:
     postcode: str | None
     postort: str | None
     errors: tuple[str, ...] = ()
+    # Codes of ongoing liquidation or restructuring proceedings (KK bankruptcy, LI liquidation...); None when
+    # the answer did not say (the part was missing or carried an error), which is not the same as none.
+    proceedings: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -63,21 +72,44 @@ def _errors(part: object, where: str) -> list[str]:
 
 
 def _name(part: Any) -> str | None:
+    """The company name (FORETAGSNAMN) when the answer lists several names, else the first."""
     if isinstance(part, str):
         return part
     if isinstance(part, Mapping):
         listed = part.get("organisationsnamnLista") or part.get("namnLista")
         if isinstance(listed, list) and listed:
-            first = listed[0]
+            names = [n for n in listed if isinstance(n, Mapping)]
+            main = next((n for n in names if (n.get("organisationsnamntyp") or {}).get("kod") == "FORETAGSNAMN"), None)
+            first = main or (names[0] if names else listed[0])
             return first.get("namn") if isinstance(first, Mapping) else str(first)
         return part.get("namn")
     return None
 
 
+def _proceedings(part: Any) -> tuple[str, ...] | None:
+    if not isinstance(part, Mapping) or part.get("fel"):
+        return None
+    listed = part.get("pagaendeAvvecklingsEllerOmstruktureringsforfarandeLista") or []
+    return tuple(str(item["kod"]) for item in listed if isinstance(item, Mapping) and item.get("kod"))
+
+
+def _json(answer: requests.Response, url: str) -> Any:
+    """The answer's JSON object; an answer that is not one (an HTML error page from a gateway) is a failed
+    request, not data."""
+    try:
+        payload = answer.json()
+    except ValueError as exc:
+        raise FetchError(f"{url} answered HTTP {answer.status_code} with something that is not JSON") from exc
+    if not isinstance(payload, Mapping):
+        raise FetchError(f"{url} answered HTTP {answer.status_code} with JSON that is not an object")
+    return payload
+
+
 def parse_organisation(orgnr: str, data: Mapping[str, Any]) -> ApiOrganisation:
     errors: list[str] = []
     for key in ("organisationsnamn", "organisationsform", "verksamOrganisation", "verksamhetsbeskrivning",
-                "naringsgrenOrganisation", "postadressOrganisation", "avregistreradOrganisation"):  # fmt: skip
+                "naringsgrenOrganisation", "postadressOrganisation", "avregistreradOrganisation",
+                PROCEEDINGS):  # fmt: skip
         errors += _errors(data.get(key), key)
     errors += _errors(data, "organisation")
     form = data.get("organisationsform") or {}
@@ -99,6 +131,7 @@ def parse_organisation(orgnr: str, data: Mapping[str, Any]) -> ApiOrganisation:
         postcode=address.get("postnummer"),
         postort=address.get("postort"),
         errors=tuple(errors),
+        proceedings=_proceedings(data.get(PROCEEDINGS)),
     )
 
 
@@ -112,20 +145,21 @@ class BolagsverketApi:
         requests_per_minute: float = 60.0,
         session: requests.Session | None = None,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = interruptible_sleep,
         timeout: float = 30.0,
     ) -> None:
         self._credentials = (client_id, client_secret)
         self.token_url, self.base_url = token_url, base_url.rstrip("/")
-        self.session = session or requests.Session()
+        # Its connections can be cut by a Deadline (and by a stopped run), like every request of the pipeline.
+        self.session = session or retrying_session(retries=2, backoff=1.0)
         self.clock, self.sleep, self.timeout = clock, sleep, timeout
         self.limiter = HostRateLimiter(60.0 / requests_per_minute, clock=clock, sleep=sleep)
         self._token: tuple[str, float] | None = None
 
     @classmethod
-    def from_environment(cls, **kwargs: Any) -> BolagsverketApi:
-        client_id = os.environ.get("ASF_BOLAGSVERKET_CLIENT_ID")
-        secret = os.environ.get("ASF_BOLAGSVERKET_CLIENT_SECRET")
+    def from_environment(cls, env: Mapping[str, str] | None = None, **kwargs: Any) -> BolagsverketApi:
+        env = os.environ if env is None else env
+        client_id, secret = env.get(CLIENT_ID), env.get(CLIENT_SECRET)
         if not client_id or not secret:
             raise MissingCredentials(
                 "set ASF_BOLAGSVERKET_CLIENT_ID and ASF_BOLAGSVERKET_CLIENT_SECRET (Bolagsverket's API portal)"
@@ -146,10 +180,16 @@ class BolagsverketApi:
             raise FetchError(f"token request failed: {type(exc).__name__}: {exc}") from exc
         if answer.status_code != 200:
             raise FetchError(f"token request answered HTTP {answer.status_code}")
-        payload = answer.json()
+        payload = _json(answer, self.token_url)
+        token = payload.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise FetchError(f"{self.token_url} answered without an access token")
+        try:
+            lifetime = float(payload.get("expires_in", 300))
+        except (TypeError, ValueError):
+            lifetime = 300.0
         # Renew a minute early, so a token never expires in the middle of a request.
-        expires = self.clock() + max(0.0, float(payload.get("expires_in", 300)) - 60.0)
-        self._token = (payload["access_token"], expires)
+        self._token = (token, self.clock() + max(0.0, lifetime - 60.0))
         return self._token[0]
 
     def organisation(self, orgnr: str) -> ApiAnswer:
@@ -176,7 +216,7 @@ class BolagsverketApi:
                 continue
             if answer.status_code != 200:
                 raise FetchError(f"{url} answered HTTP {answer.status_code}")
-            payload = answer.json()
+            payload = _json(answer, url)
             result = ApiAnswer(errors=_errors(payload, "answer"))
             for item in payload.get("organisationer") or []:
                 parsed = parse_organisation(f"{digits[:6]}-{digits[6:]}", item)

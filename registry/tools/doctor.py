@@ -26,6 +26,7 @@ from registry import settings
 from registry.ingest.http_client import user_agent
 from registry.ingest.raw_archive import RawArchive
 from registry.register.bolagsverket import first_line_fields, is_header, open_bulk_file
+from registry.register.bolagsverket_api import CLIENT_ID, CLIENT_SECRET
 from registry.register.company_register import RegisterConfig
 from registry.register.register_snapshot import read_snapshot_info
 from registry.store.migrate import known_revisions
@@ -82,6 +83,7 @@ def check_configuration(env: Env) -> list[Finding]:
         *_contact_findings(env, mode),
         _archive_finding(env, mode),
         _city_list_finding(env),
+        _register_api_finding(env),
     ]
 
 
@@ -125,6 +127,31 @@ def _archive_finding(env: Env, mode: str) -> Finding:
             "point ASF_RAW_ARCHIVE_DIR at the archive of a live run, or unset it to use recordings/",
         )
     return Finding("raw archive", Status.OK, f"replaying {archive}")
+
+
+def _register_api_finding(env: Env) -> Finding:
+    written = {name: bool(settings.written(name, env)) for name in (CLIENT_ID, CLIENT_SECRET)}
+    if not any(written.values()):
+        return Finding(
+            "register API",
+            Status.OK,
+            "no credentials: register status and names come from the weekly bulk files only",
+        )
+    if not all(written.values()):
+        missing = next(name for name, present in written.items() if not present)
+        return Finding(
+            "register API",
+            Status.FAIL,
+            f"{missing} is not set while its partner is: the nightly status refresh cannot sign in",
+            "set both ASF_BOLAGSVERKET_CLIENT_ID and ASF_BOLAGSVERKET_CLIENT_SECRET (Bolagsverket's API portal), "
+            "or neither",
+        )
+    return Finding(
+        "register API",
+        Status.OK,
+        f"credentials set: the nightly job refreshes matched organisations' status through "
+        f"{settings.bolagsverket_api_url(env)}",
+    )
 
 
 def _city_list_finding(env: Env) -> Finding:

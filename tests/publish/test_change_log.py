@@ -22,7 +22,7 @@ from registry.register.bolagsverket import RegisterEntry
 from registry.register.enrichment import RegisterMatch
 from registry.store.db import create_schema, make_engine, transaction
 from registry.store.models import ChangeLogRow, FieldProvenanceRow, Organisation, RegistryIdRedirect
-from tests.factories import record
+from tests.factories import record, register_entry
 
 SOURCES = ("skoopi", "city_list", "social_trade")
 FIRST_NIGHT = datetime(2026, 11, 1, 2, 30, tzinfo=UTC)
@@ -74,19 +74,11 @@ def organisation(engine: Engine, name: str) -> Organisation:
         return session.exec(select(Organisation).where(Organisation.name == name)).one()
 
 
-def entry(orgnr: str, name: str, status: str = "active") -> RegisterEntry:
-    return RegisterEntry(
-        orgnr=orgnr, name=name, other_names=(), legal_form="EK", svb=False, status=status, registered="2012-03-01",
-        deregistered=None, deregistration_reason=None, description="Kafé och catering med arbetsträning",
-        street="Storgatan 1", postcode="17141", postort="SOLNA", kommun=None,
-    )  # fmt: skip
-
-
 MACKEN = record("skoopi", "macken", "Kooperativet Macken", municipality="Solna", website="https://macken.se")
 RETUREN = record("skoopi", "returen", "Returbutiken Returen", municipality="Nacka")
 GRONA = record("city_list", "17", "Gröna Händer Trädgård", municipality="Huddinge")
 BASTA = record("city_list", "18", "Basta Arbetskooperativ", municipality="Nykvarn")
-REGISTER = {"769600-1234": entry("769600-1234", "Kooperativet Macken ekonomisk förening")}
+REGISTER = {"769600-1234": register_entry("769600-1234", "Kooperativet Macken ekonomisk förening")}
 
 
 def test_the_first_night_adds_every_organisation(engine: Engine) -> None:
@@ -134,7 +126,8 @@ def test_register_values_say_they_come_from_the_register_and_deregistration_is_l
     assert (sources["legal_form"].source, sources["legal_form"].source_key) == ("bolagsverket", "769600-1234")
     assert sources["website"].source == "skoopi"
     assert sources["kommun_code"].source == "bolagsverket" and sources["kommun_code"].value == "0184"
-    gone = {"769600-1234": entry("769600-1234", "Kooperativet Macken ekonomisk förening", status="deregistered")}
+    macken_gone = register_entry("769600-1234", "Kooperativet Macken ekonomisk förening", status="deregistered")
+    gone = {"769600-1234": macken_gone}
     night(engine, 2, [macken, RETUREN], register=gone)
     assert ("Kooperativet Macken", "deregistered", "register_status", "active", "deregistered") in log(engine, 2)
     # Still listed by a source: deregistered in the register, but the registry keeps it active with the news.

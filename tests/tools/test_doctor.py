@@ -25,8 +25,6 @@ def env(tmp_path: Path) -> dict[str, str]:
     return healthy_env(tmp_path)
 
 
-
-
 def _by_check(findings: list[Finding]) -> dict[str, Finding]:
     return {f.check: f for f in findings}
 
@@ -154,6 +152,15 @@ def test_half_configured_alerts_and_a_dagster_home_missing_its_secrets_fail(
     assert failures["dagster instance"].message.endswith(
         "reads DAGSTER_PG_PASSWORD from the environment, but they are not set"
     )
+
+
+def test_half_set_api_credentials_fail_and_a_full_pair_says_where_the_refresh_goes(env: dict[str, str]) -> None:
+    assert "weekly bulk files only" in _by_check(run_checks({}, env, ROOMY))["register API"].message
+    half = _by_check(run_checks({}, env | {"ASF_BOLAGSVERKET_CLIENT_ID": "registry-client"}, ROOMY))["register API"]
+    assert half.status is Status.FAIL and "ASF_BOLAGSVERKET_CLIENT_SECRET is not set" in half.message
+    both = env | {"ASF_BOLAGSVERKET_CLIENT_ID": "registry-client", "ASF_BOLAGSVERKET_CLIENT_SECRET": "s3cret"}
+    found = _by_check(run_checks({}, both, ROOMY))["register API"]
+    assert found.status is Status.OK and "gw.api.bolagsverket.se" in found.message and "s3cret" not in found.message
 
 
 def test_the_command_exits_non_zero_on_a_failure(env: dict[str, str], tmp_path: Path) -> None:

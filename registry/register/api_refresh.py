@@ -1,0 +1,160 @@
+"""Between weekly bulk files: the registry's own organisations' register status and name, from Bolagsverket's
+API "Värdefulla datamängder".
+
+A bankruptcy or a deregistration this week should not wait for Sunday's file. So when API credentials are set,
+each night asks the API about the organisations matched to the register (a few hundred look-ups, spaced to
+stay under the API's rate limit) and lets its answer correct the snapshot's status and name. Answers are
+cached for ``max_age`` (a re-run the same night asks nothing again). Nothing here can hold up or fail the
+night: a look-up that fails, a run of the time given to the refresh, or an answer without the data keeps the
+snapshot's values, and the report says what happened.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Mapping
+from contextlib import closing
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from registry.deadlines import Deadline, DeadlinePassed
+from registry.ingest.http_client import FetchError
+from registry.reference.personnummer import is_personnummer
+from registry.register.bolagsverket import register_status
+from registry.register.bolagsverket_api import ApiAnswer, ApiOrganisation, BolagsverketApi
+from registry.register.enrichment import RegisterMatch
+
+DEFAULT_MAX_AGE = timedelta(hours=20)
+
+
+@dataclass(frozen=True)
+class RefreshLimits:
+    # At most this many look-ups a night (the rest keep the snapshot's values until the next night).
+    max_lookups: int = 600
+    # The whole refresh, waits for the rate limit included.
+    deadline_seconds: float = 15 * 60.0
+    max_age: timedelta = DEFAULT_MAX_AGE
+
+
+@dataclass
+class RefreshReport:
+    asked: int = 0
+    from_cache: int = 0
+    not_found: int = 0
+    # Registry ID -> what the API changed ("register_status: active -> bankruptcy").
+    changed: dict[str, list[str]] = field(default_factory=dict)
+    # Why the refresh stopped before every organisation was looked up; None when it did not.
+    stopped: str | None = None
+
+    def summary(self) -> str:
+        text = (
+            f"{self.asked} looked up ({self.from_cache} from the cache), {len(self.changed)} changed, "
+            f"{self.not_found} not found"
+        )
+        return f"{text}; stopped early: {self.stopped}" if self.stopped else text
+
+
+class AnswerCache:
+    """The API's answers by orgnr, with when they were fetched, in a small SQLite file beside the snapshot."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(path)) as db, db:
+            db.execute("CREATE TABLE IF NOT EXISTS answers (orgnr TEXT PRIMARY KEY, fetched_at TEXT, answer TEXT)")
+
+    def get(self, orgnr: str, fresh_after: datetime) -> ApiAnswer | None:
+        with closing(sqlite3.connect(self.path)) as db:
+            row = db.execute("SELECT fetched_at, answer FROM answers WHERE orgnr = ?", (orgnr,)).fetchone()
+        if row is None or datetime.fromisoformat(row[0]) < fresh_after:
+            return None
+        stored = json.loads(row[1])
+        organisations = [
+            ApiOrganisation(**{**o, "sni": tuple(map(tuple, o["sni"])), "errors": tuple(o["errors"]),
+                               "proceedings": None if o["proceedings"] is None else tuple(o["proceedings"])})
+            for o in stored["organisations"]
+        ]  # fmt: skip
+        return ApiAnswer(organisations, list(stored["errors"]))
+
+    def put(self, orgnr: str, answer: ApiAnswer, fetched_at: datetime) -> None:
+        stored = json.dumps({"organisations": [asdict(o) for o in answer.organisations], "errors": answer.errors})
+        with closing(sqlite3.connect(self.path)) as db, db:
+            db.execute(
+                "INSERT OR REPLACE INTO answers (orgnr, fetched_at, answer) VALUES (?, ?, ?)",
+                (orgnr, fetched_at.isoformat(), stored),
+            )
+
+
+def refreshed(match: RegisterMatch, organisation: ApiOrganisation) -> tuple[RegisterMatch, list[str]]:
+    """The match with the API's status and name where the API says them, and what changed."""
+    entry = match.entry
+    assert entry is not None
+    status = entry.status
+    if organisation.deregistered:
+        status = register_status(True, ())
+    elif organisation.proceedings is not None:
+        status = register_status(False, organisation.proceedings)
+    name = organisation.name or entry.name
+    changes = [f"{what}: {old} -> {new}" for what, old, new in (("register_status", entry.status, status),
+               ("register_name", entry.name, name)) if old != new]  # fmt: skip
+    if not changes:
+        return match, []
+    return replace(match, entry=replace(entry, status=status, name=name)), changes
+
+
+def _registration(answer: ApiAnswer, orgnr: str) -> ApiOrganisation | None:
+    """The answer's organisation with this orgnr; when it lists several registrations under the number, the
+    one still registered."""
+    listed = [o for o in answer.organisations if o.orgnr == orgnr]
+    return next((o for o in listed if not o.deregistered), listed[0] if listed else None)
+
+
+def refresh_matches(
+    matches: Mapping[str, RegisterMatch],
+    api: BolagsverketApi,
+    cache: AnswerCache,
+    now: datetime,
+    limits: RefreshLimits = RefreshLimits(),
+    log: Callable[[str], None] = lambda _message: None,
+) -> tuple[dict[str, RegisterMatch], RefreshReport]:
+    """The night's register matches with the API's status and name for each matched organisation."""
+    result = dict(matches)
+    report = RefreshReport()
+    with Deadline(limits.deadline_seconds) as deadline:
+        for registry_id, match in sorted(matches.items()):
+            entry = match.entry
+            if entry is None or is_personnummer(entry.orgnr):
+                continue
+            if deadline.is_cut:
+                report.stopped = f"the refresh's {limits.deadline_seconds:g} s were up"
+                break
+            if report.asked >= limits.max_lookups:
+                report.stopped = f"at most {limits.max_lookups} look-ups a night"
+                break
+            answer = cache.get(entry.orgnr, now - limits.max_age)
+            report.asked += 1
+            if answer is not None:
+                report.from_cache += 1
+            else:
+                try:
+                    answer = api.organisation(entry.orgnr)
+                except FetchError as exc:
+                    try:
+                        deadline.check_not_cut()
+                    except DeadlinePassed:
+                        report.stopped = f"the refresh's {limits.deadline_seconds:g} s were up"
+                    else:
+                        report.stopped = f"the API did not answer: {exc}"
+                    break
+                cache.put(entry.orgnr, answer, now)
+            organisation = _registration(answer, entry.orgnr)
+            if organisation is None:
+                report.not_found += 1
+                continue
+            result[registry_id], changes = refreshed(match, organisation)
+            if changes:
+                report.changed[registry_id] = changes
+                log(f"{registry_id} ({entry.orgnr}): {'; '.join(changes)} (Bolagsverket's API)")
+    return result, report
