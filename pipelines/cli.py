@@ -47,6 +47,9 @@ from registry.tools.review import (
 if TYPE_CHECKING:
     import dagster as dg
 
+    # What build_parser hands each _add_<command>_command: the parser's subcommands.
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
 
 def _instance() -> dg.DagsterInstance:
     import dagster as dg  # only the commands that run a job pay for importing Dagster
@@ -124,7 +127,7 @@ def run_command(args: argparse.Namespace) -> int:
     log_level = "DEBUG" if args.verbose else "CRITICAL"
     # Known before the run starts, so a stopped run can be looked for in the registry's runs table.
     run_id = str(uuid.uuid4())
-    with _instance() as instance, (nullcontext() if args.verbose else quiet_after_stop()):
+    with _instance() as instance, nullcontext() if args.verbose else quiet_after_stop():
         # SIGINT, SIGTERM and ASF_RUN_DEADLINE_SECONDS stop the run without retrying its steps
         # (pipelines/run_control.py).
         outcome = run_stoppable(
@@ -397,12 +400,7 @@ def find_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="asf-registry",
-        description="The registry of Swedish work-integrating social enterprises (ASF).",
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
+def _add_run_command(commands: Commands) -> None:
     run = commands.add_parser(
         "run",
         help="run the nightly job in-process and print a summary",
@@ -412,6 +410,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-v", "--verbose", action="store_true", help="show Dagster's step-by-step log")
     run.set_defaults(handler=run_command)
 
+
+def _add_review_command(commands: Commands) -> None:
     review = commands.add_parser(
         "review",
         help="judge pairs of records the matcher was unsure about, or revise a decision",
@@ -431,6 +431,8 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--reviewer", help="your name, kept with each decision (default: ASF_REVIEWER or login)")
     review.set_defaults(handler=review_command)
 
+
+def _add_dedupe_command(commands: Commands) -> None:
     dedupe_parser = commands.add_parser(
         "dedupe",
         help="deduplicate a spreadsheet of organisations",
@@ -443,6 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
     dedupe_parser.add_argument("--output", required=True, metavar="OUTPUT.csv")
     dedupe_parser.set_defaults(handler=dedupe_command)
 
+
+def _add_enrich_command(commands: Commands) -> None:
     enrich = commands.add_parser(
         "enrich",
         help="match a spreadsheet of organisations to Bolagsverket's register",
@@ -456,6 +460,8 @@ def build_parser() -> argparse.ArgumentParser:
     enrich.add_argument("--output", required=True, metavar="OUTPUT.csv")
     enrich.set_defaults(handler=enrich_command)
 
+
+def _add_export_command(commands: Commands) -> None:
     export = commands.add_parser(
         "export",
         help="export the registry and its change log (CSV, JSON, Parquet, Excel)",
@@ -482,6 +488,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(handler=export_command)
 
+
+def _add_find_command(commands: Commands) -> None:
     find = commands.add_parser(
         "find",
         help="market scan: which organisations can deliver what, where",
@@ -505,6 +513,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     find.add_argument("--csv", metavar="PATH", help="also write the result (all registry columns) to a CSV file")
     find.set_defaults(handler=find_command)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="asf-registry",
+        description="The registry of Swedish work-integrating social enterprises (ASF).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_run_command(commands)
+    _add_review_command(commands)
+    _add_dedupe_command(commands)
+    _add_enrich_command(commands)
+    _add_export_command(commands)
+    _add_find_command(commands)
     add_doctor_command(commands)
     for name, command in commands.choices.items():
         if name != "run":  # run's -v also shows Dagster's log
