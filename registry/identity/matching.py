@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from registry.identity import scoring
-from registry.identity.scoring import DEDUPE, Evidence, Side, WeightSet, name_forms
+from registry.identity.scoring import DEDUPE, Evidence, Score, Side, WeightSet, name_forms
 from registry.ingest.records import RecordKey, SourceRecord
+from registry.reference.addresses import street
 from registry.reference.geography import find_kommun
-from registry.reference.normalize import declared_legal_form, email_domain, normalise_phone, web_domain
+from registry.reference.names import declared_legal_form
+from registry.reference.normalize import email_domain, normalise_phone, web_domain
 
 # Shared mailbox providers say nothing about which organisation a record belongs to.
 GENERIC_EMAIL_DOMAINS = frozenset(
@@ -73,6 +75,7 @@ def record_features(record: SourceRecord) -> RecordFeatures:
         domain=web_domain(record.website),
         mail_domain=None if mail in GENERIC_EMAIL_DOMAINS else mail,
         phone=normalise_phone(record.phone),
+        street=street(record.address),
     )
     return RecordFeatures(record.key, side)
 
@@ -87,6 +90,9 @@ class PairScore:
     explanation: str
     # Two different valid organisationsnummer: never the same organisation, whatever else agrees.
     impossible: bool = False
+
+    def as_score(self) -> Score:
+        return Score(self.weight, self.probability, self.features, self.impossible)
 
 
 def clearly_different(a: RecordFeatures, b: RecordFeatures, settings: MatchSettings = DEFAULT_SETTINGS) -> bool:

@@ -22,6 +22,7 @@ from registry.identity.matching import (
     record_features,
     score_pair,
 )
+from registry.identity.scoring import MATCH, NO_MATCH, REVIEW, decision
 from registry.ingest.records import SourceRecord
 
 
@@ -48,10 +49,11 @@ class ResolveResult:
     candidate_count: int = 0
 
 
+_JUDGEMENT_OF = {MATCH: Judgement.POSITIVE, REVIEW: Judgement.UNSURE, NO_MATCH: Judgement.NEGATIVE}
+
+
 def judge(score: PairScore, settings: MatchSettings = DEFAULT_SETTINGS) -> Judgement:
-    if score.impossible or score.probability < settings.unsure_at:
-        return Judgement.NEGATIVE
-    return Judgement.POSITIVE if score.probability >= settings.positive_at else Judgement.UNSURE
+    return _JUDGEMENT_OF[decision(score.as_score(), settings.weights)]
 
 
 def resolve(

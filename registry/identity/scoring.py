@@ -16,14 +16,17 @@ identifier (``bound``): that bound is what lets resolution skip such pairs (``cl
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
+from registry.reference.addresses import Street, same_street
 from registry.reference.geography import place_suffix
-from registry.reference.normalize import normalise_name
+from registry.reference.names import compared_name
 
 # Bolagsverket's organisationsform codes -> the legal form a name declares (registry/reference/normalize.py):
 # "ek. för." is an ekonomisk förening or a bostadsrättsförening, "HB" a handelsbolag or kommanditbolag.
@@ -40,16 +43,47 @@ class NameForms:
     normalised: str
     core: str
     place: str | None
+    # Words written as abbreviations ("skand", "v"): each may stand for a longer word on the other side.
+    abbreviations: frozenset[str] = frozenset()
 
     @property
     def tokens(self) -> frozenset[str]:
         return frozenset(self.core.split())
 
+    @property
+    def numbers(self) -> frozenset[str]:
+        """Digits and roman numerals in the name ('Steget 2', 'Gården II'): each one another organisation."""
+        return frozenset(w for w in self.normalised.split() if _is_number(w))
+
+    @property
+    def countries(self) -> frozenset[str]:
+        return frozenset(COUNTRIES[w] for w in self.normalised.split() if w in COUNTRIES)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The core's words that are neither numbers nor countries: the words compared one by one."""
+        return tuple(w for w in self.core.split() if w not in COUNTRIES and not _is_number(w))
+
+
+# Roman numerals of two letters or more: a lone "i" is Swedish for "in", a lone "v" or "x" an initial.
+_ROMAN = re.compile(r"x{0,3}(?:ix|iv|v?i{0,3})")
+
+
+def _is_number(word: str) -> bool:
+    """'2', '2000', '3k', 'ii', 'xiv': a word with a digit in it, or a roman numeral of two letters or more."""
+    return any(c.isdigit() for c in word) or (len(word) >= 2 and _ROMAN.fullmatch(word) is not None)
+# Country words, folded, -> the country: "X Sverige AB" and "X Norge AS" are two companies of one group.
+COUNTRIES = {
+    "sverige": "se", "sweden": "se", "norge": "no", "norway": "no", "danmark": "dk", "denmark": "dk",
+    "finland": "fi", "suomi": "fi", "island": "is", "iceland": "is", "tyskland": "de", "germany": "de",
+    "deutschland": "de", "estland": "ee", "estonia": "ee", "polen": "pl", "poland": "pl",
+}  # fmt: skip
+
 
 @lru_cache(maxsize=1 << 16)
 def name_forms(name: str) -> NameForms:
-    normalised = normalise_name(name)
-    return NameForms(normalised, *place_suffix(normalised))
+    compared = compared_name(name)
+    return NameForms(compared.words, *place_suffix(compared.words), abbreviations=compared.abbreviations)
 
 
 @dataclass(frozen=True)
@@ -71,6 +105,7 @@ class Side:
     domain: str | None = None
     mail_domain: str | None = None
     phone: str | None = None
+    street: Street | None = None
 
 
 def register_form(code: str | None) -> str | None:
@@ -97,6 +132,9 @@ class NameWeights:
     levels: tuple[tuple[float, float], ...]
     # One name's words all appear in the other ("Basta" / "Basta arbetskooperativ Nykvarn"); None: not used.
     within: float | None = None
+    # Every word of each name has its counterpart in the other, misspelt, abbreviated or moved ("Sociala
+    # kooperativet Vinden" / "Vinden Socialt Kooperativ"): the names agree more than their similarity says.
+    every_word_agrees: float | None = None
 
     @property
     def dissimilar_below(self) -> float:
@@ -127,6 +165,16 @@ class WeightSet:
     website: Agreement | None = None
     mail_domain: Agreement | None = None
     phone: Agreement | None = None
+    # Both sides have a street address: the same street and number, or not.
+    street: Agreement | None = None
+    # Each name has a word the other lacks, and they are not one word misspelt ("Nordic" / "Nordisk",
+    # "Norra" / "Södra"): a near-equal similarity hides that one meaningful word differs.
+    word_differs: float = 0.0
+    # The names carry different numbers ("Steget 2" / "Steget 3"), or only one carries a number.
+    numbers_differ: float = 0.0
+    number_in_one_name: float = 0.0
+    # The names name different countries ("X Sverige" / "X Norge").
+    countries_differ: float = 0.0
     # Probability at or above which a pair is judged the same organisation, and the band below it in which a
     # pair waits for a person's review.
     positive_at: float = 0.95
@@ -136,26 +184,40 @@ class WeightSet:
 DEDUPE = WeightSet(
     # Most blocked pairs are not the same organisation: start from about 1 in 17.
     prior=-4.0,
-    name=NameWeights(levels=((95.0, 9.0), (90.0, 7.0), (85.0, 4.0), (75.0, 0.0), (0.0, -7.0)), within=4.0),
+    name=NameWeights(
+        levels=((95.0, 9.0), (90.0, 7.0), (85.0, 4.0), (75.0, 0.0), (0.0, -7.0)), within=4.0, every_word_agrees=7.0
+    ),
     # Among pairs with similar names, sharing a kommun is about 20 times likelier for the same organisation.
     kommun=Agreement(3.0, -9.0),
     # Both names declare a legal form: "Stolior ek. för." and "Stolior AB" are two legal persons.
-    legal_form=Agreement(1.5, -6.0),
+    legal_form=Agreement(1.5, -8.0),
     # A franchise or chain may have a legal person per town, so the bare name is not enough.
     place_in_one_name=-3.0,
     orgnr=OrgnrWeights(equal=30.0, near=4.0),
     website=Agreement(7.0, -1.0),
     mail_domain=Agreement(5.0),
     phone=Agreement(7.0, -0.5),
+    # Lists keep old addresses: a different one puts a pair in review rather than apart.
+    street=Agreement(3.0, -6.0),
+    word_differs=-4.0,
+    numbers_differ=-10.0,
+    number_in_one_name=-5.0,
+    countries_differ=-10.0,
 )
 
 # Against the register: a valid orgnr is looked up directly, so by name the prior is lower; entries have no
 # website, e-mail or phone.
 REGISTER = WeightSet(
     prior=-5.0,
-    name=NameWeights(levels=((97.0, 10.0), (92.0, 7.0), (85.0, 3.0), (0.0, -8.0))),
+    name=NameWeights(levels=((97.0, 10.0), (92.0, 7.0), (85.0, 3.0), (0.0, -8.0)), every_word_agrees=7.0),
     kommun=Agreement(3.0, -5.0),
     legal_form=Agreement(1.5, -6.0),
+    # The register's address is the postal address, often a box or an office's: weak either way.
+    street=Agreement(2.0, -1.0),
+    word_differs=-4.0,
+    numbers_differ=-10.0,
+    number_in_one_name=-5.0,
+    countries_differ=-10.0,
 )
 
 
@@ -180,13 +242,33 @@ def similarity(a: str, b: str) -> float:
 
 def name_similarity(a: Side, b: Side) -> float:
     """The best similarity of a's name to one of b's names: of their cores, or of the whole names when a place
-    was split off only one of them (a moved or misspelt place word: 'Bageri Filipstda')."""
+    was split off only one of them (a moved or misspelt place word: 'Bageri Filipstda'). An abbreviation
+    counts as the word it abbreviates ('Skand. Byggservice' / 'Skandinavisk Byggservice')."""
     best = 0.0
     for name in (b.name, *b.aliases):
-        best = max(best, similarity(a.name.core, name.core))
+        best = max(best, similarity(*_expanded(a.name.core, name.core, a.name, name)))
         if (a.name.place is None) != (name.place is None):
-            best = max(best, similarity(a.name.normalised, name.normalised))
+            best = max(best, similarity(*_expanded(a.name.normalised, name.normalised, a.name, name)))
     return best
+
+
+def abbreviates(short: str, word: str) -> bool:
+    """'skand' abbreviates 'skandinavisk', 'intl' 'international', 'v' 'vastra': the same first letter and
+    its letters in order."""
+    if len(short) >= len(word) or short[0] != word[0]:
+        return False
+    rest = iter(word[1:])
+    return all(letter in rest for letter in short[1:])
+
+
+def _expanded(x: str, y: str, a: NameForms, b: NameForms) -> tuple[str, str]:
+    """Both texts with each abbreviation written out as the other side's word it abbreviates."""
+    if not (a.abbreviations or b.abbreviations):
+        return x, y
+    xs, ys = x.split(), y.split()
+    xs = [next((w for w in ys if abbreviates(t, w)), t) if t in a.abbreviations else t for t in xs]
+    ys = [next((w for w in xs if abbreviates(t, w)), t) if t in b.abbreviations else t for t in ys]
+    return " ".join(xs), " ".join(ys)
 
 
 def one_name_within_the_other(a: Side, b: Side) -> bool:
@@ -198,9 +280,20 @@ def name_evidence(a: Side, b: Side, w: WeightSet, known_similarity: float | None
     score = name_similarity(a, b) if known_similarity is None else known_similarity
     weight = next(weight for at_least, weight in w.name.levels if score >= at_least)
     outcome = f"similarity {score:.0f}"
+    agrees = w.name.every_word_agrees
+    if agrees is not None and weight < agrees and every_word_agrees(a, b):
+        return Evidence("name", f"{outcome}, every word agrees", agrees)
     if w.name.within is not None and weight < w.name.within and one_name_within_the_other(a, b):
         return Evidence("name", f"{outcome}, one name within the other", w.name.within)
     return Evidence("name", outcome, weight)
+
+
+def every_word_agrees(a: Side, b: Side) -> bool:
+    other = best_name(a, b)
+    if not (a.name.words and other.words):
+        return False
+    left, right = words_without_counterpart(a.name.words, other.words, a.name.abbreviations | other.abbreviations)
+    return not left and not right
 
 
 def place_in_name_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
@@ -263,6 +356,83 @@ def phone_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
     return _agreement("phone", a.phone, b.phone, w.phone)
 
 
+def best_name(a: Side, b: Side) -> NameForms:
+    """Of b's names (its name and aliases), the one a's name is most similar to: the one the words are compared with."""
+    if not b.aliases:
+        return b.name
+    return max((b.name, *b.aliases), key=lambda n: similarity(a.name.core, n.core))
+
+
+# Words of four letters get typo tolerance only for a letter left out or added ("Väst" / "Vässt"): "KFUM"
+# and "KFUK", "NKB" and "NBK" are other organisations' initials.
+_TYPO_FROM = 5
+
+
+def _same_word(x: str, y: str, abbreviations: frozenset[str]) -> bool:
+    """Equal, one typo apart (words of five letters or more), one the start of the other ('serv'), or one
+    written as an abbreviation of the other ('skand.', 'v.')."""
+    if x == y:
+        return True
+    if min(len(x), len(y)) >= 4 and max(len(x), len(y)) >= _TYPO_FROM and OSA.distance(x, y, score_cutoff=1) <= 1:
+        return True
+    shorter, longer = sorted((x, y), key=len)
+    if len(shorter) >= 3 and longer.startswith(shorter):
+        return True
+    return shorter in abbreviations and abbreviates(shorter, longer)
+
+
+def words_without_counterpart(
+    xs: tuple[str, ...], ys: tuple[str, ...], abbreviations: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str]]:
+    """The words of each name that have no counterpart in the other."""
+    left = [x for x in xs if not any(_same_word(x, y, abbreviations) for y in ys)]
+    right = [y for y in ys if not any(_same_word(x, y, abbreviations) for x in xs)]
+    # A compound written as one word or two ("Byggservice" / "Bygg Service"), or a typo across a space.
+    joined_left, joined_right = "".join(left), "".join(right)
+    if left and right and joined_left == joined_right:
+        return [], []
+    if min(len(joined_left), len(joined_right)) >= _TYPO_FROM and OSA.distance(joined_left, joined_right) <= 1:
+        return [], []
+    return left, right
+
+
+def word_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
+    if not w.word_differs:
+        return None
+    other = best_name(a, b)
+    left, right = words_without_counterpart(a.name.words, other.words, a.name.abbreviations | other.abbreviations)
+    if not (left and right):
+        return None
+    return Evidence("words", f"differ ({' '.join(left)} / {' '.join(right)})", w.word_differs)
+
+
+def number_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
+    x, y = a.name.numbers, best_name(a, b).numbers
+    if x == y or not w.numbers_differ:
+        return None
+    if x and y:
+        return Evidence("numbers", f"differ ({' '.join(sorted(x))} / {' '.join(sorted(y))})", w.numbers_differ)
+    if not w.number_in_one_name:
+        return None
+    return Evidence("numbers", f"only in one name ({' '.join(sorted(x or y))})", w.number_in_one_name)
+
+
+def country_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
+    x, y = a.name.countries, best_name(a, b).countries
+    if not (x and y) or x == y or not w.countries_differ:
+        return None
+    return Evidence("countries", f"differ ({' '.join(sorted(x))} / {' '.join(sorted(y))})", w.countries_differ)
+
+
+def street_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
+    if w.street is None or a.street is None or b.street is None:
+        return None
+    x, y = a.street, b.street
+    if same_street(x, y):
+        return Evidence("street address", "equal", w.street.equal)
+    return Evidence("street address", f"differ ({x} / {y})", w.street.differ)
+
+
 def _positive(*weights: float | None) -> float:
     return max(0.0, *(x for x in weights if x is not None))
 
@@ -285,6 +455,11 @@ FEATURES: tuple[Feature, ...] = (
     Feature("website", website_evidence, lambda w: _positive(w.website and w.website.differ)),
     Feature("e-mail domain", mail_domain_evidence, lambda w: _positive(w.mail_domain and w.mail_domain.differ)),
     Feature("phone", phone_evidence, lambda w: _positive(w.phone and w.phone.differ)),
+    Feature("street address", street_evidence, lambda w: _positive(w.street and w.street.equal)),
+    # Evidence against only: they never lift a pair.
+    Feature("words", word_evidence, lambda w: _positive(w.word_differs)),
+    Feature("numbers", number_evidence, lambda w: _positive(w.numbers_differ, w.number_in_one_name)),
+    Feature("countries", country_evidence, lambda w: _positive(w.countries_differ)),
 )
 
 
@@ -334,6 +509,17 @@ def score(a: Side, b: Side, w: WeightSet, known_similarity: float | None = None)
     return Score(weight, probability(weight), tuple(evidence))
 
 
+MATCH, REVIEW, NO_MATCH = "match", "review", "no_match"
+
+
+def decision(found: Score, w: WeightSet) -> str:
+    """What the pipeline does with a pair so scored: joins it (match), asks a person (review), or keeps the two
+    apart (no_match)."""
+    if found.impossible or found.probability < w.unsure_at:
+        return NO_MATCH
+    return MATCH if found.probability >= w.positive_at else REVIEW
+
+
 def clearly_different_bound(w: WeightSet) -> float:
     """The most a pair can weigh whose names are dissimilar (neither within the other) and that shares no
     identifier: the prior, the dissimilar names' weight, and the most every other feature can add."""
@@ -362,6 +548,8 @@ def clearly_different(a: Side, b: Side, w: WeightSet) -> bool:
     if not can_tell_apart_at_a_glance(w) or shares_an_identifier(a, b):
         return False
     if name_similarity(a, b) >= w.name.dissimilar_below:
+        return False
+    if w.name.every_word_agrees is not None and every_word_agrees(a, b):
         return False
     return not (w.name.within is not None and one_name_within_the_other(a, b))
 

@@ -59,6 +59,11 @@ def _lookup() -> dict[str, str]:
     return table
 
 
+def place_keys() -> frozenset[str]:
+    """Every kommun name and locality as a folded word group ('stockholm', 'upplands vasby', 'bromma')."""
+    return frozenset(_lookup())
+
+
 _SUFFIXES = (" kommun", " stad", " municipality", " lan")
 
 

@@ -4,47 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from urllib.parse import urlsplit
-
-# Legal-form words and abbreviations that say nothing about which organisation is meant.
-_LEGAL_FORMS = [
-    r"ekonomisk förening",
-    r"ekonomiska föreningen",
-    r"ek\.? ?för(?:ening)?\.?",
-    r"ideell förening",
-    r"ideella föreningen",
-    r"aktiebolag(?:et)?",
-    r"ab",
-    r"\(?svb\)?",
-    r"stiftelsen",
-    r"stiftelse",
-    r"kooperativ(?:et|en)?",
-    r"arbetskooperativ(?:et)?",
-    r"hb",
-    r"handelsbolag(?:et)?",
-]
-_LEGAL_FORM_RE = re.compile(r"(?<!\w)(?:" + "|".join(_LEGAL_FORMS) + r")(?!\w)", re.IGNORECASE)
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-# The legal form a name declares, when it declares one: a different legal form means another legal person.
-_DECLARED_FORMS = (
-    ("ek", re.compile(r"(?<!\w)(?:ekonomisk(?:a)? förening(?:en)?|ek\.? ?för(?:ening)?\.?)(?!\w)", re.IGNORECASE)),
-    ("ab", re.compile(r"(?<!\w)(?:ab|aktiebolag(?:et)?|\(svb\))(?!\w)", re.IGNORECASE)),
-    ("if", re.compile(r"(?<!\w)ideell(?:a)? förening(?:en)?(?!\w)", re.IGNORECASE)),
-    ("st", re.compile(r"(?<!\w)stiftelse(?:n)?(?!\w)", re.IGNORECASE)),
-    ("hb", re.compile(r"(?<!\w)(?:hb|handelsbolag(?:et)?)(?!\w)", re.IGNORECASE)),
-)
-
-
-def declared_legal_form(name: str) -> str | None:
-    """'Basta ek. för.' -> 'ek'; 'Yalla AB (svb)' -> 'ab'; a name that declares none -> None."""
-    for code, pattern in _DECLARED_FORMS:
-        if pattern.search(name):
-            return code
-    return None
-
 
 # The letters Swedish names use, folded by table: the general path below is ten times slower, and folding
 # runs on every one of the register's three million names.
@@ -68,15 +28,6 @@ def index_fold(text: str) -> str:
     if lowered.isascii():
         return lowered
     return "".join(ch for ch in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(ch))
-
-
-def normalise_name(name: str, folding: Callable[[str], str] = fold) -> str:
-    """The comparison key of an organisation name: legal forms, punctuation, case and diacritics removed."""
-    text = name.replace("&", " och ")
-    text = _LEGAL_FORM_RE.sub(" ", text)
-    text = folding(text)
-    text = _NON_WORD.sub(" ", text)
-    return " ".join(text.split())
 
 
 def clean_display(text: str | None) -> str | None:

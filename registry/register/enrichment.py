@@ -18,8 +18,9 @@ from datetime import datetime
 from registry.identity.judgements import MATCHER, Decision, Judgement, JudgementGraph
 from registry.identity.scoring import REGISTER, Side, WeightSet, name_forms, name_similarity, register_form, score
 from registry.ingest.records import SourceRecord
+from registry.reference.addresses import street
 from registry.reference.geography import find_kommun
-from registry.reference.normalize import declared_legal_form
+from registry.reference.names import declared_legal_form
 from registry.register.bolagsverket import STATUS_ACTIVE, STATUS_DEREGISTERED, RegisterEntry
 from registry.register.register_snapshot import RegisterSnapshot
 
@@ -54,6 +55,7 @@ class EnrichmentQuery:
     name: str
     orgnr: str | None = None
     municipality: str | None = None
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ def query_side(query: EnrichmentQuery) -> Side:
         legal_form=declared_legal_form(query.name),
         kommun=kommun.code if kommun else name.place,
         kommun_from_name=kommun is None and name.place is not None,
+        street=street(query.address),
     )
 
 
@@ -87,6 +90,7 @@ def entry_side(entry: RegisterEntry) -> Side:
         legal_form=register_form(entry.legal_form),
         kommun=entry.kommun,
         orgnr=entry.orgnr,
+        street=street(entry.street),
     )
 
 
@@ -174,8 +178,9 @@ def query_for(registry_id: str, members: Sequence[SourceRecord]) -> EnrichmentQu
     ordered = sorted(members, key=lambda r: (r.source, r.source_key))
     orgnr = next((m.orgnr for m in ordered if m.orgnr), None)
     municipality = next((m.municipality for m in ordered if m.municipality), None)
+    address = next((m.address for m in ordered if m.address), None)
     name = max((m.name for m in ordered), key=lambda n: (len(n), n))
-    return EnrichmentQuery(registry_id, name, orgnr, municipality)
+    return EnrichmentQuery(registry_id, name, orgnr, municipality, address)
 
 
 def people_on_register_pairs(graph: JudgementGraph) -> dict[str, dict[str, Judgement]]:

@@ -34,7 +34,8 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from registry import settings
-from registry.reference.normalize import fold, index_fold, normalise_name
+from registry.reference.names import normalise_name
+from registry.reference.normalize import fold, index_fold
 from registry.register.bolagsverket import (
     ENTRY_FIELDS,
     OPTIONAL_FIELDS,

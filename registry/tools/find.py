@@ -17,7 +17,8 @@ from sqlmodel import Session, col, select
 
 from registry.reference.activity_areas import area_codes_matching
 from registry.reference.geography import Kommun, find_kommun, kommuner, lan_names
-from registry.reference.normalize import declared_legal_form, fold
+from registry.reference.names import declared_legal_form
+from registry.reference.normalize import fold
 from registry.reference.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
 from registry.register.bolagsverket import LEGAL_FORMS
 from registry.store.models import Organisation

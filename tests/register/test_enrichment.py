@@ -49,7 +49,8 @@ def test_a_legal_form_that_disagrees_is_not_linked(snapshot: RegisterSnapshot) -
 
 
 def test_a_near_name_without_kommun_waits_for_review(snapshot: RegisterSnapshot) -> None:
-    found = match(EnrichmentQuery("4b", "Exempel Stadkoperativ Vasst", None, None), snapshot)
+    # Typos in two words of the name (a misspelt "kooperativ" is only a kind of organisation, not a typo).
+    found = match(EnrichmentQuery("4b", "Exempell Stadkooperativ Vasst", None, None), snapshot)
     assert found.method == "review" and found.entry is None
     assert found.candidate is not None and found.candidate.orgnr == "769611-1116"
 
@@ -126,3 +127,30 @@ def test_a_place_word_in_both_names_says_nothing_about_the_address(tmp_path: Pat
         # A kommun given by the source is evidence as before.
         found = match(EnrichmentQuery("2", "Byrdåsttrys Boden", None, "Boden"), snapshot)
         assert found.method != "name" and "kommun differ (-5.0)" in found.explanation
+
+
+def test_a_secondary_name_is_found_and_matched_as_the_organisation(tmp_path: Path) -> None:
+    from tests.register_files import HEADER, quoted_row
+
+    names = ("Trädgårdsgruppen i Örebro ekonomisk förening$FORETAGSNAMN-ORGNAM$2015-01-01"
+             "|Kafé Gröna Rummet$SARSKILT_FORETAGSNAMN-ORGNAM$2019-05-01")  # fmt: skip
+    row = quoted_row("7696001234$ORGNR-IDORG", "", "SE-LAND", names, "EK-ORGFO", "", "", "", "2015-01-01", "null",
+                     "Odlarvägen 3$$ÖREBRO$70211$SE-LAND")  # fmt: skip
+    bulk = tmp_path / "bulk.txt"
+    bulk.write_text(HEADER + "\n" + row + "\n", encoding="utf-8")
+    build_snapshot(bulk, tmp_path / "snapshot.sqlite")
+    with RegisterSnapshot(tmp_path / "snapshot.sqlite") as snapshot:
+        # The list writes the café's name, the way ASF lists use trading names.
+        found = match(EnrichmentQuery("1", "Kafe Gröna Rummet", None, "Örebro"), snapshot)
+    assert found.method == "name" and found.entry is not None and found.entry.orgnr == "769600-1234"
+    assert "name similarity 100" in found.explanation
+
+
+def test_folded_and_misspelt_legal_forms_and_list_prefixes_still_match(tmp_path: Path) -> None:
+    rows = [("Snickeriet Hyveln ekonomisk förening", "EK", "VÄXJÖ"), ("Städkompaniet Rent Aktiebolag", "AB", "NACKA")]
+    with _snapshot_of(tmp_path, rows) as snapshot:
+        for i, (written, kommun) in enumerate((("Kooperativet Snickeriet Hyveln ek. fören.", "Växjö"),
+                                               ("Snickeriet Hyveln ekonomisk föening", "Växjö"),
+                                               ("STADKOMPANIET RENT AKTIBOLAG", "Nacka"))):  # fmt: skip
+            found = match(EnrichmentQuery(str(i), written, None, kommun), snapshot)
+            assert found.method == "name", (written, found.explanation)
