@@ -10,6 +10,7 @@ import os
 import sys
 import traceback
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
@@ -22,11 +23,13 @@ from pipelines.run_errors import step_failure_reasons
 from registry import settings
 from registry.files.output_files import atomic_text_file
 from registry.identity.judgements import Judgement
+from registry.identity.scoring import MATCH, NO_MATCH, REVIEW
 from registry.publish.publish import PublishSummary
 from registry.reference.personnummer import redact_personnummer
 from registry.register.enrichment import EnrichmentQuery, match
 from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.store.registry_access import Purpose, RegistryUnavailable, check_registry, open_registry
+from registry.tools.compare import MODELS, compare, read_pairs, write_compared
 from registry.tools.dedupe import dedupe, read_input, write_output
 from registry.tools.export import ExportFormat, ExportOptions, export_registry, parse_since, write_organisations_csv
 from registry.tools.find import FindError, FindQuery, find_organisations, format_table
@@ -293,6 +296,20 @@ def dedupe_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def compare_command(args: argparse.Namespace) -> int:
+    try:
+        pairs = read_pairs(Path(args.input))
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        print(f"Cannot read {args.input}: {exc}", file=sys.stderr)
+        return 2
+    compared = compare(pairs, args.model)
+    write_compared(compared, Path(args.output))
+    counts = Counter(pair.decision or "not compared" for pair in compared)
+    summary = ", ".join(f"{counts[d]} {d}" for d in (MATCH, REVIEW, NO_MATCH, "not compared") if counts[d])
+    print(f"{len(compared)} pairs compared with the {args.model} model ({summary}) written to {args.output}.")
+    return 0
+
+
 ENRICH_COLUMNS = ("record_id", "orgnr", "register_name", "legal_form", "status", "score", "method", "explanation")
 
 
@@ -331,7 +348,8 @@ def enrich_command(args: argparse.Namespace) -> int:
                     writer.writerow({"record_id": row.record_id, "method": "invalid input", "explanation": row.problem})
                 continue
             record = row.record
-            found = match(EnrichmentQuery(row.record_id, record.name, record.orgnr, record.municipality), snapshot)
+            query = EnrichmentQuery(row.record_id, record.name, record.orgnr, record.municipality, record.address)
+            found = match(query, snapshot)
             counts[found.method] = counts.get(found.method, 0) + 1
             entry = found.entry
             writer.writerow(
@@ -446,12 +464,28 @@ def _add_dedupe_command(commands: Commands) -> None:
     dedupe_parser.set_defaults(handler=dedupe_command)
 
 
+def _add_compare_command(commands: Commands) -> None:
+    compare_parser = commands.add_parser(
+        "compare",
+        help="score pairs of names with the pipeline's matching model, and say why",
+        description="PAIRS: CSV with a header; pair_id, name1, name2 required; kommun1, kommun2, orgnr1, orgnr2, "
+        "website1, website2, address1, address2 optional. OUTPUT: pair_id, probability, decision (match, review "
+        "or no_match, with the thresholds the nightly run uses) and explanation (each feature's evidence and "
+        "weight). --model dedupe compares two source records, as resolution does; --model register compares "
+        "an organisation (side 1) with a company register entry written as the register writes it (side 2).",
+    )
+    compare_parser.add_argument("input", metavar="PAIRS.csv")
+    compare_parser.add_argument("--output", required=True, metavar="OUT.csv")
+    compare_parser.add_argument("--model", choices=sorted(MODELS), default="dedupe")
+    compare_parser.set_defaults(handler=compare_command)
+
+
 def _add_enrich_command(commands: Commands) -> None:
     enrich = commands.add_parser(
         "enrich",
         help="match a spreadsheet of organisations to Bolagsverket's register",
-        description="INPUT: UTF-8 CSV with record_id, name and optional orgnr, municipality, website. REGISTER: "
-        "Bolagsverket's bulk file as downloaded (.zip) or unpacked (.txt). OUTPUT: one row per record with "
+        description="INPUT: UTF-8 CSV with record_id, name and optional orgnr, municipality, website, address. "
+        "REGISTER: Bolagsverket's bulk file as downloaded (.zip) or unpacked (.txt). OUTPUT: one row per record with "
         "record_id, orgnr (blank without a confident match), register_name, legal_form, status, score, method "
         "(orgnr, name, review, none) and explanation.",
     )
@@ -525,6 +559,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_review_command(commands)
     _add_dedupe_command(commands)
     _add_enrich_command(commands)
+    _add_compare_command(commands)
     _add_export_command(commands)
     _add_find_command(commands)
     add_doctor_command(commands)

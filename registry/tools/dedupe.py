@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,12 +11,19 @@ from pathlib import Path
 
 from registry.files.output_files import atomic_text_file
 from registry.files.spreadsheets import csv_rows
-from registry.identity.resolve import resolve
+from registry.identity.judgements import Judgement
+from registry.identity.resolve import ResolveResult, judge, resolve
 from registry.ingest.records import SourceRecord, validate
 from registry.reference.normalize import fold
+from registry.tools.export import neutralise_formula
 
 OPTIONAL = ("source", "orgnr", "municipality", "website", "email", "phone", "address")
-OUTPUT_COLUMNS = ("record_id", "cluster_id", "cluster_size", "matched_with", "score", "explanation", "problem")
+OUTPUT_COLUMNS = (
+    "record_id", "name", "cluster_id", "cluster_size", "matched_with", "score", "explanation",
+    # Records the matcher was unsure about joining to this one (left apart, for a person to judge), and the
+    # highest probability among them.
+    "review_with", "review_probability", "problem",
+)  # fmt: skip
 _FIELD_OF = {"orgnr": "orgnr_as_written"}
 
 
@@ -84,6 +92,7 @@ def dedupe(rows: Sequence[InputRow]) -> list[dict[str, str]]:
                 score = link.score if link.score is not None else 1.0
                 if this[1] not in best_link or score > best_link[this[1]][0]:
                     best_link[this[1]] = (score, other[1], link.explanation)
+    review_with = _unsure_links(result, cluster_of)
     output = []
     for row in rows:
         if not row.record_id:
@@ -93,18 +102,34 @@ def dedupe(rows: Sequence[InputRow]) -> list[dict[str, str]]:
             continue
         cluster_id, size = cluster_of[row.record_id]
         score, other, explanation = best_link.get(row.record_id, (None, "", ""))
+        unsure = review_with.get(row.record_id, {})
         output.append(
             {
                 "record_id": row.record_id,
+                # Opened in a spreadsheet: a name that starts like a formula is shown, never run.
+                "name": neutralise_formula(row.record.name),
                 "cluster_id": cluster_id,
                 "cluster_size": str(size),
                 "matched_with": other,
                 "score": f"{score:.3f}" if score is not None else "",
                 "explanation": explanation,
+                "review_with": ";".join(sorted(unsure)),
+                "review_probability": f"{max(unsure.values()):.3f}" if unsure else "",
                 "problem": "",
             }
         )
     return output
+
+
+def _unsure_links(result: ResolveResult, cluster_of: dict[str, tuple[str, int]]) -> dict[str, dict[str, float]]:
+    """record_id -> the records in other clusters it has an unsure pair with -> that pair's probability."""
+    unsure: dict[str, dict[str, float]] = defaultdict(dict)
+    for (left, right), pair in result.scores.items():
+        if judge(pair) is not Judgement.UNSURE or cluster_of[left[1]][0] == cluster_of[right[1]][0]:
+            continue
+        unsure[left[1]][right[1]] = pair.probability
+        unsure[right[1]][left[1]] = pair.probability
+    return unsure
 
 
 def write_output(rows: Sequence[dict[str, str]], path: Path) -> None:

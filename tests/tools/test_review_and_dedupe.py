@@ -151,6 +151,34 @@ def test_dedupe_a_spreadsheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert rows["r5"]["problem"] == "missing name" and rows["r5"]["cluster_id"] == ""
 
 
+def test_dedupe_names_each_record_and_says_which_pairs_wait_for_a_person(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "record_id,name,municipality,address\n"
+        "a,Café Gemenskap,Malmö,Storgatan 1\n"
+        "b,Café Gemenskap,Malmö,Hamngatan 9\n"
+        "c,Kooperativet Gröna Händer,Örebro,\n"
+        "d,Gröna Händer ekonomisk föening,Örebro,\n"
+        "e,=HYPERLINK(\"http://x\"),Solna,\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "out.csv"
+    assert main(["dedupe", str(source), "--output", str(output)]) == 0
+    capsys.readouterr()
+    with output.open(encoding="utf-8") as f:
+        rows = {r["record_id"]: r for r in csv.DictReader(f)}
+    assert rows["a"]["name"] == "Café Gemenskap" and rows["e"]["name"].startswith("'=")
+    # Two cafés of one name in one town at different addresses: left apart, each pointing at the other.
+    assert rows["a"]["cluster_id"] != rows["b"]["cluster_id"]
+    assert (rows["a"]["review_with"], rows["b"]["review_with"]) == ("b", "a")
+    assert 0.5 <= float(rows["a"]["review_probability"]) < 0.95
+    # A pair that was joined is not also waiting for review.
+    assert rows["c"]["cluster_id"] == rows["d"]["cluster_id"] and rows["c"]["review_with"] == ""
+    assert rows["c"]["review_probability"] == ""
+
+
 def test_dedupe_refuses_a_file_without_the_required_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "in.csv"
     source.write_text("id,namn\n1,Macken\n", encoding="utf-8")
