@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -46,20 +46,20 @@ class NameForms:
     # Words written as abbreviations ("skand", "v"): each may stand for a longer word on the other side.
     abbreviations: frozenset[str] = frozenset()
 
-    @property
+    @cached_property
     def tokens(self) -> frozenset[str]:
         return frozenset(self.core.split())
 
-    @property
+    @cached_property
     def numbers(self) -> frozenset[str]:
         """Digits and roman numerals in the name ('Steget 2', 'Gården II'): each one another organisation."""
         return frozenset(w for w in self.normalised.split() if _is_number(w))
 
-    @property
+    @cached_property
     def countries(self) -> frozenset[str]:
         return frozenset(COUNTRIES[w] for w in self.normalised.split() if w in COUNTRIES)
 
-    @property
+    @cached_property
     def words(self) -> tuple[str, ...]:
         """The core's words that are neither numbers nor countries: the words compared one by one."""
         return tuple(w for w in self.core.split() if w not in COUNTRIES and not _is_number(w))
@@ -69,9 +69,13 @@ class NameForms:
 _ROMAN = re.compile(r"x{0,3}(?:ix|iv|v?i{0,3})")
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _is_number(word: str) -> bool:
     """'2', '2000', '3k', 'ii', 'xiv': a word with a digit in it, or a roman numeral of two letters or more."""
-    return any(c.isdigit() for c in word) or (len(word) >= 2 and _ROMAN.fullmatch(word) is not None)
+    return _DIGIT.search(word) is not None or (len(word) >= 2 and _ROMAN.fullmatch(word) is not None)
+
 # Country words, folded, -> the country: "X Sverige AB" and "X Norge AS" are two companies of one group.
 COUNTRIES = {
     "sverige": "se", "sweden": "se", "norge": "no", "norway": "no", "danmark": "dk", "denmark": "dk",
@@ -373,7 +377,12 @@ def _same_word(x: str, y: str, abbreviations: frozenset[str]) -> bool:
     written as an abbreviation of the other ('skand.', 'v.')."""
     if x == y:
         return True
-    if min(len(x), len(y)) >= 4 and max(len(x), len(y)) >= _TYPO_FROM and OSA.distance(x, y, score_cutoff=1) <= 1:
+    if (
+        abs(len(x) - len(y)) <= 1
+        and min(len(x), len(y)) >= 4
+        and max(len(x), len(y)) >= _TYPO_FROM
+        and OSA.distance(x, y, score_cutoff=1) <= 1
+    ):
         return True
     shorter, longer = sorted((x, y), key=len)
     if len(shorter) >= 3 and longer.startswith(shorter):
@@ -385,8 +394,10 @@ def words_without_counterpart(
     xs: tuple[str, ...], ys: tuple[str, ...], abbreviations: frozenset[str] = frozenset()
 ) -> tuple[list[str], list[str]]:
     """The words of each name that have no counterpart in the other."""
-    left = [x for x in xs if not any(_same_word(x, y, abbreviations) for y in ys)]
-    right = [y for y in ys if not any(_same_word(x, y, abbreviations) for x in xs)]
+    if set(xs) == set(ys):
+        return [], []
+    left = [x for x in xs if x not in ys and not any(_same_word(x, y, abbreviations) for y in ys)]
+    right = [y for y in ys if y not in xs and not any(_same_word(x, y, abbreviations) for x in xs)]
     # A compound written as one word or two ("Byggservice" / "Bygg Service"), or a typo across a space.
     joined_left, joined_right = "".join(left), "".join(right)
     if left and right and joined_left == joined_right:
@@ -520,12 +531,14 @@ def decision(found: Score, w: WeightSet) -> str:
     return MATCH if found.probability >= w.positive_at else REVIEW
 
 
+@cache
 def clearly_different_bound(w: WeightSet) -> float:
     """The most a pair can weigh whose names are dissimilar (neither within the other) and that shares no
     identifier: the prior, the dissimilar names' weight, and the most every other feature can add."""
     return w.prior + w.name.levels[-1][1] + sum(feature.bound(w) for feature in FEATURES)
 
 
+@cache
 def can_tell_apart_at_a_glance(w: WeightSet) -> bool:
     """Whether such pairs always stay below the unsure band, so that they need not be scored in full."""
     return clearly_different_bound(w) < weight_at(w.unsure_at)
