@@ -25,11 +25,12 @@ from registry.reference.personnummer import redact_personnummer
 
 INGEST_GROUP = "ingest"
 _PREVIEW_COLUMNS = ("source_key", "name", "orgnr_as_written", "municipality", "website", "activity")
-FETCHED, COUNT_STABLE, ORGNR_SHARE, PARSE_WARNINGS = (
+FETCHED, COUNT_STABLE, ORGNR_SHARE, PARSE_WARNINGS, COUNT_EXPECTED = (
     "source_fetched",
     "record_count_stable",
     "valid_orgnr_share",
     "parse_warnings",
+    "entry_count_expected",
 )
 
 
@@ -76,6 +77,12 @@ def _check_specs(key: dg.AssetKey) -> list[dg.AssetCheckSpec]:
         dg.AssetCheckSpec(
             PARSE_WARNINGS, asset=key, description="The parser skipped or guessed nothing (detail pages, sheets)."
         ),
+        dg.AssetCheckSpec(
+            COUNT_EXPECTED,
+            asset=key,
+            description="The source yielded as many entries as its expected_entries in the sources file says: "
+            "outside the range the page has probably moved or changed (see `asf-registry sources check`).",
+        ),
     ]
 
 
@@ -109,7 +116,11 @@ def build_source_asset(connector: Connector) -> dg.AssetsDefinition:
         # The registry first: a database that cannot be used fails the step before the source is fetched.
         with Session(registry_db.engine()) as session:
             previous = listed_keys(session, spec.name)
-        ctx = CrawlContext(http=web.client(), city_list_dir=source_settings.city_list_path(), log=context.log)
+        ctx = CrawlContext(
+            http=web.client(min_interval=spec.min_seconds_between_requests),
+            city_list_dir=source_settings.city_list_path(),
+            log=context.log,
+        )
         batch = crawl_source(connector, ctx)
         health = assess(batch.records, previous, source_settings.max_record_drop)
         yield dg.Output(
@@ -123,6 +134,7 @@ def build_source_asset(connector: Connector) -> dg.AssetsDefinition:
                 "ok": batch.ok,
                 "error": batch.error or "",
                 "parse_warnings": len(ctx.warnings),
+                "parts_not_taken_for_entries": len(ctx.notes),
                 "preview": dg.MetadataValue.md(markdown_table((r.as_row() for r in batch.records), _PREVIEW_COLUMNS)),
                 "quarantine_reasons": dg.MetadataValue.md(
                     markdown_table(
@@ -168,6 +180,20 @@ def build_source_asset(connector: Connector) -> dg.AssetsDefinition:
                     if spec.min_valid_orgnr_share is not None
                     else "none: the source lists no organisationsnummer"
                 ),
+            },
+        )
+        count_problem = spec.count_problem(len(batch.records)) if batch.ok else None
+        if count_problem:
+            context.log.error(f"source {spec.name}: {count_problem}")
+        yield dg.AssetCheckResult(
+            check_name=COUNT_EXPECTED,
+            asset_key=key,
+            passed=count_problem is None,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=count_problem if batch.ok else "source failed: its last good records are used",
+            metadata={
+                "entries": len(batch.records),
+                "expected": "-".join(map(str, spec.expected_entries)) if spec.expected_entries else "any",
             },
         )
         yield dg.AssetCheckResult(

@@ -69,10 +69,11 @@ class WebClient(dg.ConfigurableResource):
     def contact_address(self) -> str:
         return self.contact or settings.contact_address()
 
-    def client(self) -> HttpClient:
+    def client(self, min_interval: float | None = None, http_class: type[HttpClient] = HttpClient) -> HttpClient:
+        """The HTTP client; ``min_interval``: a source's own spacing per host, instead of this resource's."""
         mode = self.mode or settings.http_mode()
         archive_dir = Path(self.archive_dir) if self.archive_dir else settings.raw_archive_dir(mode)
-        return HttpClient(
+        return http_class(
             RawArchive(archive_dir),
             mode="live" if mode == "live" else "replay",
             contact=self.contact_address(),
@@ -80,7 +81,7 @@ class WebClient(dg.ConfigurableResource):
             deadline=self.deadline_seconds,
             max_redirects=self.max_redirects,
             retries=self.retries,
-            min_interval=self.min_seconds_between_requests_per_host,
+            min_interval=self.min_seconds_between_requests_per_host if min_interval is None else min_interval,
             replay_as_of=settings.parse_moment(self.replay_as_of) if self.replay_as_of else settings.replay_as_of(),
         )
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from pipelines.operations_cli import add_doctor_command
+from pipelines.operations_cli import add_doctor_command, add_sources_command
 from pipelines.run_errors import step_failure_reasons
 from registry import settings
 from registry.files.output_files import atomic_text_file
@@ -563,6 +563,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_command(commands)
     _add_find_command(commands)
     add_doctor_command(commands)
+    add_sources_command(commands)
     for name, command in commands.choices.items():
         if name != "run":  # run's -v also shows Dagster's log
             command.add_argument("-v", "--verbose", action="store_true", help="show the traceback when it fails")

@@ -1,4 +1,4 @@
-"""``asf-registry doctor`` on the command line."""
+"""``asf-registry doctor`` and ``asf-registry sources check`` on the command line."""
 
 from __future__ import annotations
 
@@ -52,3 +52,33 @@ def add_doctor_command(commands: Any) -> None:
         help="free space the company register needs (default %(default)s GiB)",
     )
     doctor.set_defaults(handler=doctor_command)
+
+
+def sources_check_command(args: argparse.Namespace) -> int:
+    from assets.resources import SourceSettings, WebClient
+    from assets.source_check import check_sources, format_reports
+    from assets.sources import configured_sources
+
+    # The sources file as it is now: an operator corrects it and checks again, without restarting anything.
+    web = WebClient(mode="live") if args.live else WebClient()
+    reports = check_sources(configured_sources(), args.names, web, SourceSettings())
+    print(format_reports(reports))
+    return 0 if all(r.passed for r in reports) else 1
+
+
+def add_sources_command(commands: Any) -> None:
+    sources = commands.add_parser("sources", help="the sources in the sources file: check what each yields")
+    actions = sources.add_subparsers(dest="sources_command", required=True)
+    check = actions.add_parser(
+        "check",
+        help="fetch (--live) or replay each source and show what it yields",
+        description="For each source of the sources file (sources.toml, or ASF_SOURCES_FILE), or those named: the "
+        "URLs fetched with their HTTP status, the list shape found on each page, the entry count against "
+        "expected_entries, the first entries with their fields and the page text each came from, what was not "
+        "taken for an entry and why, and the warnings. Replays the raw archive unless --live (which fetches "
+        "politely: robots.txt and the per-host spacing on every host, redirects included, and archives what it "
+        "fetches). Publishes nothing. Exit code 1 when a source fails or is outside its expected range.",
+    )
+    check.add_argument("names", nargs="*", metavar="NAME", help="only these sources")
+    check.add_argument("--live", action="store_true", help="fetch from the web instead of the raw archive")
+    check.set_defaults(handler=sources_check_command)

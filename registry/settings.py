@@ -66,6 +66,14 @@ def replay_as_of(env: Env | None = None) -> datetime | None:
     return parse_moment(configured) if configured else None
 
 
+DEFAULT_SOURCES_FILE = PROJECT_ROOT / "sources.toml"
+
+
+def sources_file(env: Env | None = None) -> Path:
+    """The sources file: ASF_SOURCES_FILE, else sources.toml at the project's root."""
+    return Path(_get("ASF_SOURCES_FILE", env) or DEFAULT_SOURCES_FILE)
+
+
 def city_list_dir(env: Env | None = None) -> Path:
     return Path(_get("ASF_CITY_LIST_DIR", env) or DEFAULT_CITY_LIST_DIR)
 

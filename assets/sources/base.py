@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,26 +11,17 @@ from typing import Protocol
 
 from registry.ingest.http_client import HttpClient
 from registry.ingest.records import SourceRecord
+from registry.ingest.sources_file import SourceConfig
 from registry.reference.personnummer import redact_personnummer
 
+# "Kontaktperson: Anna Exempelsson" up to the next label ("Telefon:") or the end of the text.
+_CONTACT_PERSON = re.compile(
+    r"\b(kontaktperson|kontakt|ansvarig|verksamhetsledare|ordförande|vd|namn)\s*:\s*.*?(?=\s\S{2,25}:|$)",
+    re.IGNORECASE,
+)
 
-@dataclass(frozen=True)
-class SourceSpec:
-    name: str
-    title: str
-    description: str
-    url: str | None
-    # Lower is more trusted: the published value of a field comes from the most trusted source that has it.
-    priority: int
-    kinds: frozenset[str] = field(default_factory=frozenset)
-    # A weak signal (a member list of all kinds of companies) never proves that an organisation is an ASF.
-    weak_signal: bool = False
-    # A closed source, kept as a historical seed.
-    historical: bool = False
-    # The share of records expected to carry a valid organisationsnummer, below which the source's
-    # valid_orgnr_share check fails (a renamed or moved orgnr column, numbers mangled on the way); None: the
-    # source lists no organisationsnummer, and the check says so. Every source states it: no default.
-    min_valid_orgnr_share: float | None = field(kw_only=True)
+# A source as the sources file declares it (registry/ingest/sources_file.py).
+SourceSpec = SourceConfig
 
 
 @dataclass
@@ -40,6 +32,13 @@ class CrawlContext:
     city_list_dir: Path
     log: logging.Logger | logging.LoggerAdapter
     warnings: list[str] = field(default_factory=list)
+    # Parts of pages a reader did not take for entries because they plainly are not (section titles,
+    # navigation, an article's bullets): shown by `sources check`, not warnings.
+    notes: list[str] = field(default_factory=list)
+    # Per page read: the list shape found (None: none) and how many entries it held.
+    shapes: dict[str, tuple[str | None, int]] = field(default_factory=dict)
+    # The page text each entry was read from, by its name: what `sources check` shows beside it.
+    texts: dict[str, str] = field(default_factory=dict)
 
     def warn(self, message: str) -> None:
         """Something was skipped or guessed while parsing: logged, and reported by the source's check. A message
@@ -47,6 +46,20 @@ class CrawlContext:
         message = redact_personnummer(message)
         self.log.warning(message)
         self.warnings.append(message)
+
+    def note(self, message: str) -> None:
+        message = redact_personnummer(message)
+        self.log.debug(message)
+        self.notes.append(message)
+
+    def found(self, url: str, shape: str | None, entries: int) -> None:
+        self.shapes[url] = (shape, entries)
+
+    def entry_text(self, name: str, text: str) -> None:
+        """The page text an entry came from, for `sources check`: without personal numbers, and without the
+        names on a contact person's line (a private person's name is never shown)."""
+        shown = _CONTACT_PERSON.sub(r"\1: [left out]", " ".join(text.split()))
+        self.texts.setdefault(name, redact_personnummer(shown)[:300])
 
 
 class Connector(Protocol):

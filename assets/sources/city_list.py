@@ -24,19 +24,8 @@ from registry.files.spreadsheets import DEFAULT_LIMITS, SpreadsheetLimits, XlsxW
 from registry.ingest.records import SourceRecord
 from registry.reference.normalize import fold
 
-SPEC = SourceSpec(
-    name="city_list",
-    title="Stockholms stad – curated ASF list",
-    description="The city's own list of known ASF, kept by officers as spreadsheet files (CSV, Excel) in a folder.",
-    url=None,
-    priority=10,
-    kinds=frozenset({"csv", "excel"}),
-    # The list has an orgnr column. The example names real ASF without their numbers (none is invented), so it
-    # holds 1 valid number in 12 records; at least one in twenty means the column is still read. Raise it to
-    # what the city's real list holds once that is known.
-    min_valid_orgnr_share=0.05,
-)
-
+# The source's name in the sources file, for records read outside a crawl (tests, tools).
+SOURCE = "city_list"
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "source_key": ("id", "lopnummer", "nr", "record id", "record_id"),
     "name": ("namn", "name", "foretag", "foretagsnamn", "organisation", "organisationsnamn"),
@@ -57,7 +46,7 @@ MAX_LIST_BYTES = 50 * 1024**2
 LIMITS = DEFAULT_LIMITS
 
 
-def crawl(ctx: CrawlContext) -> Iterator[SourceRecord]:
+def crawl(ctx: CrawlContext, spec: SourceSpec) -> Iterator[SourceRecord]:
     folder = ctx.city_list_dir
     if not folder.is_dir():
         raise FileNotFoundError(f"city list folder {folder} does not exist")
@@ -74,9 +63,9 @@ def crawl(ctx: CrawlContext) -> Iterator[SourceRecord]:
         try:
             # A file counts whole or not at all: one refused half-way through contributes nothing.
             if path.suffix.lower() == ".xlsx":
-                records = list(read_city_xlsx(path, ctx, LIMITS))
+                records = list(read_city_xlsx(path, ctx, LIMITS, source=spec.name))
             else:
-                records = list(read_city_csv(path, LIMITS))
+                records = list(read_city_csv(path, LIMITS, source=spec.name))
         except UnsafeFile as exc:
             ctx.warn(f"city list {path.name} skipped: {exc}")
             continue
@@ -108,7 +97,9 @@ def _modified(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
-def read_city_csv(path: Path, limits: SpreadsheetLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
+def read_city_csv(
+    path: Path, limits: SpreadsheetLimits = DEFAULT_LIMITS, source: str = SOURCE
+) -> Iterator[SourceRecord]:
     rows = csv_rows(path, limits=limits)
     first = next(rows, None)
     if first is None:
@@ -117,10 +108,12 @@ def read_city_csv(path: Path, limits: SpreadsheetLimits = DEFAULT_LIMITS) -> Ite
     fields = [column_field(h) for h in header]
     if "name" not in fields:
         raise ValueError(f"{path.name}: no name column among {header[: limits.max_columns]}")
-    yield from _records(path.stem, f"file:{path.name}", fields, rows, _modified(path))
+    yield from _records(source, path.stem, f"file:{path.name}", fields, rows, _modified(path))
 
 
-def read_city_xlsx(path: Path, ctx: CrawlContext, limits: SpreadsheetLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
+def read_city_xlsx(
+    path: Path, ctx: CrawlContext, limits: SpreadsheetLimits = DEFAULT_LIMITS, source: str = SOURCE
+) -> Iterator[SourceRecord]:
     with XlsxWorkbook(path, limits) as workbook:
         found_any = False
         for title in workbook.titles:
@@ -133,7 +126,7 @@ def read_city_xlsx(path: Path, ctx: CrawlContext, limits: SpreadsheetLimits = DE
             found_any = True
             fields = [column_field(c) for c in header]
             prefix = path.stem if len(workbook.titles) == 1 else f"{path.stem}/{title}"
-            yield from _records(prefix, f"file:{path.name}#{title}", fields, rows, _modified(path))
+            yield from _records(source, prefix, f"file:{path.name}#{title}", fields, rows, _modified(path))
         if not found_any:
             raise ValueError(f"{path.name}: no sheet has a name column")
 
@@ -143,6 +136,7 @@ def _names(cells: Sequence[str]) -> bool:
 
 
 def _records(
+    source: str,
     key_prefix: str,
     location: str,
     fields: Sequence[str | None],
@@ -158,7 +152,7 @@ def _records(
                 values[field] = cell
         own_key = values.pop("source_key", "").strip() or values.get("name", "").strip()
         yield SourceRecord(
-            source=SPEC.name,
+            source=source,
             source_key=f"{key_prefix}:{own_key}" if own_key else "",
             name=values.pop("name", ""),
             fetched_at=fetched_at,

@@ -8,6 +8,7 @@ connector says which shapes to try. Only organisation-level fields are read: a l
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -80,9 +81,46 @@ class ListingEntry:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A part of the page that a reader considered and did not take for an organisation, and why."""
+
+    text: str
+    reason: str
+    # It carried details an organisation would (a town, a link out, a phone): worth a parse warning. Section
+    # titles, navigation and an article's bullets are not.
+    looked_like_an_entry: bool = False
+
+
+# Headings and list titles that name a part of a page, never an organisation (folded).
+PAGE_SECTIONS = frozenset({
+    "kontakt", "kontakta oss", "kontaktuppgifter", "om oss", "relaterade sidor", "relaterat", "se aven", "las mer",
+    "las ocksa", "lankar", "genvagar", "dela", "dela sidan", "senast uppdaterad", "hitta hit", "nyheter",
+    "vanliga fragor", "rad och stod", "prenumerera", "nyhetsbrev", "bli medlem", "om webbplatsen", "innehall",
+})  # fmt: skip
+_OUTSIDE_THE_LIST = ["nav", "header", "footer", "aside", "form"]
+_MAX_NAME_WORDS = 10
+_NOT_ITS_OWN = "only links to a site or an address that is not its own (a guidance or 'read more' box)"
+_DETAILS = frozenset({"municipality", "address", "activity", "orgnr_as_written"})
+
+
 def _is_external(href: str, page_url: str) -> bool:
     host = urlsplit(href).hostname
     return bool(host) and host != urlsplit(page_url).hostname and href.startswith("http")
+
+
+_BLOCKS = ("p", "div", "li", "tr", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table")
+
+
+def _lines(element: Tag) -> list[str]:
+    """The element's text as it shows, line by line: "<strong>Ort:</strong> Malmö<br>" is the line
+    "Ort: Malmö" (inline markup does not break a line; <br> and block elements do)."""
+    shown = copy.copy(element)
+    for br in shown.find_all("br"):
+        br.replace_with("\n")
+    for block in shown.find_all(_BLOCKS):
+        block.append("\n")
+    return shown.get_text("").splitlines()
 
 
 def fields_from_elements(elements: Iterable[object], page_url: str) -> dict[str, str]:
@@ -91,13 +129,8 @@ def fields_from_elements(elements: Iterable[object], page_url: str) -> dict[str,
     for element in elements:
         if not isinstance(element, Tag):
             continue
-        for line in element.get_text("\n").splitlines():
-            match = _LABEL_LINE.match(line)
-            if match:
-                target = label_field(match.group(1))
-                value = match.group(2).strip()
-                if target and value:
-                    fields.setdefault(target, value)
+        lines = _lines(element)
+        # A link's address before its label's text: "Webbplats: <a href=https://x.se>x.se</a>" is https://x.se.
         for anchor in element.find_all("a", href=True):
             href = anchor["href"].strip()
             if href.startswith("mailto:"):
@@ -106,26 +139,90 @@ def fields_from_elements(elements: Iterable[object], page_url: str) -> dict[str,
                 fields.setdefault("phone", href.removeprefix("tel:"))
             elif _is_external(href, page_url):
                 fields.setdefault("website", href)
+        for line in lines:
+            match = _LABEL_LINE.match(line)
+            if match:
+                target = label_field(match.group(1))
+                value = match.group(2).strip()
+                if target and value:
+                    fields.setdefault(target, value)
     return fields
 
 
-def entries_from_headings(root: Tag, page_url: str, headings: Sequence[str] = HEADINGS) -> list[ListingEntry]:
-    """One heading per organisation, its details in the elements after it until the next heading."""
+def _name_problem(name: str) -> str | None:
+    """Why a heading or list item does not read as an organisation's name, or None."""
+    folded = folded_label(name)
+    if not folded:
+        return "no name"
+    if folded in PAGE_SECTIONS or folded.rstrip("s") in PAGE_SECTIONS:
+        return "names a part of the page, not an organisation"
+    if name.rstrip().endswith("?"):
+        return "a question (a FAQ), not a name"
+    words = name.split()
+    if name.rstrip().endswith(":") or len(words) > _MAX_NAME_WORDS or _is_sentence(words):
+        return "reads as a sentence or a section heading, not a name"
+    return None
+
+
+def _is_sentence(words: Sequence[str]) -> bool:
+    """Four words or more ending with a full stop after a whole word: "Vi skapar jobb för fler." A name may end
+    with an abbreviation's dot ("Gröna Händer ek. för.", "Bygg m.fl.")."""
+    if len(words) < 4 or not words[-1].endswith(".") or words[-1].endswith(".."):
+        return False
+    last = fold(words[-1].rstrip("."))
+    return len(last) >= 5 and "." not in last
+
+
+def _carries_the_name(name: str, fields: dict[str, str]) -> bool:
+    """Whether the site or e-mail domain the block links to carries a word of the name ("Yalla Trappan" ->
+    yallatrappan.se): a box that only links to another organisation's site is guidance, not an entry."""
+    words = [w for w in folded_label(name).split() if len(w) >= 3]
+    joined = "".join(folded_label(name).split())
+    for value in (fields.get("website"), fields.get("email")):
+        if not value:
+            continue
+        host = (urlsplit(value if "://" in value else f"http://{value.rsplit('@', 1)[-1]}").hostname or "").lower()
+        label = fold(host.removeprefix("www.").split(".")[0]) if host else ""
+        if label and (any(w in label for w in words) or label in joined):
+            return True
+    return False
+
+
+def entries_from_headings(
+    root: Tag, page_url: str, headings: Sequence[str] = HEADINGS, rejected: list[Rejected] | None = None
+) -> list[ListingEntry]:
+    """One heading per organisation (cards included), its details in the elements after it until the next
+    heading. A heading is not taken when it is outside the list (navigation, an aside), names a part of the
+    page, reads as a sentence or a question, has no details of its own (a section title), or has only contact
+    channels that are not its own (a guidance box linking to another organisation)."""
+    rejected = [] if rejected is None else rejected
     entries = []
     for heading in root.find_all(list(headings)):
+        name = heading.get_text(" ", strip=True)
+        if heading.find_parent(_OUTSIDE_THE_LIST):
+            rejected.append(Rejected(name, "outside the list (navigation, a side box or a form)"))
+            continue
         block = []
         for sibling in heading.find_next_siblings():
-            if isinstance(sibling, Tag) and sibling.name in HEADINGS:
+            # The next heading ends the section, also one inside a sibling (a grid of cards after a title).
+            if isinstance(sibling, Tag) and (sibling.name in HEADINGS or sibling.find(list(headings))):
                 break
             block.append(sibling)
         fields = fields_from_elements(block, page_url)
-        if not fields:
-            # A heading with no details of its own is a section title ("Stockholms län"), not an organisation.
+        problem = _name_problem(name)
+        if problem is None and not fields:
+            problem = "no details of its own (a section title)"
+        if problem is None and not _DETAILS & fields.keys() and not _carries_the_name(name, fields):
+            problem = _NOT_ITS_OWN
+        if problem is not None:
+            # Only a heading the rules could not place (details, but links that are not its own) is a warning;
+            # a part of the page, a question or a title without details is plainly not an organisation.
+            rejected.append(Rejected(name, problem, looked_like_an_entry=problem == _NOT_ITS_OWN))
             continue
         link = heading.find("a", href=True)
         entries.append(
             ListingEntry(
-                name=heading.get_text(" ", strip=True),
+                name=name,
                 fields=fields,
                 detail_url=urljoin(page_url, link["href"]) if link else None,
                 text=" ".join(b.get_text(" ", strip=True) for b in block if isinstance(b, Tag)),
@@ -134,8 +231,10 @@ def entries_from_headings(root: Tag, page_url: str, headings: Sequence[str] = HE
     return entries
 
 
-def entries_from_tables(root: Tag, page_url: str) -> list[ListingEntry]:
-    """Tables whose header row names a name column; other columns mapped by their labels."""
+def entries_from_tables(root: Tag, page_url: str, rejected: list[Rejected] | None = None) -> list[ListingEntry]:
+    """Tables whose header row names a name column; other columns mapped by their labels. A table without a
+    name column (opening hours, prices) is not a list of organisations, nor is a row without a name."""
+    rejected = [] if rejected is None else rejected
     entries = []
     for table in root.find_all("table"):
         rows = table.find_all("tr")
@@ -146,6 +245,8 @@ def entries_from_tables(root: Tag, page_url: str) -> list[ListingEntry]:
             label = folded_label(cell.get_text())
             header.append("name" if label in NAME_COLUMNS else LABELS.get(label))
         if "name" not in header:
+            columns = " | ".join(c.get_text(" ", strip=True) for c in rows[0].find_all(["th", "td"]))
+            rejected.append(Rejected(f"table ({columns})", "no name column (not a list of organisations)"))
             continue
         for row in rows[1:]:
             fields: dict[str, str] = {}
@@ -163,25 +264,54 @@ def entries_from_tables(root: Tag, page_url: str) -> list[ListingEntry]:
                     fields.setdefault("website", link["href"])
                 elif target and value:
                     fields.setdefault(target, value)
+            if not name.strip():
+                if fields:
+                    rejected.append(Rejected(row.get_text(" ", strip=True), "a row without a name",
+                                             looked_like_an_entry=True))  # fmt: skip
+                continue
             entries.append(ListingEntry(name=name, fields=fields, detail_url=detail_url, text=row.get_text(" ")))
     return entries
 
 
-def entries_from_link_list(root: Tag, page_url: str) -> list[ListingEntry]:
+def _list_title(item: Tag) -> str | None:
+    """The heading just before the list an item is in ("Läs också", "Medlemmar"), folded."""
+    parent = item.find_parent(["ul", "ol"])
+    heading = parent.find_previous(list(("h1", *HEADINGS))) if parent is not None else None
+    return folded_label(heading.get_text(" ", strip=True)) if heading is not None else None
+
+
+def entries_from_link_list(root: Tag, page_url: str, rejected: list[Rejected] | None = None) -> list[ListingEntry]:
     """A plain list: each item's first line is the name; a link out is the website, a link in the detail page.
 
     Text after a dash on the line ("Macken – Växjö") is taken as the municipality only when it is a single
-    short place-like word group; anything longer is kept as activity text.
+    short place-like word group; anything longer is kept as activity text. Items outside the list
+    (navigation, breadcrumbs, an aside), under a title that names a part of the page ("Läs också"), and an
+    article's bullets (sentences) are not organisations.
     """
+    rejected = [] if rejected is None else rejected
     entries = []
     for item in root.find_all("li"):
-        if item.find_parent(["nav", "header", "footer"]) or item.find("li"):
+        if item.find("li"):
             continue
         text = item.get_text(" ", strip=True)
         if not text:
             continue
+        if item.find_parent(_OUTSIDE_THE_LIST) or any(
+            "breadcrumb" in " ".join(p.get("class") or []) + " " + str(p.get("aria-label") or "").lower()
+            for p in item.find_parents(["ol", "ul", "div", "nav"])
+        ):
+            rejected.append(Rejected(text, "outside the list (navigation or breadcrumbs)"))
+            continue
+        title = _list_title(item)
+        if title is not None and (title in PAGE_SECTIONS or title.rstrip("s") in PAGE_SECTIONS):
+            rejected.append(Rejected(text, f"under the page section {title!r}, not the list"))
+            continue
         parts = re.split(r"\s[–—-]\s", text, maxsplit=1)
         name, rest = parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+        problem = _name_problem(name)
+        if problem is not None:
+            rejected.append(Rejected(text, problem))
+            continue
         fields: dict[str, str] = {}
         detail_url = None
         for anchor in item.find_all("a", href=True):
@@ -203,13 +333,26 @@ READERS = {
 }
 
 
-def read_entries(root: Tag, page_url: str, shapes: Sequence[str]) -> list[ListingEntry]:
-    """Entries from the first shape, in order, that finds any."""
+@dataclass
+class ReadListing:
+    entries: list[ListingEntry]
+    # The shape that found the entries; None when none did.
+    shape: str | None
+    rejected: list[Rejected]
+
+
+def read_listing(root: Tag, page_url: str, shapes: Sequence[str]) -> ReadListing:
+    """Entries from the first shape, in order, that finds any, with what that shape did not take."""
     for shape in shapes:
-        entries = READERS[shape](root, page_url)
+        rejected: list[Rejected] = []
+        entries = READERS[shape](root, page_url, rejected=rejected)
         if entries:
-            return entries
-    return []
+            return ReadListing(entries, shape, rejected)
+    return ReadListing([], None, [])
+
+
+def read_entries(root: Tag, page_url: str, shapes: Sequence[str]) -> list[ListingEntry]:
+    return read_listing(root, page_url, shapes).entries
 
 
 def parse_listing(html: str, page_url: str, shapes: Sequence[str]) -> list[ListingEntry]:
@@ -236,7 +379,16 @@ def list_page_records(
     if root is None:
         ctx.warn(f"{url}: no element matches {content_selector!r} (layout changed?); reading the whole page")
         root = soup
-    for entry in read_entries(root, url, shapes):
+    found = read_listing(root, url, shapes)
+    ctx.found(url, found.shape, len(found.entries))
+    for rejection in found.rejected:
+        message = f"{url}: not an entry: {rejection.text[:80]!r}: {rejection.reason}"
+        if rejection.looked_like_an_entry:
+            ctx.warn(message)
+        else:
+            ctx.note(message)
+    for entry in found.entries:
+        ctx.entry_text(entry.name, entry.text)
         yield SourceRecord(
             source=source,
             source_key=(url_slug(entry.detail_url) if entry.detail_url else None) or entry.name,

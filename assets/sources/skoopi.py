@@ -16,40 +16,39 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from assets.sources.base import CrawlContext, SourceSpec
-from assets.sources.listing import ListingEntry, content_root, fields_from_elements, parse_listing, url_slug
+from assets.sources.listing import ListingEntry, content_root, fields_from_elements, read_listing, url_slug
 from registry.ingest.http_client import FetchError
 from registry.ingest.records import SourceRecord
 
-SPEC = SourceSpec(
-    name="skoopi",
-    title="Skoopi – ASF-listan",
-    description="Skoopi's public list of work-integrating social enterprises (members that agreed to be listed).",
-    url="https://skoopi.coop/asf-listan/",
-    priority=20,
-    kinds=frozenset({"html", "json"}),
-    # The list and its detail pages give town, activity and contact channels, not organisationsnummer.
-    min_valid_orgnr_share=None,
-)
-API_URL = "https://skoopi.coop/wp-json/wp/v2/pages?slug=asf-listan&_fields=id,link,modified,title,content"
-PAGE_URL = "https://skoopi.coop/asf-listan/"
+# The list's page slug in WordPress: the REST API is asked for the page with the list page's last path segment.
+API_PATH = "/wp-json/wp/v2/pages?slug={slug}&_fields=id,link,modified,title,content"
 MAX_PAGES = 50
 SHAPES = ("tables", "headings")
 CONTENT = (".entry-content", "article", "main")
 CERTIFIED = "certifierat ASF"
 
 
-def crawl(ctx: CrawlContext) -> Iterator[SourceRecord]:
-    pages = _from_rest_api(ctx) or list(_html_pages(ctx))
-    for entries, page_url, fetched_at in pages:
+def api_url(page_url: str) -> str:
+    """The WordPress REST API's address for the page at ``page_url``."""
+    parts = urlsplit(page_url)
+    slug = parts.path.strip("/").rsplit("/", 1)[-1]
+    return f"{parts.scheme}://{parts.netloc}{API_PATH.format(slug=slug)}"
+
+
+def crawl(ctx: CrawlContext, spec: SourceSpec) -> Iterator[SourceRecord]:
+    page_url = spec.url or ""
+    pages = _from_rest_api(ctx, page_url) or list(_html_pages(ctx, page_url))
+    for entries, url, fetched_at in pages:
         for entry in entries:
-            if entry.detail_url and urlsplit(entry.detail_url).hostname == urlsplit(PAGE_URL).hostname:
+            ctx.entry_text(entry.name, entry.text)
+            if entry.detail_url and spec.follows(entry.detail_url):
                 _complete_from_detail_page(ctx, entry)
-            yield _record(entry, page_url, fetched_at)
+            yield _record(spec, entry, url, fetched_at)
 
 
-def _from_rest_api(ctx: CrawlContext) -> list[tuple[list[ListingEntry], str, datetime]]:
+def _from_rest_api(ctx: CrawlContext, page_url: str) -> list[tuple[list[ListingEntry], str, datetime]]:
     try:
-        response = ctx.http.get_ok(API_URL)
+        response = ctx.http.get_ok(api_url(page_url))
         pages = response.json()
         rendered = pages[0]["content"]["rendered"] if isinstance(pages, list) and pages else ""
     except (FetchError, ValueError, KeyError, TypeError) as exc:
@@ -58,12 +57,12 @@ def _from_rest_api(ctx: CrawlContext) -> list[tuple[list[ListingEntry], str, dat
     if not rendered or not rendered.strip():
         ctx.log.info("Skoopi REST API has no page 'asf-listan'; reading the HTML list")
         return []
-    link = str(pages[0].get("link") or PAGE_URL)
-    return [(parse_listing(rendered, link, SHAPES), link, response.fetched_at)]
+    link = str(pages[0].get("link") or page_url)
+    return [(_listing(ctx, rendered, link), link, response.fetched_at)]
 
 
-def _html_pages(ctx: CrawlContext) -> Iterator[tuple[list[ListingEntry], str, datetime]]:
-    url: str | None = PAGE_URL
+def _html_pages(ctx: CrawlContext, page_url: str) -> Iterator[tuple[list[ListingEntry], str, datetime]]:
+    url: str | None = page_url
     seen: set[str] = set()
     while url and url not in seen:
         if len(seen) == MAX_PAGES:
@@ -72,8 +71,18 @@ def _html_pages(ctx: CrawlContext) -> Iterator[tuple[list[ListingEntry], str, da
         seen.add(url)
         response = ctx.http.get_ok(url)
         html = response.text()
-        yield parse_listing(html, url, SHAPES), url, response.fetched_at
+        yield _listing(ctx, html, url), url, response.fetched_at
         url = next_page(html, url)
+
+
+def _listing(ctx: CrawlContext, html: str, page_url: str) -> list[ListingEntry]:
+    found = read_listing(BeautifulSoup(html, "html.parser"), page_url, SHAPES)
+    ctx.found(page_url, found.shape, len(found.entries))
+    for rejection in found.rejected:
+        (ctx.warn if rejection.looked_like_an_entry else ctx.note)(
+            f"{page_url}: not an entry: {rejection.text[:80]!r}: {rejection.reason}"
+        )
+    return found.entries
 
 
 def next_page(html: str, page_url: str) -> str | None:
@@ -100,9 +109,9 @@ def _complete_from_detail_page(ctx: CrawlContext, entry: ListingEntry) -> None:
     entry.text += " " + root.get_text(" ", strip=True)
 
 
-def _record(entry: ListingEntry, page_url: str, fetched_at: datetime) -> SourceRecord:
+def _record(spec: SourceSpec, entry: ListingEntry, page_url: str, fetched_at: datetime) -> SourceRecord:
     return SourceRecord(
-        source=SPEC.name,
+        source=spec.name,
         source_key=(url_slug(entry.detail_url) if entry.detail_url else None) or entry.name,
         name=entry.name,
         fetched_at=fetched_at,

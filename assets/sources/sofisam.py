@@ -13,33 +13,25 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+from bs4 import BeautifulSoup
+
 from assets.sources.base import CrawlContext, SourceSpec
-from assets.sources.listing import parse_listing, url_slug
+from assets.sources.listing import read_listing, url_slug
 from registry.ingest.http_client import FetchError
 from registry.ingest.records import SourceRecord
 
-SPEC = SourceSpec(
-    name="sofisam",
-    title="Sofisam (archived)",
-    description=(
-        "Tillväxtverket's former self-registration list of ASF, closed in 2020, read from the Wayback Machine's "
-        "last snapshots. Historical: listed organisations may no longer exist."
-    ),
-    url="https://sofisam.se/",
-    priority=50,
-    kinds=frozenset({"html", "wayback"}),
-    historical=True,
-    # The table's Org.nr column is filled for 1 of the 6 recorded entries (self-registration left it optional).
-    min_valid_orgnr_share=0.1,
-)
-# The list page as Sofisam published it; every capture whose URL starts with it (paged variants) is read.
-LIST_URL = "sofisam.se/sociala-foretag/hitta-sociala-foretag.html"
 CDX_ENDPOINT = "https://web.archive.org/cdx/search/cdx"
 SNAPSHOT = "https://web.archive.org/web/{timestamp}id_/{original}"
 SHAPES = ("tables", "headings", "link_list")
 
 
-def cdx_url(list_url: str = LIST_URL) -> str:
+def archived_path(spec: SourceSpec) -> str:
+    """The list page as the archive knows it: without its scheme ('sofisam.se/sociala-foretag/...')."""
+    url = spec.url or ""
+    return url.split("://", 1)[-1]
+
+
+def cdx_url(list_url: str) -> str:
     query = {
         "url": list_url,
         "matchType": "prefix",
@@ -69,14 +61,15 @@ def capture_time(timestamp: str) -> datetime:
     return datetime.strptime(timestamp[:14].ljust(14, "0"), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
 
 
-def crawl(ctx: CrawlContext) -> Iterator[SourceRecord]:
-    index = ctx.http.get_ok(cdx_url())
+def crawl(ctx: CrawlContext, spec: SourceSpec) -> Iterator[SourceRecord]:
+    list_url = archived_path(spec)
+    index = ctx.http.get_ok(cdx_url(list_url))
     try:
         captures = latest_captures(index.json())  # type: ignore[arg-type]
     except (ValueError, KeyError, TypeError) as exc:
-        raise FetchError(f"the CDX answer for {LIST_URL} is not the expected JSON: {exc}") from exc
+        raise FetchError(f"the CDX answer for {list_url} is not the expected JSON: {exc}") from exc
     if not captures:
-        raise FetchError(f"the Wayback Machine has no capture of {LIST_URL}")
+        raise FetchError(f"the Wayback Machine has no capture of {list_url}")
     seen: set[str] = set()
     for capture in captures:
         snapshot_url = SNAPSHOT.format(timestamp=capture["timestamp"], original=capture["original"])
@@ -85,13 +78,16 @@ def crawl(ctx: CrawlContext) -> Iterator[SourceRecord]:
         except FetchError as exc:
             ctx.warn(f"Sofisam snapshot skipped: {exc}")
             continue
-        for entry in parse_listing(page.text(), capture["original"], SHAPES):
+        found = read_listing(BeautifulSoup(page.text(), "html.parser"), capture["original"], SHAPES)
+        ctx.found(snapshot_url, found.shape, len(found.entries))
+        for entry in found.entries:
             key = (url_slug(entry.detail_url) if entry.detail_url else None) or entry.name
             if key in seen:
                 continue
             seen.add(key)
+            ctx.entry_text(entry.name, entry.text)
             yield SourceRecord(
-                source=SPEC.name,
+                source=spec.name,
                 source_key=key,
                 name=entry.name,
                 fetched_at=capture_time(capture["timestamp"]),

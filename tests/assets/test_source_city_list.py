@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from assets.ingest import crawl_source
-from assets.sources import city_list
+from assets.sources import SOURCES
 from registry.reference.orgnr import OrgnrStatus
 from tests.source_helpers import replay_ctx
 
@@ -16,7 +16,7 @@ def _ctx(folder: Path):
 
 
 def test_the_bundled_example_lists_read_with_their_bad_rows_quarantined() -> None:
-    batch = crawl_source(city_list, replay_ctx())
+    batch = crawl_source(SOURCES["city_list"], replay_ctx())
     assert batch.ok
     assert len(batch.records) == 12 and len(batch.quarantined) == 2
     first = batch.records[0]
@@ -42,7 +42,7 @@ def test_the_bundled_example_lists_read_with_their_bad_rows_quarantined() -> Non
 )
 def test_csv_exports_in_any_common_shape_read_the_same(tmp_path: Path, content: str, encoding: str) -> None:
     (tmp_path / "lista.csv").write_bytes(content.encode(encoding))
-    records = list(city_list.crawl(_ctx(tmp_path)))
+    records = list(SOURCES["city_list"].crawl(_ctx(tmp_path)))
     assert [(r.name, r.municipality, r.source_key) for r in records] == [
         ("Södra Gårdens Kooperativ", "Södertälje", "lista:Södra Gårdens Kooperativ")
     ]
@@ -63,7 +63,7 @@ def test_xlsx_with_extra_and_missing_columns_and_a_title_row(tmp_path: Path) -> 
     workbook.save(tmp_path / "lista.xlsx")
     (tmp_path / "~$lista.xlsx").write_bytes(b"Excel lock file")
     ctx = _ctx(tmp_path)
-    batch = crawl_source(city_list, ctx)
+    batch = crawl_source(SOURCES["city_list"], ctx)
     assert [(r.source_key, r.name, r.orgnr, r.orgnr_status, r.website, r.municipality) for r in batch.records] == [
         ("lista/Lista:7", "Gröna Händer", "769600-1234", OrgnrStatus.VALID, "gronahander.example", None)
     ]
@@ -74,10 +74,10 @@ def test_xlsx_with_extra_and_missing_columns_and_a_title_row(tmp_path: Path) -> 
 
 def test_a_file_without_a_name_column_fails_the_source_with_the_reason(tmp_path: Path) -> None:
     (tmp_path / "fel.csv").write_text("Kommun;Webb\nSolna;x.se\n")
-    batch = crawl_source(city_list, _ctx(tmp_path))
+    batch = crawl_source(SOURCES["city_list"], _ctx(tmp_path))
     assert batch.ok is False and "no name column" in (batch.error or "")
 
 
 def test_a_missing_folder_fails_the_source_with_the_reason(tmp_path: Path) -> None:
-    batch = crawl_source(city_list, _ctx(tmp_path / "nowhere"))
+    batch = crawl_source(SOURCES["city_list"], _ctx(tmp_path / "nowhere"))
     assert batch.ok is False and "does not exist" in (batch.error or "")

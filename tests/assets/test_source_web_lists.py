@@ -6,18 +6,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assets.ingest import crawl_source
-from assets.sources import sofisam
-from assets.sources.list_pages import INTEGRATIONSPAKTEN, REGION_OREBRO, SOCIAL_TRADE
+from assets.sources import SOURCES, sofisam
 from registry.ingest.raw_archive import RawArchive
 from registry.settings import parse_moment
 from tests.source_helpers import replay_ctx
 
 WHEN = datetime(2026, 11, 26, tzinfo=UTC)
+SOFISAM, SOCIAL_TRADE = SOURCES["sofisam"], SOURCES["social_trade"]
+REGION_OREBRO, INTEGRATIONSPAKTEN = SOURCES["region_orebro"], SOURCES["integrationspakten"]
 
 
 def test_sofisam_reads_the_newest_capture_of_each_list_page() -> None:
     ctx = replay_ctx()
-    records = list(sofisam.crawl(ctx))
+    records = list(SOFISAM.crawl(ctx))
     by_key = {r.source_key: r for r in records}
     assert sorted(by_key) == [
         "basta-arbetskooperativ",
@@ -34,7 +35,7 @@ def test_sofisam_reads_the_newest_capture_of_each_list_page() -> None:
         "https://web.archive.org/web/20200611083047id_/https://sofisam.se/sociala-foretag/hitta-sociala-foretag.html"
     )
     assert by_key["grona-hander-i-orebro"].orgnr_as_written == "16769600-1234"
-    assert sofisam.SPEC.historical
+    assert SOFISAM.SPEC.historical
 
 
 def test_sofisam_keeps_the_newest_capture_per_url() -> None:
@@ -52,8 +53,10 @@ def test_sofisam_keeps_the_newest_capture_per_url() -> None:
 
 
 def test_sofisam_without_captures_fails_with_the_reason(tmp_path: Path) -> None:
-    RawArchive(tmp_path).store(sofisam.cdx_url(), 200, {}, b'[["urlkey","timestamp","original"]]', WHEN)
-    batch = crawl_source(sofisam, replay_ctx(tmp_path))
+    RawArchive(tmp_path).store(
+        sofisam.cdx_url(sofisam.archived_path(SOFISAM.SPEC)), 200, {}, b'[["urlkey","timestamp","original"]]', WHEN
+    )
+    batch = crawl_source(SOFISAM, replay_ctx(tmp_path))
     assert batch.ok is False and "no capture" in (batch.error or "")
 
 
@@ -86,7 +89,7 @@ def test_social_trade_s_later_capture_is_what_replay_serves_by_default() -> None
     assert records["Vägen ut! kooperativen"].website == "https://vagenut.se/"
 
 
-def test_region_orebro_table() -> None:
+def test_region_orebro_reads_its_real_page_past_the_guidance_box() -> None:
     records = {r.name: r for r in REGION_OREBRO.crawl(replay_ctx())}
     assert sorted(records) == ["Exempelkooperativet Gröna Händer ek. för.", "Miljövårdscentrum", "re:form"]
     grona = records["Exempelkooperativet Gröna Händer ek. för."]

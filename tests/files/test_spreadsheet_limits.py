@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assets.ingest import crawl_source
-from assets.sources import city_list
+from assets.sources import SOURCES, city_list
 from pipelines.cli import main
 from registry.files.spreadsheets import (
     DEFAULT_LIMITS,
@@ -34,7 +34,7 @@ GOOD_LIST = "Namn;Kommun\nSödra Gårdens Kooperativ;Södertälje\n"
 _CHILD = """
 import json, resource, sys
 from pathlib import Path
-from assets.sources import city_list
+from assets.sources import SOURCES, city_list
 from tests.source_helpers import replay_ctx
 path = Path(sys.argv[1])
 ctx = replay_ctx(path.parent / "no-archive", city_list_dir=path.parent)
@@ -119,7 +119,7 @@ def test_a_workbook_built_to_exhaust_a_parser_is_read_in_little_memory(tmp_path:
 
 def _crawl(folder: Path) -> tuple[list[str], list[str]]:
     ctx = replay_ctx(folder / "no-archive", city_list_dir=folder)
-    batch = crawl_source(city_list, ctx)
+    batch = crawl_source(SOURCES["city_list"], ctx)
     assert batch.ok, batch.error
     return [r.name for r in batch.records], ctx.warnings
 

@@ -30,7 +30,7 @@ from registry.store.models import Organisation, RunRow, SourceRecordRow
 from tests.ops_helpers import published_state
 from tests.pipeline_helpers import run_nightly
 
-REGION_OREBRO = "utveckling.regionorebrolan.se"
+REGION_OREBRO = "www.regionorebrolan.se"
 CLIENT_TIMEOUT = 0.5
 MAX_BYTES = 1024**2
 
@@ -119,12 +119,14 @@ def web(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[_Web]:
     server = _Web()
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
-    def client(self: WebClient) -> HttpClient:
+    def client(
+        self: WebClient, min_interval: float | None = None, http_class: type[HttpClient] = HttpClient
+    ) -> HttpClient:
         session = requests.Session()
         adapter = _ToLoopback(server.base)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
-        return HttpClient(
+        return http_class(
             RawArchive(tmp_path / "raw"),
             mode="live",
             timeout=CLIENT_TIMEOUT,

@@ -19,7 +19,7 @@ from sqlalchemy import MetaData, select
 
 from assets.ingest import crawl_source
 from assets.metadata import markdown_table
-from assets.sources import city_list
+from assets.sources import SOURCES
 from pipelines.cli import main
 from pipelines.definitions import WEEKLY_REGISTER_JOB_NAME, defs
 from registry.files.safe_files import UnsafeFile, _CappedStream, open_zip_member
@@ -134,7 +134,7 @@ def test_city_list_files_that_lead_elsewhere_are_skipped_with_the_reason(tmp_pat
     bomb = _zip_of_zeros(tmp_path / "d_bomb.xlsx", 20, member="xl/worksheets/sheet1.xml")
     shutil.move(bomb, folder / "d_bomb.xlsx")
     ctx = replay_ctx(tmp_path / "no-archive", city_list_dir=folder)
-    batch = crawl_source(city_list, ctx)
+    batch = crawl_source(SOURCES["city_list"], ctx)
     assert batch.ok and len(batch.records) == 12  # the city's two real lists, nothing else
     assert all("root" not in r.name for r in batch.records)
     reasons = {w.split(" skipped: ")[0]: w.split(" skipped: ")[1] for w in ctx.warnings}

@@ -10,6 +10,7 @@ import dagster as dg
 import pytest
 from sqlmodel import Session, select
 
+from assets.sources import SOURCES as CONFIGURED
 from registry.ingest.raw_archive import RawArchive
 from registry.reference.personnummer import contains_personnummer
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_RECORDINGS_DIR
@@ -137,7 +138,9 @@ def test_every_check_passes_on_a_good_night(nightly_env: str) -> None:
     expected = {
         (f"source_{s}", check): True
         for s in SOURCES
-        for check in ("source_fetched", "record_count_stable", "valid_orgnr_share", "parse_warnings")
+        for check in (
+            "source_fetched", "record_count_stable", "valid_orgnr_share", "parse_warnings", "entry_count_expected"
+        )
     }
     expected[("enriched_organisations", "publish_gate")] = True
     expected[("registry_organisations", "registry_not_empty")] = True
@@ -193,8 +196,7 @@ def test_a_page_with_changed_markup_fails_its_check_and_loses_nothing(
         before = _organisations(nightly_env)
         archive = _archive_copy(tmp_path)
         RawArchive(archive).store(
-            "https://utveckling.regionorebrolan.se/sv/kultur-och-civilsamhalle/socialt-foretagande/"
-            "sociala-foretag-i-orebro-lan/",
+            CONFIGURED["region_orebro"].SPEC.url or "",
             200,
             {"Content-Type": "text/html; charset=utf-8"},
             "<html><main><div class='cards'><span>re:form</span><span>Miljövårdscentrum</span></div></main>".encode(),

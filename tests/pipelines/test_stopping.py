@@ -288,8 +288,8 @@ class _InterruptedSource:
         name="interrupted",
         title="A source",
         description="Interrupted while fetching.",
-        url=None,
-        priority=9,
+        reader="city_list",
+        trust=9,
         min_valid_orgnr_share=None,
     )
     interrupt: type[BaseException] = dg.DagsterExecutionInterruptedError
