@@ -66,6 +66,10 @@ def company_register_snapshot(
         context.log.warning(sni_note)
     for stale in report.removed_stale:
         context.log.info(f"removed {stale.name}, left behind by a build whose process is gone")
+    if parse.unknown_codes:
+        context.log.warning(
+            f"register codes not in docs/register_codes.md (they gave no status): {_codes(parse.unknown_codes)}"
+        )
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": report.entries,
@@ -77,6 +81,7 @@ def company_register_snapshot(
             "malformed_lines": parse.malformed,
             "malformed_examples": dg.MetadataValue.md("\n".join(f"- {e}" for e in parse.malformed_examples) or "none"),
             "encoding": parse.encoding,
+            "unknown_codes": _codes(parse.unknown_codes) or "none",
             "scb_rows_with_sni": report.scb.entries if report.scb else 0,
             "sni_codes": sni_note or f"from {info.sni_source}",
             "built_from_sample": info.sample,
@@ -87,6 +92,10 @@ def company_register_snapshot(
             "snapshot": str(report.path),
         }
     )
+
+
+def _codes(counts: dict[str, int]) -> str:
+    return ", ".join(f"{code} ({n:,})" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _refusal_metadata(parse: ParseReport) -> dict[str, bool | int]:

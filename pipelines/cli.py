@@ -8,6 +8,7 @@ import getpass
 import hashlib
 import os
 import sys
+import time
 import traceback
 import uuid
 from collections import Counter
@@ -319,13 +320,16 @@ def _cached_snapshot(bulk_file: Path) -> Path:
     key = hashlib.sha256(f"{bulk_file.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
     path = settings.register_snapshot_path().parent / "cli" / f"{key}.sqlite"
     if not path.exists():
-        print(f"Indexing {bulk_file.name} (once per file; a full bulk file takes about a minute)...", file=sys.stderr)
-        report = build_snapshot(bulk_file, path)
+        print(f"Indexing {bulk_file.name} (once per file; a full bulk file takes under a minute)...", file=sys.stderr)
+        started = time.monotonic()
+        report = build_snapshot(bulk_file, path, progress=lambda note: print(f"  {note}", file=sys.stderr))
         print(
-            f"  {report.entries} organisations, {report.parse.personnummer_rows_skipped} sole traders skipped, "
-            f"{report.parse.malformed} malformed lines",
+            f"  {report.entries:,} organisations, {report.parse.personnummer_rows_skipped:,} sole traders skipped, "
+            f"{report.parse.malformed:,} malformed lines; indexed in {time.monotonic() - started:.1f} s",
             file=sys.stderr,
         )
+    else:
+        print(f"Using the index of {bulk_file.name} built before ({path}).", file=sys.stderr)
     return path
 
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from registry.deadlines import Deadline, DeadlinePassed
 from registry.ingest.http_client import FetchError
 from registry.reference.personnummer import is_personnummer
-from registry.register.bolagsverket import register_status
 from registry.register.bolagsverket_api import ApiAnswer, ApiOrganisation, BolagsverketApi
 from registry.register.enrichment import RegisterMatch
+from registry.register.register_codes import register_status
 
 DEFAULT_MAX_AGE = timedelta(hours=20)
 

@@ -16,7 +16,7 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -25,6 +25,16 @@ from registry.files.safe_files import open_zip_member, regular_file
 from registry.reference.geography import find_kommun
 from registry.reference.orgnr import month_in_third_place
 from registry.reference.personnummer import contains_personnummer, redact_personnummer
+from registry.register.register_codes import (  # noqa: F401 (the statuses are read from here too)
+    DEREGISTRATION_REASONS,
+    STATUS_ACTIVE,
+    STATUS_BANKRUPTCY,
+    STATUS_DEREGISTERED,
+    STATUS_LIQUIDATION,
+    deregistration_reason_code,
+    read_proceedings,
+    register_status,
+)
 
 COLUMNS = 11
 # Bolagsverket's organisationsform codes (the part before "-ORGFO") and what they are.
@@ -43,11 +53,6 @@ LEGAL_FORMS = {
     "OFB": "ömsesidigt försäkringsbolag",
     "EGTS": "europeisk gruppering för territoriellt samarbete",
 }
-STATUS_ACTIVE = "active"
-STATUS_DEREGISTERED = "deregistered"
-STATUS_BANKRUPTCY = "bankruptcy"
-STATUS_LIQUIDATION = "liquidation"
-STATUS_WINDING_UP = "winding_up"
 # Identity types (the part after "$") that name an organisation. PERSON-IDORG (a sole trader's personnummer) and
 # SAMORDNR-IDORG (a samordningsnummer) name a person; a type not known here is not stored either, and is
 # counted by type in the parse report rather than guessed at.
@@ -92,6 +97,12 @@ class ParseReport:
     identity_types_skipped: dict[str, int] = field(default_factory=dict)
     malformed: int = 0
     malformed_examples: list[str] = field(default_factory=list)
+    # Proceedings and deregistration codes not in the code tables (registry/register/register_codes.py),
+    # counted per code: they gave no status, and a new code in the file should be added to the tables.
+    unknown_codes: dict[str, int] = field(default_factory=dict)
+
+    def unknown_code(self, code: str) -> None:
+        self.unknown_codes[code] = self.unknown_codes.get(code, 0) + 1
 
     def malformed_line(self, line_number: int, reason: str) -> None:
         self.malformed += 1
@@ -144,23 +155,8 @@ def _names(field_value: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _status(deregistered: str | None, proceedings: str | None) -> str:
-    codes = [part.split("$", 1)[0] for part in proceedings.split("|")] if proceedings else []
-    return register_status(bool(deregistered), codes)
-
-
-def register_status(deregistered: bool, proceedings: Iterable[str]) -> str:
-    """The registration's status from whether it is deregistered and the codes of its ongoing liquidation or
-    restructuring proceedings (the bulk file's 'KK-AVOMFO', the API's 'KK'): one rule for both."""
-    if deregistered:
-        return STATUS_DEREGISTERED
-    codes = {code.split("-", 1)[0] for code in proceedings if code}
-    if "KK" in codes:
-        return STATUS_BANKRUPTCY
-    if "LI" in codes:
-        return STATUS_LIQUIDATION
-    if codes:
-        return STATUS_WINDING_UP
-    return STATUS_ACTIVE
+    ongoing = read_proceedings(proceedings).ongoing if proceedings else ()
+    return register_status(bool(deregistered), ongoing)
 
 
 def _address(value: str | None) -> tuple[str | None, str | None, str | None]:
@@ -357,6 +353,8 @@ def iter_rows(stream: BinaryIO, report: ParseReport, require_header: bool = Fals
                 report.skipped_identity(fields[0])
                 continue
             entries += 1
+            if fields[6] or fields[7]:
+                _count_unknown_codes(fields[6], fields[7], report)
             yield row
     except csv.Error as exc:
         # A field beyond the csv module's limit, say: the file cannot be read as the bulk file from here on.
@@ -365,6 +363,16 @@ def iter_rows(stream: BinaryIO, report: ParseReport, require_header: bool = Fals
         report.rows += rows
         report.entries += entries
         report.personnummer_rows_skipped += skipped
+
+
+def _count_unknown_codes(reason: str, proceedings: str, report: ParseReport) -> None:
+    if proceedings and proceedings.lower() != "null":
+        for code in read_proceedings(proceedings).unknown:
+            report.unknown_code(code)
+    if reason and reason.lower() != "null":
+        code = deregistration_reason_code(reason)
+        if code and code not in DEREGISTRATION_REASONS:
+            report.unknown_code(f"{code} (deregistration reason)")
 
 
 def open_bulk_file(path: Path) -> BinaryIO:

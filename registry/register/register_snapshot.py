@@ -26,7 +26,8 @@ import os
 import queue
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,6 +51,8 @@ from registry.register.scb import iter_scb_rows
 
 _COLUMNS = list(ENTRY_FIELDS)
 BATCH = 20_000
+# How often a build says how far it has come, when asked to (asf-registry enrich).
+PROGRESS_EVERY = 500_000
 _LONG_TEXTS = {"description", "deregistration_reason", "street"}
 # The samples shipped for offline runs and tests: fictional companies that must never reach a live registry.
 BUNDLED_SAMPLES = (settings.DEFAULT_REGISTER_BULK_FILE, settings.DEFAULT_SCB_BULK_FILE)
@@ -285,6 +288,7 @@ def build_snapshot(
     min_share: float = settings.DEFAULT_REGISTER_MIN_SHARE,
     source: str | None = None,
     sha256: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Parse the bulk file (zip or txt) into a new snapshot at ``target``, replacing it only when complete and
     plausible: Bolagsverket's header row recognised, at least one organisation, and at least ``min_share`` of
@@ -311,8 +315,13 @@ def build_snapshot(
         try:
             with open_bulk_file(bulk_file) as stream:
                 rows = iter_rows(stream, report, require_header=True)
+                started, parsed, shown = time.monotonic(), 0, 0
                 while batch := list(itertools.islice(rows, BATCH)):
                     _put(batches, marshal.dumps(batch), writer)
+                    parsed += len(batch)
+                    if progress is not None and parsed - shown >= PROGRESS_EVERY:
+                        progress(f"{parsed:,} organisations read ({time.monotonic() - started:.0f} s)")
+                        shown = parsed
         except BulkFileError as exc:
             raise SnapshotRefused(f"{bulk_file}: {exc}; the previous snapshot is kept", report) from None
         # Judged before the writer indexes: no time is spent finishing a snapshot that will not be used.
@@ -321,6 +330,8 @@ def build_snapshot(
             read = f"{report.rows:,} rows read, {report.malformed:,} malformed"
             raise SnapshotRefused(f"{bulk_file}: {problem}; {read}; the previous snapshot is kept", report)
         _put(batches, None, writer)
+        if progress is not None:
+            progress(f"{report.entries:,} organisations read; indexing the names")
         writer.join()
     except BaseException:
         writer.kill()

@@ -1,6 +1,7 @@
 """SCB's bulk file from the Företagsregister: SNI industry codes per organisation.
 
-Tab-separated, Latin-1 (detected, not assumed), ~1.8 million rows, columns found by their header names:
+Tab-separated, Latin-1 (detected, not assumed), ~1.8 million rows in 34 columns (each line ending with a tab
+and CRLF; the zip's member is ``scb_bulkfil_JE_<timestamp>.txt``), columns found by their header names:
 ``PeOrgNr`` (12 digits, ``16`` + orgnr for legal persons), ``Foretagsnamn``, ``FtgStat`` (1 active, 9 not
 active, 0 never active), ``JurForm``, ``Ng1``..``Ng5`` (5-digit SNI codes). Rows identified by a personnummer
 (sole traders) are counted and skipped: never stored.
@@ -30,6 +31,14 @@ class ScbRow:
     sni: tuple[str, ...]
 
 
+def _name(fields: list[str], at: dict[str, int]) -> str:
+    """Foretagsnamn, or Namn where the file leaves the company name empty."""
+    for column in ("Foretagsnamn", "Namn"):
+        if column in at and (value := fields[at[column]].strip()):
+            return value
+    return ""
+
+
 def iter_scb_rows(stream: BinaryIO, report: ParseReport) -> Iterator[ScbRow]:
     buffered = io.BufferedReader(stream) if not isinstance(stream, io.BufferedIOBase) else stream
     report.encoding = detect_encoding(buffered.peek(1 << 20)[: 1 << 20])
@@ -56,7 +65,7 @@ def iter_scb_rows(stream: BinaryIO, report: ParseReport) -> Iterator[ScbRow]:
         report.entries += 1
         yield ScbRow(
             orgnr=parsed.value,
-            name=fields[at["Foretagsnamn"]].strip() if "Foretagsnamn" in at else "",
+            name=_name(fields, at),
             status=SCB_STATUS.get(fields[at["FtgStat"]].strip()) if "FtgStat" in at else None,
             legal_form_code=fields[at["JurForm"]].strip() or None if "JurForm" in at else None,
             sni=tuple(code for i in sni_at if (code := fields[i].strip()) and code.strip("0")),

@@ -109,7 +109,8 @@ ORGANISATIONS = Table("organisations", (
            "Organisationsform", filled_from=REGISTER, tracked=True),
     Column("svb", B, "Aktiebolag with restricted dividends, '(svb)'", "Restricted dividends (svb)",
            "Särskild vinstutdelningsbegränsning (svb)", filled_from=REGISTER, tracked=True),
-    Column("register_status", T, "active, deregistered, bankruptcy, liquidation or winding_up", "Register status",
+    Column("register_status", T, "active, deregistered, or an ongoing bankruptcy, liquidation, reconstruction, "
+           "composition, resolution, merger, division or conversion (docs/register_codes.md)", "Register status",
            "Status i bolagsregistret", filled_from=REGISTER, tracked=True),
     Column("register_name", T, "The registered name", "Registered name", "Registrerat namn", filled_from=REGISTER,
            tracked=True),

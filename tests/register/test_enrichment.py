@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,7 +91,13 @@ def test_the_enrich_command(
     assert rows[2].startswith("b,769600-1234,Exempelkooperativet Gröna Händer ek. för.,EK,active,1.000,orgnr")
     assert rows[3].startswith("c,,,,,0.000,none")
     assert len(rows) == 4
-    assert "line 5: no record_id" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "line 5: no record_id" in err
+    # The index is built once, saying what it found and how long it took; a second run reuses it.
+    assert "Indexing bolagsverket_bulkfil_sample.txt" in err and "organisations read; indexing the names" in err
+    assert re.search(r"8 organisations, 1 sole traders skipped, 1 malformed lines; indexed in \d+\.\d s", err)
+    assert main(["enrich", str(source), "--register", str(DEFAULT_REGISTER_BULK_FILE), "--output", str(output)]) == 0
+    assert "Using the index of bolagsverket_bulkfil_sample.txt built before" in capsys.readouterr().err
 
 
 def _snapshot_of(tmp_path: Path, rows: list[tuple[str, str, str]]) -> RegisterSnapshot:
