@@ -129,9 +129,19 @@ def fields_from_elements(elements: Iterable[object], page_url: str) -> dict[str,
     for element in elements:
         if not isinstance(element, Tag):
             continue
-        lines = _lines(element)
-        # A link's address before its label's text: "Webbplats: <a href=https://x.se>x.se</a>" is https://x.se.
-        for anchor in element.find_all("a", href=True):
+        anchors = element.find_all("a", href=True)
+        # "Webbplats: <a href=https://x.se/>x.se</a>": the labelled value is the link's address, not its text.
+        linked = {" ".join(a.get_text(" ").split()): a["href"].strip() for a in anchors}
+        for line in _lines(element):
+            match = _LABEL_LINE.match(line)
+            if match:
+                target = label_field(match.group(1))
+                value = match.group(2).strip()
+                if target == "website" and _is_external(linked.get(" ".join(value.split()), ""), page_url):
+                    value = linked[" ".join(value.split())]
+                if target and value:
+                    fields.setdefault(target, value)
+        for anchor in anchors:
             href = anchor["href"].strip()
             if href.startswith("mailto:"):
                 fields.setdefault("email", href.removeprefix("mailto:").split("?")[0])
@@ -139,13 +149,6 @@ def fields_from_elements(elements: Iterable[object], page_url: str) -> dict[str,
                 fields.setdefault("phone", href.removeprefix("tel:"))
             elif _is_external(href, page_url):
                 fields.setdefault("website", href)
-        for line in lines:
-            match = _LABEL_LINE.match(line)
-            if match:
-                target = label_field(match.group(1))
-                value = match.group(2).strip()
-                if target and value:
-                    fields.setdefault(target, value)
     return fields
 
 

@@ -24,7 +24,7 @@ from registry.ingest.http_client import FetchError
 from registry.reference.personnummer import is_personnummer
 from registry.register.bolagsverket_api import ApiAnswer, ApiOrganisation, BolagsverketApi
 from registry.register.enrichment import RegisterMatch
-from registry.register.register_codes import register_status
+from registry.register.register_codes import STATUS_DEREGISTERED, register_status
 
 DEFAULT_MAX_AGE = timedelta(hours=20)
 
@@ -92,9 +92,12 @@ def refreshed(match: RegisterMatch, organisation: ApiOrganisation) -> tuple[Regi
     entry = match.entry
     assert entry is not None
     status = entry.status
+    # What the API did not say (a part answered with its own error) is not "not deregistered"; and a
+    # deregistration is final: the API never turns a deregistered organisation back into an active one.
+    knows_deregistration = not any(e.startswith("avregistreradOrganisation") for e in organisation.errors)
     if organisation.deregistered:
         status = register_status(True, ())
-    elif organisation.proceedings is not None:
+    elif knows_deregistration and organisation.proceedings is not None and entry.status != STATUS_DEREGISTERED:
         status = register_status(False, organisation.proceedings)
     name = organisation.name or entry.name
     changes = [f"{what}: {old} -> {new}" for what, old, new in (("register_status", entry.status, status),

@@ -62,3 +62,14 @@ def test_a_box_that_only_links_to_another_site_is_a_warning_not_an_entry() -> No
     assert [e.name for e in found.entries] == ["Yalla Trappan"]
     (rejected,) = found.rejected
     assert rejected.text == "Starta eget med stöd" and rejected.looked_like_an_entry
+
+
+def test_the_labelled_website_is_its_links_address_whatever_other_links_come_first() -> None:
+    from assets.sources.listing import fields_from_elements
+
+    html = (
+        "<div><p><a href='https://www.facebook.com/sharer?u=x'>Dela</a></p>"
+        "<p><strong>Ort:</strong> Nykvarn<br><strong>Webbplats:</strong> <a href='https://www.basta.se/'>basta.se</a></p></div>"
+    )
+    fields = fields_from_elements([BeautifulSoup(html, "html.parser").div], "https://skoopi.coop/asf/basta/")
+    assert fields == {"municipality": "Nykvarn", "website": "https://www.basta.se/"}

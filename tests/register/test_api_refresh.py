@@ -120,3 +120,23 @@ def test_at_most_max_lookups_a_night(fake: FakeBolagsverket, tmp_path: Path) -> 
     assert report.stopped == "at most 2 look-ups a night"
     # Sorted by registry ID: the bakery and the cleaners were refreshed, the rest keep the snapshot's values.
     assert result["asf-cycle"] is CYCLES and result["asf-unknown"] is UNKNOWN
+
+
+def test_a_deregistration_is_never_undone_and_an_unanswered_part_changes_nothing(
+    fake: FakeBolagsverket, tmp_path: Path
+) -> None:
+    gone = RegisterMatch("asf-bakery", register_entry("769622-2228", "Exempelbageriet Surdegen ekonomisk förening",
+                                                      status="deregistered"), "orgnr", 1.0, "valid orgnr")  # fmt: skip
+    result, report = refresh_matches({"asf-bakery": gone}, _api(fake), AnswerCache(tmp_path / "c.sqlite"), NOW)
+    assert result["asf-bakery"].entry is not None and result["asf-bakery"].entry.status == "deregistered"
+    assert report.changed == {}
+
+
+def test_proceedings_are_not_read_when_the_deregistration_part_failed(tmp_path: Path) -> None:
+    from registry.register.api_refresh import refreshed
+    from registry.register.bolagsverket_api import ApiOrganisation
+
+    answer = ApiOrganisation("769622-2228", "Exempelbageriet Surdegen ekonomisk förening", "EK", None, None, False,
+                             None, (), None, None, None, errors=("avregistreradOrganisation: TEKNISKT_FEL",),
+                             proceedings=())  # fmt: skip
+    assert refreshed(BAKERY, answer) == (BAKERY, [])
