@@ -354,6 +354,19 @@ def read_listing(root: Tag, page_url: str, shapes: Sequence[str]) -> ReadListing
     return ReadListing([], None, [])
 
 
+def read_page(ctx: CrawlContext, root: Tag, page_url: str, shapes: Sequence[str]) -> list[ListingEntry]:
+    """A page's entries, telling ``ctx`` what was found (the shape, each entry's page text) and what was not
+    taken and why: a parse warning when it looked like an entry, a note when it plainly was not one."""
+    found = read_listing(root, page_url, shapes)
+    ctx.found(page_url, found.shape, len(found.entries))
+    for rejection in found.rejected:
+        message = f"{page_url}: not an entry: {rejection.text[:80]!r}: {rejection.reason}"
+        (ctx.warn if rejection.looked_like_an_entry else ctx.note)(message)
+    for entry in found.entries:
+        ctx.entry_text(entry.name, entry.text)
+    return found.entries
+
+
 def read_entries(root: Tag, page_url: str, shapes: Sequence[str]) -> list[ListingEntry]:
     return read_listing(root, page_url, shapes).entries
 
@@ -382,16 +395,7 @@ def list_page_records(
     if root is None:
         ctx.warn(f"{url}: no element matches {content_selector!r} (layout changed?); reading the whole page")
         root = soup
-    found = read_listing(root, url, shapes)
-    ctx.found(url, found.shape, len(found.entries))
-    for rejection in found.rejected:
-        message = f"{url}: not an entry: {rejection.text[:80]!r}: {rejection.reason}"
-        if rejection.looked_like_an_entry:
-            ctx.warn(message)
-        else:
-            ctx.note(message)
-    for entry in found.entries:
-        ctx.entry_text(entry.name, entry.text)
+    for entry in read_page(ctx, root, url, shapes):
         yield SourceRecord(
             source=source,
             source_key=(url_slug(entry.detail_url) if entry.detail_url else None) or entry.name,

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from assets.sources.base import CrawlContext, SourceSpec
-from assets.sources.listing import ListingEntry, content_root, fields_from_elements, read_listing, url_slug
+from assets.sources.listing import ListingEntry, content_root, fields_from_elements, read_page, url_slug
 from registry.ingest.http_client import FetchError
 from registry.ingest.records import SourceRecord
 
@@ -40,7 +40,6 @@ def crawl(ctx: CrawlContext, spec: SourceSpec) -> Iterator[SourceRecord]:
     pages = _from_rest_api(ctx, page_url) or list(_html_pages(ctx, page_url))
     for entries, url, fetched_at in pages:
         for entry in entries:
-            ctx.entry_text(entry.name, entry.text)
             if entry.detail_url and spec.follows(entry.detail_url):
                 _complete_from_detail_page(ctx, entry)
             yield _record(spec, entry, url, fetched_at)
@@ -58,7 +57,7 @@ def _from_rest_api(ctx: CrawlContext, page_url: str) -> list[tuple[list[ListingE
         ctx.log.info("Skoopi REST API has no page 'asf-listan'; reading the HTML list")
         return []
     link = str(pages[0].get("link") or page_url)
-    return [(_listing(ctx, rendered, link), link, response.fetched_at)]
+    return [(read_page(ctx, BeautifulSoup(rendered, "html.parser"), link, SHAPES), link, response.fetched_at)]
 
 
 def _html_pages(ctx: CrawlContext, page_url: str) -> Iterator[tuple[list[ListingEntry], str, datetime]]:
@@ -71,18 +70,8 @@ def _html_pages(ctx: CrawlContext, page_url: str) -> Iterator[tuple[list[Listing
         seen.add(url)
         response = ctx.http.get_ok(url)
         html = response.text()
-        yield _listing(ctx, html, url), url, response.fetched_at
+        yield read_page(ctx, BeautifulSoup(html, "html.parser"), url, SHAPES), url, response.fetched_at
         url = next_page(html, url)
-
-
-def _listing(ctx: CrawlContext, html: str, page_url: str) -> list[ListingEntry]:
-    found = read_listing(BeautifulSoup(html, "html.parser"), page_url, SHAPES)
-    ctx.found(page_url, found.shape, len(found.entries))
-    for rejection in found.rejected:
-        (ctx.warn if rejection.looked_like_an_entry else ctx.note)(
-            f"{page_url}: not an entry: {rejection.text[:80]!r}: {rejection.reason}"
-        )
-    return found.entries
 
 
 def next_page(html: str, page_url: str) -> str | None:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from bs4 import BeautifulSoup
 
 from assets.sources.base import CrawlContext, SourceSpec
-from assets.sources.listing import read_listing, url_slug
+from assets.sources.listing import read_page, url_slug
 from registry.ingest.http_client import FetchError
 from registry.ingest.records import SourceRecord
 
@@ -78,14 +78,11 @@ def crawl(ctx: CrawlContext, spec: SourceSpec) -> Iterator[SourceRecord]:
         except FetchError as exc:
             ctx.warn(f"Sofisam snapshot skipped: {exc}")
             continue
-        found = read_listing(BeautifulSoup(page.text(), "html.parser"), capture["original"], SHAPES)
-        ctx.found(snapshot_url, found.shape, len(found.entries))
-        for entry in found.entries:
+        for entry in read_page(ctx, BeautifulSoup(page.text(), "html.parser"), capture["original"], SHAPES):
             key = (url_slug(entry.detail_url) if entry.detail_url else None) or entry.name
             if key in seen:
                 continue
             seen.add(key)
-            ctx.entry_text(entry.name, entry.text)
             yield SourceRecord(
                 source=spec.name,
                 source_key=key,
