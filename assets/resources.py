@@ -103,7 +103,7 @@ class SourceSettings(dg.ConfigurableResource):
 class CompanyRegister(dg.ConfigurableResource):
     """Bolagsverket's register as an indexed snapshot (registry/register/company_register.py has the rules).
 
-    Unset fields: ASF_REGISTER_SNAPSHOT (data/register/snapshot.sqlite), ASF_REGISTER_BULK_FILE (the
+    Unset fields: ASF_REGISTER_SNAPSHOT (data/register/snapshot), ASF_REGISTER_BULK_FILE (the
     recorded sample in recordings/register/), ASF_SCB_BULK_FILE (the recorded SCB sample), ASF_REGISTER_MIN_SHARE
     (0.9: a new snapshot must hold at least that share of the current one's organisations). In live mode
     (ASF_HTTP_MODE=live) the weekly refresh downloads the bulk file from Bolagsverket instead, and the bundled

@@ -1,10 +1,13 @@
 """Company-register benchmark: parse and index a bulk file; match 1,000 organisations against it.
 
 Run on purpose:  PYTHONPATH=. .venv/bin/python -m benchmarks.register [--rows 3000000] [--write]
+                 [--duckdb-python /path/to/a/python/with/duckdb]
 Generates the synthetic bulk file (benchmarks/register_data.py) unless the workdir has it, builds the snapshot in a
-fresh process (wall time, CPU time and peak memory of it and its writer: the machine is shared, so wall time
-depends on its load and CPU time is the steadier figure), then matches a labelled set of 1,000 queries and
-times the naive approach (rapidfuzz process.extractOne over every registered name) on a sample in the same run.
+fresh process (wall time, CPU time and peak memory: the machine is shared, so wall time depends on its load and
+CPU time is the steadier figure), reads the same file plainly with pyarrow's CSV reader and (given an interpreter
+that has it: DuckDB is not a dependency of the project) with DuckDB's, then matches a labelled set of 1,000
+queries and times the naive approach (rapidfuzz process.extractOne over every registered name) on a sample in
+the same run.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from rapidfuzz import fuzz, process
 
 from benchmarks.er_data import LEGAL_FORMS, Organisation, _name_variant, _pseudo_word
 from benchmarks.register_data import SyntheticCompany, write_bulk_file
-from registry.register.bolagsverket import ParseReport, iter_entries, open_bulk_file
-from registry.register.enrichment import METHOD_NAME, METHOD_ORGNR, EnrichmentQuery, match
+from registry.register.bolagsverket import ParseReport, open_bulk_file
+from registry.register.bulk_columns import iter_entries
+from registry.register.enrichment import METHOD_NAME, METHOD_ORGNR, EnrichmentQuery, match_all
 from registry.register.register_snapshot import RegisterSnapshot
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks" / "register.md"
@@ -40,12 +44,46 @@ seconds = time.perf_counter() - started
 own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({
     "seconds": seconds, "entries": report.entries, "rows": report.parse.rows,
-    "cpu_parser": own.ru_utime + own.ru_stime, "cpu_writer": children.ru_utime + children.ru_stime,
+    "cpu": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
     "malformed": report.parse.malformed, "sole_traders": report.parse.personnummer_rows_skipped,
-    "peak_mb_parser": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    "peak_mb_writer": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    "peak_mb": max(own.ru_maxrss, children.ru_maxrss) / 1024,
 }))
 """
+
+# The plain reads the build is compared with: every field as text, nothing derived.
+_ARROW_READ = """
+import json, sys, time
+import pyarrow as pa, pyarrow.csv as pcsv
+started = time.perf_counter()
+names = [f"f{i}" for i in range(11)]
+table = pcsv.read_csv(sys.argv[1], read_options=pcsv.ReadOptions(column_names=names, skip_rows=1),
+    parse_options=pcsv.ParseOptions(delimiter=";", newlines_in_values=True, invalid_row_handler=lambda row: "skip"),
+    convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())))
+print(json.dumps({"seconds": time.perf_counter() - started, "rows": table.num_rows}))
+"""
+_DUCKDB_READ = """
+import json, sys, time
+import duckdb
+started = time.perf_counter()
+db = duckdb.connect()
+db.execute(f\"\"\"CREATE TABLE raw AS SELECT * FROM read_csv('{sys.argv[1]}', delim=';', quote='"', escape='"',
+    header=true, all_varchar=true, strict_mode=false, ignore_errors=true)\"\"\")
+rows = db.execute("SELECT count(*) FROM raw").fetchone()[0]
+print(json.dumps({"seconds": time.perf_counter() - started, "rows": rows}))
+"""
+
+
+def plain_read(python: str, script: str, bulk: Path) -> dict[str, float] | None:
+    completed = subprocess.run([python, "-c", script, str(bulk)], capture_output=True, text=True)
+    if completed.returncode != 0:
+        print(f"plain read with {python} failed: {completed.stderr[-500:]}", file=sys.stderr)
+        return None
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def folder_size(path: Path) -> int:
+    folder = path.resolve()
+    return sum(f.stat().st_size for f in folder.iterdir())
 
 
 def build_in_fresh_process(bulk: Path, snapshot: Path) -> dict[str, float]:
@@ -107,6 +145,17 @@ def queries(sample: list[SyntheticCompany], count: int, seed: int = 3) -> list[t
     return labelled
 
 
+def _plain_reads(arrow: dict[str, float] | None, duckdb: dict[str, float] | None, build: dict) -> list[str]:
+    rows = []
+    for label, read in (("pyarrow.csv.read_csv", arrow), ("DuckDB read_csv", duckdb)):
+        if read is not None:
+            rows.append(
+                f"| plain read of the same file, every field as text: {label} | {read['seconds']:.1f} s "
+                f"({read['rows']:,.0f} rows; the build is {build['seconds'] / read['seconds']:.1f}x it) |"
+            )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=3_000_000)
@@ -115,9 +164,10 @@ def main() -> None:
     parser.add_argument("--end-to-end-queries", type=int, default=175, help="queries of the end-to-end comparison")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "asf-register-benchmark")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--duckdb-python", help="an interpreter that has duckdb, for its plain read of the same file")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    bulk, snapshot_path = args.workdir / f"bulk_{args.rows}.txt", args.workdir / f"snapshot_{args.rows}.sqlite"
+    bulk, snapshot_path = args.workdir / f"bulk_{args.rows}.txt", args.workdir / f"snapshot_{args.rows}"
     sample_path = bulk.with_suffix(".sample.json")
     if not bulk.exists() or not sample_path.exists():
         sample = write_bulk_file(bulk, args.rows, keep_every=max(1, args.rows // 4000))
@@ -125,6 +175,8 @@ def main() -> None:
     sample = [SyntheticCompany(**c) for c in json.loads(sample_path.read_text())]
 
     build = build_in_fresh_process(bulk, snapshot_path)
+    arrow_read = plain_read(sys.executable, _ARROW_READ, bulk)
+    duckdb_read = plain_read(args.duckdb_python, _DUCKDB_READ, bulk) if args.duckdb_python else None
     with RegisterSnapshot(snapshot_path) as snapshot:
         # Rows the generator padded to 23,000-character names test the parser, not matching, and rows it broke
         # on purpose are not in the register at all: neither is queried.
@@ -134,9 +186,10 @@ def main() -> None:
         ]
         labelled = queries(sample, args.queries)
         started = time.perf_counter()
-        results = [(match(q, snapshot), expected) for q, expected in labelled]
+        matched = match_all([q for q, _ in labelled], snapshot)
         ours = time.perf_counter() - started
-        names = [row[0] for row in snapshot._db.execute("SELECT name FROM companies")]
+        results = list(zip(matched, [e for _, e in labelled], strict=True))
+        names = snapshot.names()
     linked = [(m, e) for m, e in results if m.method in (METHOD_NAME, METHOD_ORGNR)]
     correct = sum(1 for m, e in linked if m.entry and m.entry.orgnr == e)
     present = sum(1 for _, e in results if e)
@@ -173,15 +226,13 @@ def main() -> None:
         "| step | figure |",
         "|---|---|",
         f"| parse and index (fresh process): wall time | {build['seconds']:.1f} s |",
-        f"| parse and index: CPU time, user + system (parser process + writer process) | "
-        f"{build['cpu_parser'] + build['cpu_writer']:.1f} s "
-        f"({build['cpu_parser']:.1f} s + {build['cpu_writer']:.1f} s) |",
+        f"| parse and index: CPU time, user + system (all threads) | {build['cpu']:.1f} s |",
+        *_plain_reads(arrow_read, duckdb_read, build),
         f"| organisations stored | {build['entries']:,} |",
         f"| malformed lines counted and skipped | {build['malformed']:,} |",
         f"| sole-trader rows skipped (never stored) | {build['sole_traders']:,} |",
-        f"| peak memory: parser process / writer process | {build['peak_mb_parser']:.0f} MB / "
-        f"{build['peak_mb_writer']:.0f} MB |",
-        f"| snapshot file | {snapshot_path.stat().st_size / 1e6:.0f} MB |",
+        f"| peak memory (resident) | {build['peak_mb']:.0f} MB |",
+        f"| snapshot folder | {folder_size(snapshot_path) / 1e6:.0f} MB |",
         f"| {len(labelled):,} organisations matched | {ours:.1f} s ({ours_per_query * 1000:.1f} ms each) |",
         f"| naive extractOne over {len(names):,} names ({args.naive_sample} sampled queries) | "
         f"{naive_per_query * 1000:.0f} ms each, {naive_per_query * len(labelled):.0f} s for {len(labelled):,} |",

@@ -27,7 +27,7 @@ from registry.identity.judgements import Judgement
 from registry.identity.scoring import MATCH, NO_MATCH, REVIEW
 from registry.publish.publish import PublishSummary
 from registry.reference.personnummer import redact_personnummer
-from registry.register.enrichment import EnrichmentQuery, match
+from registry.register.enrichment import EnrichmentQuery, match_all
 from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.store.registry_access import Purpose, RegistryUnavailable, check_registry, open_registry
 from registry.tools.compare import MODELS, compare, read_pairs, write_compared
@@ -318,9 +318,9 @@ def _cached_snapshot(bulk_file: Path) -> Path:
     """A snapshot built once per bulk file (by path, size and modification time) and reused after that."""
     stat = bulk_file.stat()
     key = hashlib.sha256(f"{bulk_file.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
-    path = settings.register_snapshot_path().parent / "cli" / f"{key}.sqlite"
+    path = settings.register_snapshot_path().parent / "cli" / key
     if not path.exists():
-        print(f"Indexing {bulk_file.name} (once per file; a full bulk file takes under a minute)...", file=sys.stderr)
+        print(f"Indexing {bulk_file.name} (once per file; a full bulk file takes seconds)...", file=sys.stderr)
         started = time.monotonic()
         report = build_snapshot(bulk_file, path, progress=lambda note: print(f"  {note}", file=sys.stderr))
         print(
@@ -341,7 +341,15 @@ def enrich_command(args: argparse.Namespace) -> int:
         print(f"Cannot read input: {exc}", file=sys.stderr)
         return 2
     counts: dict[str, int] = {}
+    queries = [
+        EnrichmentQuery(row.record_id, row.record.name, row.record.orgnr, row.record.municipality, row.record.address)
+        for row in rows
+        if row.record is not None
+    ]
     with RegisterSnapshot(snapshot_path) as snapshot, atomic_text_file(Path(args.output)) as out:
+        started = time.monotonic()
+        matches = iter(match_all(queries, snapshot))
+        print(f"{len(queries):,} records matched in {time.monotonic() - started:.1f} s.", file=sys.stderr)
         writer = csv.DictWriter(out, fieldnames=ENRICH_COLUMNS)
         writer.writeheader()
         for row in rows:
@@ -351,9 +359,7 @@ def enrich_command(args: argparse.Namespace) -> int:
                 if row.record_id:
                     writer.writerow({"record_id": row.record_id, "method": "invalid input", "explanation": row.problem})
                 continue
-            record = row.record
-            query = EnrichmentQuery(row.record_id, record.name, record.orgnr, record.municipality, record.address)
-            found = match(query, snapshot)
+            found = next(matches)
             counts[found.method] = counts.get(found.method, 0) + 1
             entry = found.entry
             writer.writerow(

@@ -92,7 +92,7 @@ def redact_url(url: str) -> str:
 
 
 DEFAULT_REGISTER_BULK_FILE = PROJECT_ROOT / "recordings" / "register" / "bolagsverket_bulkfil_sample.txt"
-DEFAULT_REGISTER_SNAPSHOT = Path("data/register/snapshot.sqlite")
+DEFAULT_REGISTER_SNAPSHOT = Path("data/register/snapshot")
 BOLAGSVERKET_BULK_URL = "https://vardefulla-datamangder.bolagsverket.se/bolagsverket/bolagsverket_bulkfil.zip"
 
 

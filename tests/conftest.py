@@ -67,7 +67,7 @@ def offline_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "ASF_BOLAGSVERKET_TOKEN_URL",
     ):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("ASF_REGISTER_SNAPSHOT", str(tmp_path / "register" / "snapshot.sqlite"))
+    monkeypatch.setenv("ASF_REGISTER_SNAPSHOT", str(tmp_path / "register" / "snapshot"))
     monkeypatch.setenv("ASF_REPORT_DIR", str(tmp_path / "reports"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     (tmp_path / "dagster_home").mkdir()

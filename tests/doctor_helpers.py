@@ -20,7 +20,7 @@ def healthy_env(tmp_path: Path) -> dict[str, str]:
     return {
         "ASF_REGISTRY_DB_URL": url,
         "ASF_HTTP_MODE": "replay",
-        "ASF_REGISTER_SNAPSHOT": str(tmp_path / "register" / "snapshot.sqlite"),
+        "ASF_REGISTER_SNAPSHOT": str(tmp_path / "register" / "snapshot"),
         "ASF_ALERT_WEBHOOK_URL": "https://hooks.example.se/T0KEN",
     }
 

@@ -80,3 +80,15 @@ REFUSAL = {
     "cut_in_the_middle": "in the previous snapshot (at least 90 % expected)",
     "cut_to_few_rows": "organisations against",
 }
+
+
+def snapshot_state(path: Path) -> tuple[str, bytes]:
+    """What the snapshot at ``path`` is: the folder its link points to, and that folder's organisations."""
+    folder = path.resolve()
+    return folder.name, (folder / "companies.arrow").read_bytes()
+
+
+def leftovers(target: Path) -> list[str]:
+    """What a snapshot's folder holds besides the link and the snapshot folder it points to."""
+    current = target.resolve().name if target.is_symlink() else None
+    return sorted(p.name for p in target.parent.iterdir() if p.name not in (target.name, current))

@@ -21,9 +21,9 @@ def fold(text: str) -> str:
 
 
 def index_fold(text: str) -> str:
-    """Lower-case and strip diacritics as SQLite FTS5's unicode61 tokenizer (remove_diacritics 2) does: like
-    fold, except that 'æ', 'ø' and 'ß', which are letters of their own rather than letters with a diacritic,
-    stay as they are ('Bjørn' -> 'bjørn')."""
+    """Lower-case and strip diacritics as the register's name index does (registry/register/name_index.py):
+    like fold, except that 'æ', 'ø' and 'ß', which are letters of their own rather than letters with a
+    diacritic, stay as they are ('Bjørn' -> 'bjørn')."""
     lowered = text.lower()
     if lowered.isascii():
         return lowered

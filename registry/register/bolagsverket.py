@@ -1,29 +1,25 @@
-"""Bolagsverket's bulk file ("Värdefulla datamängder"): a streaming, forgiving parser.
+"""Bolagsverket's bulk file ("Värdefulla datamängder"): its layout, codes and what a row holds.
 
 The file (``bolagsverket_bulkfil.txt``, ~3 million rows, inside ``bolagsverket_bulkfil.zip``) has a header
 row and then 11 columns per row, each value in double quotes, separated by ``;``. Fields inside carry their
 own codes: ``5560160680$ORGNR-IDORG``, ``Name$FORETAGSNAMN-ORGNAM$2016-11-15|...``, ``AB-ORGFO``, addresses
-as ``street$c/o$postort$postnummer$SE-LAND`` with positions that vary. The parser reads it as a stream
-(never whole), detects the encoding instead of assuming it, drops stray NUL bytes and a BOM, and counts
-malformed lines instead of failing. Rows identified by a personnummer (``PERSON-IDORG``, sole traders) are
-counted and skipped: they are never stored and never published.
+as ``street$c/o$postort$postnummer$SE-LAND`` with positions that vary. The file is read by
+registry/register/bulk_columns.py, column by column; the per-value readers here serve it where a value is
+irregular. Rows identified by a personnummer (``PERSON-IDORG``, sole traders) are counted and skipped: they
+are never stored and never published.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import itertools
 import re
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from registry.files.safe_files import open_zip_member, regular_file
 from registry.reference.geography import find_kommun
-from registry.reference.orgnr import month_in_third_place
 from registry.reference.personnummer import contains_personnummer, redact_personnummer
 from registry.register.register_codes import (  # noqa: F401 (the statuses are read from here too)
     DEREGISTRATION_REASONS,
@@ -58,7 +54,7 @@ LEGAL_FORMS = {
 # counted by type in the parse report rather than guessed at.
 ORGANISATION_IDENTITY_TYPES = frozenset({"ORGNR-IDORG", "GDNR-IDORG", ""})
 _POSTCODE = re.compile(r"^\d{3}\s?\d{2}$")
-_IDENTITY = re.compile(r"^\s*(?:16)?\d{6}[-\s]?\d{4}\s*$")
+IDENTITY_WRITTEN = re.compile(r"^\s*(?:16)?\d{6}[-\s]?\d{4}\s*$")
 
 
 @dataclass(frozen=True)
@@ -104,11 +100,25 @@ class ParseReport:
     def unknown_code(self, code: str) -> None:
         self.unknown_codes[code] = self.unknown_codes.get(code, 0) + 1
 
-    def malformed_line(self, line_number: int, reason: str) -> None:
+    def add(self, other: ParseReport) -> None:
+        """Counts of a part of the file (a block read on its own), added to this report's."""
+        self.rows += other.rows
+        self.entries += other.entries
+        self.personnummer_rows_skipped += other.personnummer_rows_skipped
+        for label, count in other.identity_types_skipped.items():
+            self.identity_types_skipped[label] = self.identity_types_skipped.get(label, 0) + count
+        for code, count in other.unknown_codes.items():
+            self.unknown_codes[code] = self.unknown_codes.get(code, 0) + count
+        self.malformed += other.malformed
+        self.malformed_examples.extend(other.malformed_examples[: max(0, 20 - len(self.malformed_examples))])
+
+    def malformed_line(self, line_number: int | None, reason: str) -> None:
+        """Counts a malformed line; ``line_number`` None where the reader cannot tell (a row may span lines)."""
         self.malformed += 1
         if len(self.malformed_examples) < 20:
             # Reasons are ours and carry no values; redacted all the same, since they reach the event log.
-            self.malformed_examples.append(f"line {line_number}: {redact_personnummer(reason)}")
+            where = f"line {line_number}" if line_number is not None else "a row"
+            self.malformed_examples.append(f"{where}: {redact_personnummer(reason)}")
 
     def skipped_identity(self, identity: str) -> None:
         kind = identity.partition("$")[2]
@@ -116,13 +126,6 @@ class ParseReport:
         if kind in ORGANISATION_IDENTITY_TYPES:
             label += " holding a personnummer"
         self.identity_types_skipped[label] = self.identity_types_skipped.get(label, 0) + 1
-
-
-def _clean(value: str) -> str | None:
-    if not value or value == "null":
-        return None
-    value = value.strip()
-    return None if not value or value.lower() == "null" else value
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -136,7 +139,7 @@ def detect_encoding(sample: bytes) -> str:
         return "cp1252"
 
 
-def _names(field_value: str) -> tuple[str, tuple[str, ...]]:
+def read_names(field_value: str) -> tuple[str, tuple[str, ...]]:
     primary: str | None = None
     others: list[str] = []
     for part in field_value.split("|"):
@@ -154,12 +157,7 @@ def _names(field_value: str) -> tuple[str, tuple[str, ...]]:
     return primary or "", tuple(o for o in others if o != primary)
 
 
-def _status(deregistered: str | None, proceedings: str | None) -> str:
-    ongoing = read_proceedings(proceedings).ongoing if proceedings else ()
-    return register_status(bool(deregistered), ongoing)
-
-
-def _address(value: str | None) -> tuple[str | None, str | None, str | None]:
+def read_address(value: str | None) -> tuple[str | None, str | None, str | None]:
     """(street, postcode, postort) from 'street$c/o$postort$postnummer$SE-LAND', whatever the positions."""
     if not value:
         return None, None, None
@@ -195,64 +193,16 @@ ENTRY_FIELDS = (
 )  # fmt: skip
 # Fields a row may lack: "" in a parsed row, NULL in the snapshot, None in a RegisterEntry.
 OPTIONAL_FIELDS = frozenset(ENTRY_FIELDS) - {"orgnr", "name", "svb", "status"}
-_MISSING = frozenset(("", "null", "NULL", "Null"))
-# Postort (as written in the file) -> kommun code, "" for none: a few thousand places, three million look-ups.
+# Postort (as written in the file) -> kommun code, "" for none: a few thousand places, read once each.
 _KOMMUN_CODES: dict[str, str] = {}
 
 
-def _kommun_code(postort: str) -> str:
+def kommun_code(postort: str) -> str:
     code = _KOMMUN_CODES.get(postort)
     if code is None:
         kommun = find_kommun(postort)
         code = _KOMMUN_CODES[postort] = kommun.code if kommun else ""
     return code
-
-
-def parse_fields(fields: list[str]) -> tuple[str | int, ...] | None:
-    """One row's 11 fields (quotes removed) as a tuple in ENTRY_FIELDS order; None for a personnummer identity.
-
-    Tuples rather than objects, "" for a missing value and 0/1 for svb: this runs three million times per
-    refresh, and sqlite3 binds str and int quickly but None and bool slowly (the snapshot stores "" as NULL).
-    """
-    number, _, kind = fields[0].partition("$")
-    if kind not in ORGANISATION_IDENTITY_TYPES:
-        return None
-    if not (len(number) == 10 and number.isdigit()):
-        if not _IDENTITY.match(number):
-            # Never the value in the message: it ends up in logs, and it may be a person's number.
-            raise ValueError("the identity is not an organisationsnummer")
-        number = re.sub(r"\D", "", number)[-10:]
-    if month_in_third_place(number):
-        return None  # a personnummer, whatever the label says
-    names = fields[3]
-    if "|" in names:
-        name, others = _names(names)
-        other_names = "|".join(others)
-    else:
-        name, other_names = names.partition("$")[0].strip(), ""
-    form = fields[4]
-    # Empty or the text null (any case) is missing. One comprehension, not a function call per field.
-    deregistered, reason, proceedings, registered, description, address = [
-        "" if (v := f.strip()) in _MISSING or (len(v) == 4 and v.lower() == "null") else v for f in fields[5:]
-    ]
-    status = _status(deregistered, proceedings)
-    street, postcode, postort = _address(address)
-    return (
-        f"{number[:6]}-{number[6:]}",
-        name,
-        other_names,
-        form.partition("-")[0] if form and form != "null" else "",
-        1 if "(svb)" in name.lower() else 0,
-        status,
-        registered,
-        deregistered,
-        reason,
-        description,
-        street or "",
-        postcode or "",
-        postort or "",
-        _kommun_code(postort) if postort else "",
-    )
 
 
 _FREE_TEXT = ("name", "other_names", "description", "street", "postort", "deregistration_reason")
@@ -278,12 +228,6 @@ def entry_from_row(row: tuple[object, ...] | list[object]) -> RegisterEntry:
     return RegisterEntry(**entry)  # type: ignore[arg-type]
 
 
-def iter_entries(stream: BinaryIO, report: ParseReport) -> Iterator[RegisterEntry]:
-    """Entries from a binary stream of the .txt file; malformed lines are counted in ``report``."""
-    for row in iter_rows(stream, report):
-        yield entry_from_row(row)
-
-
 HEADER_FIRST_COLUMN = "organisationsidentitet"
 
 
@@ -307,72 +251,6 @@ def first_line_fields(stream: BinaryIO, limit: int = 1 << 16) -> tuple[list[str]
     except csv.Error:  # a line no CSV writer made (a stray carriage return in random bytes): not a header
         fields = []
     return fields, bool(newline and rest.strip()) or len(sample) == limit
-
-
-def iter_rows(stream: BinaryIO, report: ParseReport, require_header: bool = False) -> Iterator[tuple[str | int, ...]]:
-    """Like iter_entries, as parse_fields tuples (the fast path for building a snapshot).
-
-    The csv module (C) splits the quoted ";"-separated fields, including quoted line breaks in descriptions;
-    a stray quote is contained by the field-count and identity checks that follow. ``report.header`` says
-    whether the first line was the header row; with ``require_header`` a file without it is refused at once
-    (BulkFileError) rather than read to its end as malformed lines.
-    """
-    buffered = io.BufferedReader(stream) if not isinstance(stream, io.BufferedIOBase) else stream
-    report.encoding = detect_encoding(buffered.peek(1 << 20)[: 1 << 20])
-    text = io.TextIOWrapper(buffered, encoding=report.encoding, errors="replace", newline="")
-    reader = csv.reader(text, delimiter=";", quotechar='"', strict=False)
-    try:
-        first = next(reader, None)
-    except csv.Error as exc:
-        raise BulkFileError(f"no header row (the first line cannot be read: {exc})") from None
-    header = report.header = first is not None and is_header(first)
-    if require_header and not header:
-        # What the first line holds is not quoted: it could be anything, a personal identity number too.
-        found = "the file is empty" if first is None else f"the first line has {len(first)} field(s), not the header"
-        raise BulkFileError(f"no header row ('{HEADER_FIRST_COLUMN};...' expected; {found})")
-    if first is None:
-        return
-    # Counted in locals, added to the report when the stream ends: attribute updates per row cost more.
-    rows = entries = skipped = 0
-    try:
-        for fields in itertools.chain(() if header else (first,), reader):
-            rows += 1
-            if len(fields) != COLUMNS:
-                if fields:
-                    report.malformed_line(reader.line_num, f"{len(fields)} fields instead of {COLUMNS}")
-                continue
-            if "\x00" in fields[0] or "\x00" in fields[3]:
-                fields = [f.replace("\x00", "") for f in fields]
-            try:
-                row = parse_fields(fields)
-            except (ValueError, IndexError) as exc:
-                report.malformed_line(reader.line_num, str(exc))
-                continue
-            if row is None:
-                skipped += 1
-                report.skipped_identity(fields[0])
-                continue
-            entries += 1
-            if fields[6] or fields[7]:
-                _count_unknown_codes(fields[6], fields[7], report)
-            yield row
-    except csv.Error as exc:
-        # A field beyond the csv module's limit, say: the file cannot be read as the bulk file from here on.
-        raise BulkFileError(f"line {reader.line_num}: {exc}") from None
-    finally:
-        report.rows += rows
-        report.entries += entries
-        report.personnummer_rows_skipped += skipped
-
-
-def _count_unknown_codes(reason: str, proceedings: str, report: ParseReport) -> None:
-    if proceedings and proceedings.lower() != "null":
-        for code in read_proceedings(proceedings).unknown:
-            report.unknown_code(code)
-    if reason and reason.lower() != "null":
-        code = deregistration_reason_code(reason)
-        if code and code not in DEREGISTRATION_REASONS:
-            report.unknown_code(f"{code} (deregistration reason)")
 
 
 def open_bulk_file(path: Path) -> BinaryIO:

@@ -11,7 +11,6 @@ The rules, in one place for the pipeline and for ``asf-registry doctor``:
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from registry.register.register_snapshot import (
     RegisterSnapshot,
     SnapshotInfo,
     SnapshotRefused,
+    SnapshotUnreadable,
     build_snapshot,
     is_bundled_sample,
     read_snapshot_info,
@@ -191,7 +191,7 @@ class RegisterConfig:
         path = self.snapshot_path
         try:
             info = read_snapshot_info(path)
-        except sqlite3.Error as exc:
+        except SnapshotUnreadable as exc:
             info, unreadable = None, f"the register snapshot at {path} cannot be read ({exc})"
         else:
             unreadable = None

@@ -1,11 +1,12 @@
 """Matching organisations to the company register: by organisationsnummer, else by name with evidence.
 
-A valid orgnr is looked up directly. Otherwise candidates come from the register's name index (rarest words
-first) and are scored by the model that compares source records (registry/identity/scoring.py, its REGISTER
-weights): name similarity against every name the entry is registered under, kommun, declared legal form. The
-registration's status ranks the candidates, so an active registration beats a deregistered namesake. A
-confident match is linked with its score and explanation; an uncertain one is left for review; people's
-judgements on a pair (organisation, register entry) always win.
+A valid orgnr is looked up directly. Otherwise candidates come from the register's name index (words shared
+with few registered names), for all organisations in one set-based look-up, and are scored by the model that
+compares source records (registry/identity/scoring.py, its REGISTER weights): name similarity against every
+name the entry is registered under, kommun, street, declared legal form. The registration's status ranks the
+candidates, so an active registration beats a deregistered namesake. A confident match is linked with its
+score and explanation; an uncertain one is left for review; people's judgements on a pair (organisation,
+register entry) always win.
 """
 
 from __future__ import annotations
@@ -114,7 +115,45 @@ def match(
     judgements: Mapping[str, Judgement] | None = None,
 ) -> RegisterMatch:
     """The register entry for one organisation. ``judgements``: orgnr -> a person's judgement for this query."""
-    judgements = judgements or {}
+    return match_all([query], snapshot, settings, [judgements])[0]
+
+
+def match_all(
+    queries: Sequence[EnrichmentQuery],
+    snapshot: RegisterSnapshot,
+    settings: EnrichSettings = DEFAULT_ENRICH,
+    judgements: Sequence[Mapping[str, Judgement] | None] | None = None,
+) -> list[RegisterMatch]:
+    """The register entry for each organisation, in the order given; ``judgements``, per query: orgnr -> a
+    person's judgement.
+
+    Candidates come for the whole batch at once (RegisterSnapshot.candidates_for): first by the names' words as
+    written, then, for the names whose words found nothing close, by near spellings too. Each query's
+    candidates are then weighed by the shared model.
+    """
+    judged = list(judgements) if judgements is not None else [None] * len(queries)
+    results: list[RegisterMatch | None] = [_settled(q, snapshot, j or {}) for q, j in zip(queries, judged, strict=True)]
+    by_name = [i for i, result in enumerate(results) if result is None]
+    sides = {i: query_side(queries[i]) for i in by_name}
+    found = snapshot.candidates_for([queries[i].name for i in by_name], near=False)
+    shortlists = {
+        i: shortlist(sides[i], entries, settings.shortlist) for i, entries in zip(by_name, found, strict=True)
+    }
+    close = settings.weights.name.levels[0][0]
+    # No registered name as written comes close: the name may be misspelt, so look further.
+    misspelt = [i for i in by_name if max((similar for similar, _, _ in shortlists[i]), default=0.0) < close]
+    further = snapshot.candidates_for([queries[i].name for i in misspelt]) if misspelt else []
+    for i, entries in zip(misspelt, further, strict=True):
+        shortlists[i] = shortlist(sides[i], entries, settings.shortlist)
+    for i in by_name:
+        results[i] = _weighed(queries[i], sides[i], shortlists[i], snapshot, settings, judged[i] or {})
+    return [result for result in results if result is not None]
+
+
+def _settled(
+    query: EnrichmentQuery, snapshot: RegisterSnapshot, judgements: Mapping[str, Judgement]
+) -> RegisterMatch | None:
+    """The match an orgnr in the register or a person's judgement settles; None when the name must decide."""
     if query.orgnr:
         found = [e for e in snapshot.by_orgnr(query.orgnr) if judgements.get(e.orgnr) is not Judgement.NEGATIVE]
         if found:
@@ -122,12 +161,19 @@ def match(
     for orgnr, judgement in sorted(judgements.items()):
         if judgement is Judgement.POSITIVE and (entries := snapshot.by_orgnr(orgnr)):
             return RegisterMatch(query.key, entries[0], METHOD_PERSON, 1.0, "matched by a person in review")
-    side = query_side(query)
+    return None
+
+
+def _weighed(
+    query: EnrichmentQuery,
+    side: Side,
+    found: list[tuple[float, RegisterEntry, Side]],
+    snapshot: RegisterSnapshot,
+    settings: EnrichSettings,
+    judgements: Mapping[str, Judgement],
+) -> RegisterMatch:
+    """The best of a query's shortlisted candidates by the model, if it is sure enough and leads the next."""
     weights = settings.weights
-    found = shortlist(side, snapshot.candidates(query.name, near=False), settings.shortlist)
-    if max((similar for similar, _, _ in found), default=0.0) < weights.name.levels[0][0]:
-        # No registered name as written comes close: the name may be misspelt, so look further.
-        found = shortlist(side, snapshot.candidates(query.name), settings.shortlist)
     scored = []
     for similar, entry, candidate in found:
         if judgements.get(entry.orgnr) is Judgement.NEGATIVE:
@@ -206,8 +252,9 @@ def enrich(
     matches: dict[str, RegisterMatch] = {}
     decisions: list[Decision] = []
     people = people_on_register_pairs(graph)
-    for registry_id, members in organisations:
-        found = match(query_for(registry_id, members), snapshot, settings, people.get(registry_id))
+    queries = [query_for(registry_id, members) for registry_id, members in organisations]
+    found_all = match_all(queries, snapshot, settings, [people.get(q.key) for q in queries])
+    for (registry_id, _), found in zip(organisations, found_all, strict=True):
         if found.entry is not None:
             found = replace(found, sni=tuple(snapshot.sni_codes(found.entry.orgnr)))
         matches[registry_id] = found

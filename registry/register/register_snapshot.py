@@ -1,61 +1,67 @@
-"""The company register snapshot: the bulk file as an indexed SQLite file, built once per weekly refresh.
+"""The company register snapshot: the bulk file as columnar files with a name index, built once per refresh.
 
-Why SQLite with an FTS5 index: matching a few thousand names needs, per name, the few dozen registered names
-that share its rarest words, out of ~3 million. FTS5's inverted index answers that in about a millisecond
-with bm25 ranking (rare words weigh most), lives in one file that every process can open read-only, needs
-no server, and is built in one streaming pass with bounded memory (figures: docs/benchmarks/register.md).
-The snapshot is built into a temporary file and moved into place only when complete, so readers never see
-half a snapshot and the previous one stays until the new one is good.
+A snapshot is a folder: the organisations as one Arrow IPC file (``companies.arrow``, uncompressed so that it
+is read through a memory map: opening costs nothing, a look-up reads only the rows it takes), the sorted
+organisationsnummer with their rows, the name index (registry/register/name_index.py), SCB's SNI codes, and
+what it was built from (``build_info.json``). The bulk file is parsed by Arrow (registry/register/
+bulk_columns.py), a block at a time, so memory stays bounded whatever the file's size.
+
+The path the settings name (``ASF_REGISTER_SNAPSHOT``) is a symbolic link to the current snapshot's folder.
+A snapshot is built in ``.NAME.building-PID``, renamed to ``.NAME.v<time>-PID`` when complete, and the link
+is then replaced by one to it in a single rename: readers see the old snapshot or the new one, never half of
+one, and a build killed at any point leaves the current snapshot as it was (the half-built folder is removed
+by the next build).
 
 "Good" is checked, not assumed: the new snapshot replaces the current one only when the file began with
 Bolagsverket's header row and holds a plausible number of organisations (never 0, and at least a share of
 the current snapshot's), so a 0-byte, garbage, header-only or truncated download cannot erase the register
-the nightly job enriches from. What a snapshot was built from is recorded in it (table ``build_info``), for
-the next build and ``asf-registry doctor`` to compare against.
+the nightly job enriches from.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import hashlib
-import itertools
-import marshal
-import multiprocessing
+import json
 import os
-import queue
 import re
-import sqlite3
+import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from multiprocessing.process import BaseProcess
 from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from registry import settings
 from registry.reference.names import normalise_name
 from registry.reference.normalize import fold, index_fold
 from registry.register.bolagsverket import (
     ENTRY_FIELDS,
-    OPTIONAL_FIELDS,
     BulkFileError,
     ParseReport,
     RegisterEntry,
     entry_from_row,
-    iter_rows,
     open_bulk_file,
 )
+from registry.register.bulk_columns import SCHEMA, iter_rows, read_batches
+from registry.register.name_index import IndexBuilder, NameIndex, split_words
 from registry.register.scb import iter_scb_rows
 
-_COLUMNS = list(ENTRY_FIELDS)
-BATCH = 20_000
 # How often a build says how far it has come, when asked to (asf-registry enrich).
 PROGRESS_EVERY = 500_000
-_LONG_TEXTS = {"description", "deregistration_reason", "street"}
+# Left out when many candidates are read for scoring: long, and not compared.
+_LONG_TEXTS = frozenset({"description", "deregistration_reason"})
 # The samples shipped for offline runs and tests: fictional companies that must never reach a live registry.
 BUNDLED_SAMPLES = (settings.DEFAULT_REGISTER_BULK_FILE, settings.DEFAULT_SCB_BULK_FILE)
+
+COMPANIES_FILE = "companies.arrow"
+ORGNR_KEYS_FILE, ORGNR_ROWS_FILE = "orgnr_keys.npy", "orgnr_rows.npy"
+SNI_FILE = "sni.arrow"
+INFO_FILE = "build_info.json"
 
 
 class SnapshotRefused(ValueError):
@@ -67,10 +73,14 @@ class SnapshotRefused(ValueError):
         self.parse = parse
 
 
+class SnapshotUnreadable(ValueError):
+    """What the snapshot path holds is not a snapshot this release reads (an earlier release's SQLite file, a
+    folder with files missing); the next build replaces it."""
+
+
 @dataclass(frozen=True)
 class SnapshotInfo:
-    """What a snapshot was built from, as recorded in it (``recorded`` False: built by a release that did not
-    record it; then the counts are read from its tables and the sources are unknown)."""
+    """What a snapshot was built from, as recorded in it."""
 
     organisations: int
     built_at: str | None = None
@@ -95,7 +105,7 @@ class BuildReport:
     scb: ParseReport | None = None
     # The snapshot it replaced (None: there was none, or it could not be read).
     previous: SnapshotInfo | None = None
-    # Half-built files of builds whose process is gone (killed), removed before this build.
+    # Half-built and superseded folders of builds whose process is gone (killed), removed before this build.
     removed_stale: list[Path] = field(default_factory=list)
 
 
@@ -154,25 +164,56 @@ def _scb_sample_orgnrs() -> frozenset[str]:
         return frozenset()
 
 
-def _only_sample(db: sqlite3.Connection, query: str, count: int, sample: frozenset[str]) -> bool:
-    """Whether the ``count`` organisations that ``query`` lists are all the sample's: by content, so a renamed,
-    copied or zipped sample is recognised too. A real file (more organisations than the sample) costs nothing."""
+def _only_sample(orgnrs: Callable[[], Iterable[str]], count: int, sample: frozenset[str]) -> bool:
+    """Whether the ``count`` organisations are all the sample's: by content, so a renamed, copied or zipped
+    sample is recognised too. A real file (more organisations than the sample) costs nothing."""
     if not 0 < count <= len(sample):
         return False
-    return {orgnr for (orgnr,) in db.execute(query)} <= sample
+    return set(orgnrs()) <= sample
+
+
+# -- where snapshots live ------------------------------------------------------------------------------------
+
+
+def _building(target: Path) -> Path:
+    return target.with_name(f".{target.name}.building-{os.getpid()}")
+
+
+def _version(target: Path) -> Path:
+    return target.with_name(f".{target.name}.v{time.time_ns()}-{os.getpid()}")
+
+
+def _current_folder(target: Path) -> Path | None:
+    """The folder the link points to (None: no link, or it points nowhere)."""
+    if not target.is_symlink():
+        return target if target.is_dir() else None
+    folder = target.resolve()
+    return folder if folder.is_dir() else None
 
 
 def remove_stale_builds(target: Path) -> list[Path]:
-    """Remove the half-built snapshots (``.NAME.building-PID``) whose building process no longer runs here: a
-    build killed with SIGKILL, or by a reboot, cannot remove its own. The folder is assumed to be this
-    machine's: a process ID says nothing about another machine's builds."""
+    """Remove the half-built and superseded snapshot folders (``.NAME.building-PID``, ``.NAME.vTIME-PID``)
+    whose building process no longer runs here and that the link does not point to: a build killed with
+    SIGKILL, or by a reboot, cannot remove its own. The folder is assumed to be this machine's: a process ID
+    says nothing about another machine's builds."""
+    current = _current_folder(target)
     removed = []
-    for path in target.parent.glob(f".{target.name}.building-*"):
-        pid = path.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
-            path.unlink(missing_ok=True)
-            removed.append(path)
+    for path in sorted(target.parent.glob(f".{target.name}.*")):
+        kind, _, pid = path.name.removeprefix(f".{target.name}.").rpartition("-")
+        if not (kind == "building" or re.fullmatch(r"v\d+", kind)) or not pid.isdigit():
+            continue
+        if path == current or int(pid) == os.getpid() or _running(int(pid)):
+            continue
+        _remove(path)
+        removed.append(path)
     return removed
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _running(pid: int) -> bool:
@@ -185,99 +226,41 @@ def _running(pid: int) -> bool:
     return True
 
 
-_INFO_TABLE = "build_info"
+_NOT_A_SNAPSHOT = (
+    "{path} is not a register snapshot of this release (a file, not the link to a snapshot folder: an earlier "
+    "release's SQLite snapshot, say); the next build replaces it"
+)
 
 
 def read_snapshot_info(path: Path) -> SnapshotInfo | None:
-    """What the snapshot at ``path`` was built from; None when there is none. Reads only (sqlite3.Error when
-    the file is not a readable snapshot)."""
-    if not path.exists():
+    """What the snapshot at ``path`` was built from; None when there is none. Reads only (SnapshotUnreadable
+    when the path holds something else)."""
+    if not path.exists() and not path.is_symlink():
         return None
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        return _info(db)
+    folder = _current_folder(path)
+    if folder is None:
+        if path.is_symlink():
+            return None  # a link whose folder is gone: there is no snapshot
+        raise SnapshotUnreadable(_NOT_A_SNAPSHOT.format(path=path))
+    return _read_info(folder)
 
 
-def _info(db: sqlite3.Connection) -> SnapshotInfo:
-    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if _INFO_TABLE in tables:
-        values = dict(db.execute(f"SELECT key, value FROM {_INFO_TABLE}").fetchall())
-        sni = values.get("sni_organisations")
-        return SnapshotInfo(
-            organisations=int(values.get("organisations") or 0),
-            built_at=values.get("built_at"),
-            source=values.get("source"),
-            sha256=values.get("sha256"),
-            header=values.get("header") == "1",
-            sample=values.get("sample") == "1",
-            sni_source=values.get("sni_source"),
-            sni_organisations=int(sni) if sni else None,
-            sni_sample=values.get("sni_sample") == "1",
-        )
-    # Built before build_info existed: what matters (how many, and whether it is the sample) is in its tables.
-    count = int(db.execute("SELECT COUNT(*) FROM companies").fetchone()[0]) if "companies" in tables else 0
-    sni = int(db.execute("SELECT COUNT(DISTINCT orgnr) FROM sni").fetchone()[0]) if "sni" in tables else None
-    return SnapshotInfo(
-        organisations=count,
-        sample=_only_sample(db, "SELECT orgnr FROM companies", count, _sample_orgnrs()),
-        sni_organisations=sni,
-        sni_sample=_only_sample(db, "SELECT DISTINCT orgnr FROM sni", sni or 0, _scb_sample_orgnrs()),
-        recorded=False,
-    )
+def _read_info(folder: Path) -> SnapshotInfo:
+    try:
+        values = json.loads((folder / INFO_FILE).read_text(encoding="utf-8"))
+        return SnapshotInfo(**{k: values[k] for k in SnapshotInfo.__dataclass_fields__ if k in values})
+    except (OSError, ValueError, TypeError) as exc:
+        raise SnapshotUnreadable(f"{folder} is not a complete register snapshot ({type(exc).__name__})") from None
 
 
 def _previous_info(target: Path) -> SnapshotInfo | None:
     try:
         return read_snapshot_info(target)
-    except sqlite3.Error:
+    except SnapshotUnreadable:
         return None  # not a readable snapshot: nothing to keep, nothing to compare with
 
 
-# What the name index holds for a row: its names, split into words by FTS5's tokenizer, which lower-cases and
-# strips diacritics ('Gröna' -> 'grona'; registry.reference.normalize.index_fold does the same for queries). Legal-form
-# words, in every other name, weigh next to nothing. The text is SQL, not a Python function called per row
-# (which would cost the writer a third of its time).
-_INDEX_TEXT = "name || ' ' || coalesce(other_names, '')"
-# Letters that fold writes otherwise than the index does ('ø' -> 'o'): a query that has them is looked up in both.
-_KEPT_BY_INDEX = re.compile("[æøßÆØẞ]")
-
-
-_LETTERS = "abcdefghijklmnopqrstuvwxyzæø"
-
-
-def near_spellings(word: str) -> set[str]:
-    """Every spelling one typo away from a folded word: a letter left out, added, replaced, or two neighbours
-    swapped ('kriofut' -> 'krioffut', 'kirofut', 'kriofat'...; 50-odd per letter)."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    spellings = {a + b[1:] for a, b in splits if b}
-    spellings.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
-    spellings.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
-    spellings.update(a + c + b for a, b in splits for c in _LETTERS)
-    spellings.discard(word)
-    return spellings
-
-
-_SCHEMA = """
-    PRAGMA page_size = 16384;
-    PRAGMA journal_mode = OFF;
-    PRAGMA synchronous = OFF;
-    PRAGMA locking_mode = EXCLUSIVE;
-    PRAGMA temp_store = MEMORY;
-    PRAGMA cache_size = -262144;
-    CREATE TABLE companies (
-        orgnr TEXT NOT NULL, name TEXT NOT NULL, other_names TEXT, legal_form TEXT, svb INTEGER,
-        status TEXT NOT NULL, registered TEXT, deregistered TEXT, deregistration_reason TEXT,
-        description TEXT, street TEXT, postcode TEXT, postort TEXT, kommun TEXT
-    );
-    CREATE VIRTUAL TABLE names USING fts5(
-        text, content='', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 2'
-    );
-    -- Index leaves as large as the file's pages (default: 4050 bytes): fewer pages to write and merge.
-    INSERT INTO names(names, rank) VALUES ('pgsz', 16000);
-"""
-# Missing values arrive as "" (sqlite3 binds str fast, None slowly) and are stored as NULL.
-_PLACEHOLDERS = ", ".join("NULLIF(?, '')" if c in OPTIONAL_FIELDS else "?" for c in _COLUMNS)
-_INSERT = f"INSERT INTO companies ({', '.join(_COLUMNS)}) VALUES ({_PLACEHOLDERS})"
-_INDEX_NEW_ROWS = f"INSERT INTO names(rowid, text) SELECT rowid, {_INDEX_TEXT} FROM companies WHERE rowid > ?"
+# -- building ------------------------------------------------------------------------------------------------
 
 
 def build_snapshot(
@@ -296,90 +279,126 @@ def build_snapshot(
     naming the file and what was found, and ``target`` is left as it was.
 
     ``source`` (the download's URL; default: the file's path) and ``sha256`` (when known) are recorded in
-    the snapshot. Parsing (this process) and writing (a writer process) run side by side on two cores;
-    batches of parsed rows pass between them, so memory stays bounded whatever the file's size. Batches travel
-    marshalled: marshal (C, for the same interpreter at both ends) packs and unpacks tuples of str three times
-    faster than pickle, which multiprocessing would otherwise use.
+    the snapshot.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir() and not target.is_symlink():
+        raise SnapshotRefused(f"{target} is a folder, not the link to a snapshot: move it away to build here")
     removed = remove_stale_builds(target)
     previous = _previous_info(target)
-    building = target.with_name(f".{target.name}.building-{os.getpid()}")
-    building.unlink(missing_ok=True)
-    report = ParseReport()
-    context = multiprocessing.get_context("spawn")
-    batches: multiprocessing.Queue = context.Queue(maxsize=6)
-    writer = context.Process(target=_write_snapshot, args=(str(building), batches), name="snapshot-writer")
-    writer.start()
+    building = _building(target)
+    _remove(building)
+    building.mkdir()
     try:
-        try:
-            with open_bulk_file(bulk_file) as stream:
-                rows = iter_rows(stream, report, require_header=True)
-                started, parsed, shown = time.monotonic(), 0, 0
-                while batch := list(itertools.islice(rows, BATCH)):
-                    _put(batches, marshal.dumps(batch), writer)
-                    parsed += len(batch)
-                    if progress is not None and parsed - shown >= PROGRESS_EVERY:
-                        progress(f"{parsed:,} organisations read ({time.monotonic() - started:.0f} s)")
-                        shown = parsed
-        except BulkFileError as exc:
-            raise SnapshotRefused(f"{bulk_file}: {exc}; the previous snapshot is kept", report) from None
-        # Judged before the writer indexes: no time is spent finishing a snapshot that will not be used.
-        problem = implausible(report.entries, previous.organisations if previous else None, min_share)
-        if problem:
-            read = f"{report.rows:,} rows read, {report.malformed:,} malformed"
-            raise SnapshotRefused(f"{bulk_file}: {problem}; {read}; the previous snapshot is kept", report)
-        _put(batches, None, writer)
-        if progress is not None:
-            progress(f"{report.entries:,} organisations read; indexing the names")
-        writer.join()
+        report = _write_companies(bulk_file, building, previous, min_share, progress)
+        scb_report = _write_sni_codes(building, scb_file, previous, min_share) if scb_file is not None else None
+        info = _write_info(building, report, scb_report, bulk_file, scb_file, source, sha256)
+        superseded = _current_folder(target) if target.is_symlink() else None
+        version = _version(target)
+        building.rename(version)
     except BaseException:
-        writer.kill()
-        writer.join()
-        building.unlink(missing_ok=True)
+        _remove(building)
         raise
-    if writer.exitcode != 0:
-        building.unlink(missing_ok=True)
-        raise RuntimeError(f"the snapshot writer failed (exit code {writer.exitcode}); the previous snapshot is kept")
     try:
-        scb_report = _add_sni_codes(building, scb_file, previous, min_share) if scb_file is not None else None
-        info = _record_info(building, report, scb_report, bulk_file, scb_file, source, sha256)
+        _point(target, version)
     except BaseException:
-        building.unlink(missing_ok=True)
+        _remove(version)
         raise
-    building.replace(target)
+    if superseded is not None:
+        # A reader that opened it keeps its memory maps; new readers follow the link.
+        _remove(superseded)
     return BuildReport(report, report.entries, target, info, scb_report, previous, removed)
 
 
-def _add_sni_codes(snapshot: Path, scb_file: Path, previous: SnapshotInfo | None, min_share: float) -> ParseReport:
-    """SCB's SNI industry codes per organisation, into the snapshot being built; SnapshotRefused when the file
-    yields no organisation, or far fewer than the previous snapshot's, rather than an empty SNI table."""
+def _point(target: Path, version: Path) -> None:
+    """Make ``target`` a link to ``version`` in one rename (a relative link: the folder can move)."""
+    link = target.with_name(f".{target.name}.link-{os.getpid()}")
+    link.unlink(missing_ok=True)
+    link.symlink_to(version.name)
+    os.replace(link, target)
+
+
+def _write_companies(
+    bulk_file: Path,
+    folder: Path,
+    previous: SnapshotInfo | None,
+    min_share: float,
+    progress: Callable[[str], None] | None,
+) -> ParseReport:
+    """The organisations, their orgnr index and their name index, into ``folder``."""
     report = ParseReport()
-    with closing(sqlite3.connect(snapshot)) as db, open_bulk_file(scb_file) as stream:
-        db.executescript(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; CREATE TABLE sni (orgnr TEXT, code TEXT);"
-        )
-        try:
-            db.executemany(
-                "INSERT INTO sni (orgnr, code) VALUES (?, ?)",
-                ((row.orgnr, code) for row in iter_scb_rows(stream, report) for code in row.sni),
-            )
-        except (csv.Error, ValueError) as exc:
-            raise SnapshotRefused(f"SCB file {scb_file}: {exc}; the previous snapshot is kept") from None
-        problem = implausible(report.entries, previous.sni_organisations if previous else None, min_share)
-        if problem:
-            raise SnapshotRefused(
-                f"SCB file {scb_file}: {problem}; {report.rows:,} rows read, {report.malformed:,} malformed; "
-                "the previous snapshot is kept",
-                report,
-            )
-        db.execute("CREATE INDEX sni_orgnr ON sni(orgnr)")
-        db.commit()
+    index = IndexBuilder()
+    keys: list[np.ndarray] = []
+    started, shown = time.monotonic(), 0
+    try:
+        with (
+            open_bulk_file(bulk_file) as stream,
+            pa.OSFile(str(folder / COMPANIES_FILE), "wb") as sink,
+            pa.ipc.new_file(sink, SCHEMA) as writer,
+        ):
+            for batch in read_batches(stream, report, require_header=True):
+                writer.write_batch(batch)
+                index.add(batch.column("name"), batch.column("other_names"))
+                digits = pc.replace_substring(batch.column("orgnr"), "-", "")
+                keys.append(pc.cast(digits, pa.int64()).to_numpy())
+                if progress is not None and report.entries - shown >= PROGRESS_EVERY:
+                    progress(f"{report.entries:,} organisations read ({time.monotonic() - started:.0f} s)")
+                    shown = report.entries
+    except BulkFileError as exc:
+        raise SnapshotRefused(f"{bulk_file}: {exc}; the previous snapshot is kept", report) from None
+    # Judged before the indexes are sorted: no time is spent finishing a snapshot that will not be used.
+    problem = implausible(report.entries, previous.organisations if previous else None, min_share)
+    if problem:
+        read = f"{report.rows:,} rows read, {report.malformed:,} malformed"
+        raise SnapshotRefused(f"{bulk_file}: {problem}; {read}; the previous snapshot is kept", report)
+    if progress is not None:
+        progress(f"{report.entries:,} organisations read; indexing the names")
+    _write_key_index(folder, ORGNR_KEYS_FILE, ORGNR_ROWS_FILE, keys)
+    index.write(folder)
     return report
 
 
-def _record_info(
-    snapshot: Path,
+def _write_key_index(folder: Path, keys_file: str, rows_file: str, keys: list[np.ndarray]) -> None:
+    """Sorted orgnr keys and the row each stands for (several rows may share one), for binary search."""
+    values = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    order = np.argsort(values, kind="stable")
+    np.save(folder / keys_file, values[order])
+    np.save(folder / rows_file, order.astype(np.int32))
+
+
+_SNI_SCHEMA = pa.schema([("orgnr", pa.string()), ("code", pa.string())])
+
+
+def _write_sni_codes(folder: Path, scb_file: Path, previous: SnapshotInfo | None, min_share: float) -> ParseReport:
+    """SCB's SNI industry codes per organisation, into the snapshot being built; SnapshotRefused when the file
+    yields no organisation, or far fewer than the previous snapshot's, rather than an empty SNI table."""
+    report = ParseReport()
+    orgnrs: list[str] = []
+    codes: list[str] = []
+    try:
+        with open_bulk_file(scb_file) as stream:
+            for row in iter_scb_rows(stream, report):
+                orgnrs.extend(row.orgnr for _ in row.sni)
+                codes.extend(row.sni)
+    except ValueError as exc:
+        raise SnapshotRefused(f"SCB file {scb_file}: {exc}; the previous snapshot is kept") from None
+    problem = implausible(report.entries, previous.sni_organisations if previous else None, min_share)
+    if problem:
+        raise SnapshotRefused(
+            f"SCB file {scb_file}: {problem}; {report.rows:,} rows read, {report.malformed:,} malformed; "
+            "the previous snapshot is kept",
+            report,
+        )
+    table = pa.table([pa.array(orgnrs, pa.string()), pa.array(codes, pa.string())], schema=_SNI_SCHEMA)
+    with pa.OSFile(str(folder / SNI_FILE), "wb") as sink, pa.ipc.new_file(sink, _SNI_SCHEMA) as writer:
+        writer.write_table(table)
+    keys = pc.cast(pc.replace_substring(table.column("orgnr"), "-", ""), pa.int64()).to_numpy()
+    _write_key_index(folder, "sni_keys.npy", "sni_rows.npy", [keys])
+    return report
+
+
+def _write_info(
+    folder: Path,
     report: ParseReport,
     scb_report: ParseReport | None,
     bulk_file: Path,
@@ -387,101 +406,113 @@ def _record_info(
     source: str | None,
     sha256: str | None,
 ) -> SnapshotInfo:
-    """What the snapshot was built from, written into it (one small table: it costs nothing)."""
-    with closing(sqlite3.connect(snapshot)) as db:
-        sni_count = scb_report.entries if scb_report else 0
-        info = SnapshotInfo(
-            organisations=report.entries,
-            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            source=source or str(bulk_file),
-            sha256=sha256,
-            header=report.header,
-            sample=_only_sample(db, "SELECT orgnr FROM companies", report.entries, _sample_orgnrs()),
-            sni_source=str(scb_file) if scb_file is not None else None,
-            sni_organisations=scb_report.entries if scb_report else None,
-            sni_sample=scb_report is not None
-            and _only_sample(db, "SELECT DISTINCT orgnr FROM sni", sni_count, _scb_sample_orgnrs()),
-        )
-        values = {
-            "organisations": info.organisations,
-            "built_at": info.built_at,
-            "source": info.source,
-            "sha256": info.sha256,
-            "header": int(bool(info.header)),
-            "sample": int(info.sample),
-            "rows_read": report.rows,
-            "malformed_lines": report.malformed,
-            "sole_trader_rows_skipped": report.personnummer_rows_skipped,
-            "encoding": report.encoding,
-            "sni_source": info.sni_source,
-            "sni_organisations": info.sni_organisations,
-            "sni_sample": int(info.sni_sample),
-        }
-        db.execute(f"CREATE TABLE {_INFO_TABLE} (key TEXT PRIMARY KEY, value TEXT)")
-        db.executemany(
-            f"INSERT INTO {_INFO_TABLE} (key, value) VALUES (?, ?)",
-            [(k, None if v is None else str(v)) for k, v in values.items()],
-        )
-        db.commit()
+    """What the snapshot was built from, written into it (one small file: it costs nothing)."""
+    companies = _companies(folder)
+    sni = _sni(folder)
+    sni_count = scb_report.entries if scb_report else 0
+    info = SnapshotInfo(
+        organisations=report.entries,
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        source=source or str(bulk_file),
+        sha256=sha256,
+        header=report.header,
+        sample=_only_sample(lambda: companies.column("orgnr").to_pylist(), report.entries, _sample_orgnrs()),
+        sni_source=str(scb_file) if scb_file is not None else None,
+        sni_organisations=scb_report.entries if scb_report else None,
+        sni_sample=sni is not None
+        and _only_sample(lambda: set(sni.column("orgnr").to_pylist()), sni_count, _scb_sample_orgnrs()),
+    )
+    values = {
+        **{k: getattr(info, k) for k in SnapshotInfo.__dataclass_fields__ if k != "recorded"},
+        "rows_read": report.rows,
+        "malformed_lines": report.malformed,
+        "sole_trader_rows_skipped": report.personnummer_rows_skipped,
+        "encoding": report.encoding,
+    }
+    (folder / INFO_FILE).write_text(json.dumps(values, indent=2), encoding="utf-8")
     return info
 
 
-def _put(batches: multiprocessing.Queue, batch: bytes | None, writer: BaseProcess) -> None:
-    while True:
-        if not writer.is_alive():
-            raise RuntimeError("the snapshot writer stopped early; the previous snapshot is kept")
-        try:
-            batches.put(batch, timeout=1)
-            return
-        except queue.Full:
-            continue
+def _companies(folder: Path) -> pa.Table:
+    with pa.memory_map(str(folder / COMPANIES_FILE)) as source:
+        return pa.ipc.open_file(source).read_all()
 
 
-def _next_batch(batches: multiprocessing.Queue) -> bytes | None:
-    """The next batch; the writer stops when the process that parses is gone (killed with SIGKILL, say), rather
-    than waiting for a batch that will never come. Its half-built file is never swapped in."""
-    parent = multiprocessing.parent_process()
-    while True:
-        try:
-            return batches.get(timeout=1)
-        except queue.Empty:
-            if parent is not None and not parent.is_alive():
-                raise SystemExit("the parsing process is gone; the snapshot is abandoned") from None
+def _sni(folder: Path) -> pa.Table | None:
+    if not (folder / SNI_FILE).exists():
+        return None
+    with pa.memory_map(str(folder / SNI_FILE)) as source:
+        return pa.ipc.open_file(source).read_all()
 
 
-def _write_snapshot(path: str, batches: multiprocessing.Queue) -> None:
-    """The writer process: rows into the table, then each batch's names into the name index with one statement
-    (SQLite's C, not a Python call per row); the orgnr index once at the end, which is cheaper than keeping it
-    up to date row by row."""
-    with closing(sqlite3.connect(path)) as db:
-        db.executescript(_SCHEMA)
-        indexed = 0
-        while (batch := _next_batch(batches)) is not None:
-            rows = marshal.loads(batch)
-            db.executemany(_INSERT, rows)
-            db.execute(_INDEX_NEW_ROWS, (indexed,))
-            indexed += len(rows)
-        db.execute("CREATE INDEX companies_orgnr ON companies(orgnr)")
-        db.execute("INSERT INTO names(names) VALUES ('optimize')")
-        db.commit()
+# -- reading -------------------------------------------------------------------------------------------------
+
+# Letters that fold writes otherwise than the index does ('ø' -> 'o'): a query that has them is looked up in both.
+_KEPT_BY_INDEX = re.compile("[æøßÆØẞ]")
+_LETTERS = "abcdefghijklmnopqrstuvwxyzæø"
+
+
+def near_spellings(word: str) -> set[str]:
+    """Every spelling one typo away from a folded word: a letter left out, added, replaced, or two neighbours
+    swapped ('kriofut' -> 'krioffut', 'kirofut', 'kriofat'...; 50-odd per letter)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    spellings = {a + b[1:] for a, b in splits if b}
+    spellings.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    spellings.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
+    spellings.update(a + c + b for a, b in splits for c in _LETTERS)
+    spellings.discard(word)
+    return spellings
+
+
+def _words(name: str) -> list[str]:
+    """A query name's words as the index holds them: its comparison key's words, and (when it has letters the
+    index keeps, 'ø') the same folded as the index folds."""
+    words = normalise_name(name)
+    if _KEPT_BY_INDEX.search(name):
+        words += " " + normalise_name(name, index_fold)
+    return list(dict.fromkeys(split_words(words)))
 
 
 class RegisterSnapshot:
-    """Read access to a built snapshot."""
+    """Read access to a built snapshot, through memory maps."""
 
     def __init__(self, path: Path, use_sni: bool = True) -> None:
-        if not path.exists():
-            raise FileNotFoundError(f"no company register snapshot at {path}")
         self.path = path
         # False: the snapshot's SNI codes are not to be used (they came from the bundled sample, in live mode).
         self.use_sni = use_sni
-        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        # The name index's words and how many names hold each (in memory, over the read-only file): how rare a
-        # query's word is, and which spellings near a misspelt word exist, without reading the index's lists.
-        self._db.execute("CREATE VIRTUAL TABLE temp.names_vocab USING fts5vocab(main, names, row)")
+        # The folder may be replaced by a build between following the link and opening its files: follow again.
+        for attempt in range(3):
+            folder = self._folder(path)
+            try:
+                self._open(folder)
+                break
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise SnapshotUnreadable(f"{folder} is not a complete register snapshot") from None
+
+    @staticmethod
+    def _folder(path: Path) -> Path:
+        if not path.exists():
+            raise FileNotFoundError(f"no company register snapshot at {path}")
+        folder = _current_folder(path)
+        if folder is None:
+            raise SnapshotUnreadable(_NOT_A_SNAPSHOT.format(path=path))
+        return folder
+
+    def _open(self, folder: Path) -> None:
+        self._info = _read_info(folder)
+        self._companies = _companies(folder)
+        self._keys = np.load(folder / ORGNR_KEYS_FILE, mmap_mode="r")
+        self._key_rows = np.load(folder / ORGNR_ROWS_FILE, mmap_mode="r")
+        self._index = NameIndex(folder)
+        self._sni_table = _sni(folder)
+        if self._sni_table is not None:
+            self._sni_keys = np.load(folder / "sni_keys.npy", mmap_mode="r")
+            self._sni_rows = np.load(folder / "sni_rows.npy", mmap_mode="r")
 
     def close(self) -> None:
-        self._db.close()
+        # The memory maps are released with the last array that uses them.
+        self._companies = self._companies.slice(0, 0)
 
     def __enter__(self) -> RegisterSnapshot:
         return self
@@ -489,92 +520,107 @@ class RegisterSnapshot:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def sni_codes(self, orgnr: str) -> list[str]:
-        """SNI industry codes from SCB's bulk file, when the snapshot was built with one."""
-        if not self.use_sni or not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sni'").fetchone():
-            return []
-        return [code for (code,) in self._db.execute("SELECT code FROM sni WHERE orgnr = ? ORDER BY rowid", (orgnr,))]
-
     def count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM companies").fetchone()[0])
+        return self._companies.num_rows
 
     def info(self) -> SnapshotInfo:
-        return _info(self._db)
+        return self._info
 
-    def _entries(self, where: str, params: Iterable[object], light: bool = False) -> list[RegisterEntry]:
-        """Entries; ``light`` leaves out the long texts (description), for scoring many candidates."""
-        columns = [c if not (light and c in _LONG_TEXTS) else "NULL" for c in _COLUMNS]
-        rows = self._db.execute(f"SELECT {', '.join(columns)} FROM companies WHERE {where}", tuple(params))
-        return [_entry(row) for row in rows]
+    def names(self) -> list[str]:
+        """Every registered organisation's main name (for benchmarks against a scan of them all)."""
+        return self._companies.column("name").to_pylist()
+
+    def sni_codes(self, orgnr: str) -> list[str]:
+        """SNI industry codes from SCB's bulk file, when the snapshot was built with one."""
+        if not self.use_sni or self._sni_table is None:
+            return []
+        rows = _rows_for(self._sni_keys, self._sni_rows, orgnr)
+        return self._sni_table.column("code").take(pa.array(np.sort(rows))).to_pylist() if len(rows) else []
+
+    def _entries(self, rows: np.ndarray, light: bool = False) -> list[RegisterEntry]:
+        """Entries at ``rows`` (in that order); ``light`` leaves out the long texts, for scoring many."""
+        if not len(rows):
+            return []
+        taken = self._companies.take(pa.array(rows, pa.int64()))
+        columns = [
+            [None] * len(rows) if light and name in _LONG_TEXTS else taken.column(name).to_pylist()
+            for name in ENTRY_FIELDS
+        ]
+        return [entry_from_row(row) for row in zip(*columns, strict=True)]
 
     def by_orgnr(self, orgnr: str) -> list[RegisterEntry]:
-        return self._entries("orgnr = ?", (orgnr,))
+        return self._entries(np.sort(_rows_for(self._keys, self._key_rows, orgnr)))
 
     def candidates(self, name: str, per_term: int = 150, near: bool = True, near_from: int = 4) -> list[RegisterEntry]:
-        """Registered organisations whose names share a rare word with ``name``, or (``near``) a spelling one
-        typo away from one of its rare words.
+        """candidates_for one name."""
+        return self.candidates_for([name], per_term, near, near_from)[0]
+
+    def candidates_for(
+        self, names: Sequence[str], per_term: int = 150, near: bool = True, near_from: int = 4
+    ) -> list[list[RegisterEntry]]:
+        """For each name, the registered organisations whose names share a rare word with it, or (``near``) a
+        spelling one typo away from one of its rare words: every name's words in one look-up, every near
+        spelling in another, every candidate's row in one read.
 
         A word in more than ``per_term`` names ("ab", "catering") tells little and costs the most: it is not
         looked up, nor are its near spellings. A word of at least ``near_from`` letters in few names or none
         may be misspelt: its near spellings that the index holds (in at most ``per_term`` names each) are
-        looked up too, wherever the typo is in the word. That costs a millisecond or more per word (a few
-        hundred spellings to look up), so callers ask for it when the words as written find nothing close.
-        No bm25 ranking in SQLite (over thousands of hits it is what makes a look-up slow): the caller scores
-        what is returned.
+        looked up too, wherever the typo is in the word. That is a few hundred spellings a word, so callers
+        ask for it when the words as written find nothing close. Candidates come in row order, unranked:
+        the caller scores them.
         """
-        words = normalise_name(name)
-        if _KEPT_BY_INDEX.search(name):
-            words += " " + normalise_name(name, index_fold)
-        # "_" is a word character to Python but splits words in the index.
-        tokens = list(dict.fromkeys(t for t in words.replace("_", " ").split() if len(t) > 1))
-        counts = self._names_with(tokens)
-        rare = [t for t in tokens if counts.get(t, 0) <= per_term]
-        terms = [t for t in rare if t in counts]
+        words = [_words(name) for name in names]
+        distinct = list(dict.fromkeys(w for ws in words for w in ws))
+        found = self._index.look_up(distinct)
+        place = dict(zip(distinct, found.places.tolist(), strict=True))
+        count = dict(zip(distinct, found.counts.tolist(), strict=True))
+        rare = [[w for w in ws if count[w] <= per_term] for ws in words]
+        terms = [[place[w] for w in ws if place[w] >= 0] for ws in rare]
         if near:
-            spellings: set[str] = set()
-            for token in rare:
-                if len(token) >= near_from and token.isalpha():
-                    spellings |= near_spellings(token)
-            spellings.difference_update(tokens)
-            terms += [t for t, n in self._names_with(spellings).items() if n <= per_term]
-        if not terms:
-            return []
-        query = " OR ".join(f'"{t}"' for t in terms)
-        selected = [rowid for (rowid,) in self._db.execute("SELECT rowid FROM names WHERE names MATCH ?", (query,))]
-        if not selected:
-            return []
-        return self._entries(f"rowid IN ({', '.join('?' * len(selected))})", selected, light=True)
+            spellings = [self._near(ws, near_from) - set(all_words) for ws, all_words in zip(rare, words, strict=True)]
+            every = list(set().union(*spellings))
+            near_found = self._index.look_up(every)
+            near_place = {
+                w: p for w, p, n in zip(every, near_found.places.tolist(), near_found.counts.tolist(), strict=True)
+                if p >= 0 and n <= per_term
+            }  # fmt: skip
+            for kept, near_words in zip(terms, spellings, strict=True):
+                kept.extend(near_place[w] for w in near_words if w in near_place)
+        rows = [self._index.rows(t) for t in terms]
+        union = np.unique(np.concatenate(rows)) if rows else np.zeros(0, np.int32)
+        entries = dict(zip(union.tolist(), self._entries(union, light=True), strict=True))
+        return [[entries[r] for r in r_.tolist()] for r_ in rows]
 
-    def _names_with(self, terms: Iterable[str]) -> dict[str, int]:
-        """How many names hold each of the terms that the index has."""
-        terms = list(terms)
-        counts: dict[str, int] = {}
-        for start in range(0, len(terms), 5000):
-            chunk = terms[start : start + 5000]
-            counts.update(
-                self._db.execute(
-                    f"SELECT term, doc FROM names_vocab WHERE term IN ({', '.join('?' * len(chunk))})", chunk
-                ).fetchall()
-            )
-        return counts
+    @staticmethod
+    def _near(words: list[str], near_from: int) -> set[str]:
+        spellings: set[str] = set()
+        for word in words:
+            if len(word) >= near_from and word.isalpha():
+                spellings |= near_spellings(word)
+        return spellings
 
     def discovery_candidates(self, phrases: Sequence[str], limit: int = 5000) -> list[tuple[RegisterEntry, str]]:
-        """Active organisations whose business description holds one of the phrases, or whose name says (svb),
-        with the reason. One scan of the table: run weekly, not per query."""
-        clauses = " OR ".join("description LIKE ?" for _ in phrases) or "0"
-        rows = self._db.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM companies WHERE status = 'active' AND (svb = 1 OR {clauses}) "
-            f"LIMIT {int(limit)}",
-            [f"%{p}%" for p in phrases],
-        )
+        """Active organisations whose business description holds one of the phrases (any case), or whose name
+        says (svb), with the reason. One pass over the table: run weekly, not per query."""
+        table = self._companies
+        described = pa.array(np.zeros(table.num_rows, bool))
+        for phrase in phrases:
+            matched = pc.fill_null(pc.match_substring(table.column("description"), phrase, ignore_case=True), False)
+            described = pc.or_(described, matched)
+        leads = pc.or_(pc.equal(table.column("svb"), 1), described)
+        wanted = pc.and_(pc.equal(table.column("status"), "active"), leads)
+        rows = pc.indices_nonzero(wanted).to_numpy()[:limit]
         found = []
-        for row in rows:
-            entry = _entry(row)
+        for entry in self._entries(rows):
             description = fold(entry.description or "")
             phrase = next((p for p in phrases if fold(p) in description), None)
             found.append((entry, f"description: '{phrase}'" if phrase else "name says (svb)"))
         return found
 
 
-def _entry(row: Sequence[object]) -> RegisterEntry:
-    return entry_from_row(tuple(row))
+def _rows_for(keys: np.ndarray, rows: np.ndarray, orgnr: str) -> np.ndarray:
+    digits = orgnr.replace("-", "")
+    if not (len(digits) == 10 and digits.isascii() and digits.isdigit()):
+        return np.zeros(0, np.int32)
+    key = np.int64(digits)
+    return np.asarray(rows[np.searchsorted(keys, key, "left") : np.searchsorted(keys, key, "right")])

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from registry.ingest.raw_archive import RawArchive
 from registry.register.bolagsverket import first_line_fields, is_header, open_bulk_file
 from registry.register.bolagsverket_api import CLIENT_ID, CLIENT_SECRET
 from registry.register.company_register import RegisterConfig
-from registry.register.register_snapshot import read_snapshot_info
+from registry.register.register_snapshot import SnapshotUnreadable, read_snapshot_info
 from registry.store.migrate import known_revisions
 from registry.store.registry_access import RegistryUnavailable, can_be_created, read_state, sqlite_path
 from registry.tools.alerts import AlertSettings
@@ -285,7 +284,7 @@ def _snapshot_findings(register: RegisterConfig) -> list[Finding]:
     snapshot, live = register.snapshot_path, register.live
     try:
         info = read_snapshot_info(snapshot)
-    except sqlite3.Error as exc:
+    except SnapshotUnreadable as exc:
         return [
             Finding(
                 "register snapshot",
@@ -310,7 +309,7 @@ def _snapshot_findings(register: RegisterConfig) -> list[Finding]:
                 "register snapshot",
                 Status.WARN,
                 f"no register snapshot at {snapshot} yet",
-                "nothing to do: the next run builds it from the bulk file (about a minute for the full file); "
+                "nothing to do: the next run builds it from the bulk file (seconds for the full file); "
                 "or run the job weekly_register_refresh now",
             )
         ]

@@ -8,13 +8,14 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from registry.settings import PROJECT_ROOT
+from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
+from registry.settings import DEFAULT_REGISTER_BULK_FILE, PROJECT_ROOT
 from tests.ops_helpers import published_state
+from tests.register_files import leftovers, real_layout_file, snapshot_state
 
 CLI = str(Path(sys.executable).with_name("asf-registry"))
 # Runs `asf-registry run` with publishing held until every run has resolved, or paused inside its transaction
@@ -57,7 +58,7 @@ def _env(workdir: Path, db_url: str, **extra: str) -> dict[str, str]:
     env |= {
         "ASF_REGISTRY_DB_URL": db_url,
         "ASF_HTTP_MODE": "replay",
-        "ASF_REGISTER_SNAPSHOT": str(workdir / "register" / "snapshot.sqlite"),
+        "ASF_REGISTER_SNAPSHOT": str(workdir / "register" / "snapshot"),
         "PYTHONPATH": str(PROJECT_ROOT),
         **extra,
     }
@@ -107,7 +108,7 @@ def _kill_when(marker: str, argv: list[str], env: dict[str, str], cwd: Path) -> 
     "step",
     [
         "source_skoopi",  # while ingesting
-        "enriched_organisations",  # while building the register snapshot (a writer process of its own)
+        "enriched_organisations",  # while building the register snapshot
         "registry_organisations",  # as publishing starts
         "register_candidates",  # published, discovery not yet written
     ],
@@ -172,39 +173,46 @@ def test_two_plain_runs_at_once_end_as_one_run(clean_state: dict, tmp_path: Path
     assert published_state(url) == clean_state
 
 
-_PARSER_THAT_DIES = """
-import multiprocessing, sys, time
-from registry.register.register_snapshot import _write_snapshot
-if __name__ == "__main__":
-    context = multiprocessing.get_context("spawn")
-    batches = context.Queue()
-    writer = context.Process(target=_write_snapshot, args=(sys.argv[1], batches))
-    writer.start()
-    print(writer.pid, flush=True)
-    time.sleep(600)  # a parser that never sends another batch: killed below
+# A build that stops at one point and waits there to be killed: while it parses, or complete and renamed but
+# before the link points to it.
+_BUILD_KILLED_AT = """
+import sys, time
+from pathlib import Path
+from registry.register import bulk_columns, register_snapshot
+
+def wait_to_be_killed(*args, **kwargs):
+    print("stopped", flush=True)
+    time.sleep(600)
+
+if sys.argv[3] == "parsing":
+    bulk_columns._organisations = wait_to_be_killed
+else:
+    register_snapshot._point = wait_to_be_killed
+register_snapshot.build_snapshot(Path(sys.argv[1]), Path(sys.argv[2]), min_share=0)
 """
 
 
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-    return "\nState:\tZ" not in state  # a zombie has exited; only its parent's reaping is left
-
-
-def test_the_snapshot_writer_stops_when_the_parsing_process_is_killed(tmp_path: Path) -> None:
-    parser = subprocess.Popen(
-        [sys.executable, "-c", _PARSER_THAT_DIES, str(tmp_path / "building.sqlite")],
+@pytest.mark.parametrize("point", ["parsing", "before the link moves"])
+def test_a_build_killed_at_any_point_leaves_the_current_snapshot_and_the_next_build_cleans_up(
+    tmp_path: Path, point: str
+) -> None:
+    target = tmp_path / "register" / "snapshot"
+    build_snapshot(DEFAULT_REGISTER_BULK_FILE, target)
+    before = snapshot_state(target)
+    bigger = real_layout_file(tmp_path / "bigger.txt", 50)
+    build = subprocess.Popen(
+        [sys.executable, "-c", _BUILD_KILLED_AT, str(bigger), str(target), point],
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parents[2],
     )
-    writer_pid = int(parser.stdout.readline())  # type: ignore[union-attr]
-    assert _running(writer_pid)
-    parser.send_signal(signal.SIGKILL)
-    parser.wait(10)
-    deadline = time.monotonic() + 20
-    while _running(writer_pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not _running(writer_pid), "the writer waits for batches from a parser that is gone"
+    assert build.stdout is not None and build.stdout.readline().strip() == "stopped"
+    build.send_signal(signal.SIGKILL)
+    build.wait(10)
+    assert snapshot_state(target) == before and leftovers(target) != []  # what the killed build left
+    with RegisterSnapshot(target) as snapshot:
+        assert snapshot.count() == 8
+    report = build_snapshot(bigger, target, min_share=0)
+    assert report.removed_stale and leftovers(target) == []
+    with RegisterSnapshot(target) as snapshot:
+        assert snapshot.count() == 58

@@ -95,7 +95,7 @@ def _env(workdir: Path, db_url: str, **extra: str) -> dict[str, str]:
     }
     return env | {
         "ASF_REGISTRY_DB_URL": db_url,
-        "ASF_REGISTER_SNAPSHOT": str(workdir / "register" / "snapshot.sqlite"),
+        "ASF_REGISTER_SNAPSHOT": str(workdir / "register" / "snapshot"),
         "ASF_REPORT_DIR": str(workdir / "reports"),
         "PYTHONPATH": str(PROJECT_ROOT),
         **extra,

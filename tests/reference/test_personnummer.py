@@ -28,7 +28,8 @@ from registry.reference.personnummer import (
     is_personnummer,
     redact_personnummer,
 )
-from registry.register.bolagsverket import ParseReport, iter_rows
+from registry.register.bolagsverket import ParseReport
+from registry.register.bulk_columns import iter_rows
 from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.settings import DEFAULT_CITY_LIST_DIR
 from registry.store.db import create_schema, make_engine
@@ -178,8 +179,8 @@ def test_a_register_entry_read_from_the_snapshot_carries_no_personal_number(tmp_
         + register_row(f"{orgnr('556016068', '')}$ORGNR-IDORG", "Riktigt Bolag AB", f"Kontakt {TOLVAN} Anna") + "\n",
         encoding="utf-8",
     )  # fmt: skip
-    build_snapshot(bulk, tmp_path / "snapshot.sqlite")
-    with RegisterSnapshot(tmp_path / "snapshot.sqlite") as snapshot:
+    build_snapshot(bulk, tmp_path / "snapshot")
+    with RegisterSnapshot(tmp_path / "snapshot") as snapshot:
         (entry,) = snapshot.by_orgnr(orgnr("556016068"))
     assert entry.name == "Riktigt Bolag AB" and entry.description is None
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from registry.register.bolagsverket import ParseReport, iter_entries, open_bulk_file
+from registry.register.bolagsverket import ParseReport, open_bulk_file
+from registry.register.bulk_columns import iter_entries
 from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.settings import DEFAULT_REGISTER_BULK_FILE, DEFAULT_SCB_BULK_FILE
 from tests.register_files import HEADER, quoted_row
@@ -91,17 +91,21 @@ def test_the_zip_as_downloaded_reads_like_the_unpacked_file(tmp_path: Path) -> N
 
 
 def test_the_snapshot_never_holds_a_sole_trader(tmp_path: Path) -> None:
-    snapshot = tmp_path / "snapshot.sqlite"
+    snapshot = tmp_path / "snapshot"
     report = build_snapshot(DEFAULT_REGISTER_BULK_FILE, snapshot)
     assert report.entries == 8 and report.parse.personnummer_rows_skipped == 1 and report.parse.malformed == 1
-    db = sqlite3.connect(snapshot)
-    rows = "\n".join(str(row) for row in db.execute("SELECT * FROM companies"))
-    assert "Tolvan" not in rows and "121212" not in rows
-    assert db.execute("SELECT COUNT(*) FROM names WHERE names MATCH 'tolvan'").fetchone() == (0,)
+    # Filtered before anything was written: no file of the snapshot holds the row's name or number.
+    files = list(snapshot.resolve().iterdir())
+    assert {f.name for f in files} >= {"companies.arrow", "name_words.npy", "build_info.json"}
+    for written in files:
+        data = written.read_bytes()
+        assert b"Tolvan" not in data and b"tolvan" not in data and b"121212" not in data, written.name
+    with RegisterSnapshot(snapshot) as opened:
+        assert opened.candidates("Tolvan Tolvanssons Catering") == []
 
 
 def test_snapshot_lookups_by_orgnr_and_by_misspelt_name(tmp_path: Path) -> None:
-    path = tmp_path / "snapshot.sqlite"
+    path = tmp_path / "snapshot"
     build_snapshot(DEFAULT_REGISTER_BULK_FILE, path)
     with RegisterSnapshot(path) as snapshot:
         assert snapshot.count() == 8
@@ -120,8 +124,8 @@ def _snapshot_of(tmp_path: Path, names: list[str]) -> RegisterSnapshot:
         for i, name in enumerate(names)
     ]  # fmt: skip
     bulk = _write(tmp_path / "bulk.txt", HEADER + "\n" + "\n".join(rows) + "\n")
-    build_snapshot(bulk, tmp_path / "snapshot.sqlite")
-    return RegisterSnapshot(tmp_path / "snapshot.sqlite")
+    build_snapshot(bulk, tmp_path / "snapshot")
+    return RegisterSnapshot(tmp_path / "snapshot")
 
 
 def test_a_misspelt_word_finds_its_registered_spelling_wherever_the_typo_is(tmp_path: Path) -> None:
@@ -141,17 +145,17 @@ def test_a_misspelt_word_finds_its_registered_spelling_wherever_the_typo_is(tmp_
 
 
 def test_a_failed_build_keeps_the_previous_snapshot(tmp_path: Path) -> None:
-    path = tmp_path / "snapshot.sqlite"
+    path = tmp_path / "snapshot"
     build_snapshot(DEFAULT_REGISTER_BULK_FILE, path)
-    before = path.read_bytes()
+    before = path.resolve()
     with pytest.raises(FileNotFoundError):
         build_snapshot(tmp_path / "missing.zip", path)
-    assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["snapshot.sqlite"]
+    assert path.resolve() == before and (before / "companies.arrow").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["snapshot", before.name])
 
 
 def test_scb_sni_codes_join_the_snapshot(tmp_path: Path) -> None:
-    path = tmp_path / "snapshot.sqlite"
+    path = tmp_path / "snapshot"
     report = build_snapshot(DEFAULT_REGISTER_BULK_FILE, path, DEFAULT_SCB_BULK_FILE)
     assert report.scb is not None
     assert (report.scb.encoding, report.scb.entries, report.scb.personnummer_rows_skipped, report.scb.malformed) == (
@@ -163,12 +167,12 @@ def test_scb_sni_codes_join_the_snapshot(tmp_path: Path) -> None:
     with RegisterSnapshot(path) as snapshot:
         assert snapshot.sni_codes("769600-1234") == ["81300", "01300"]  # the empty code 00000 is no code
         assert snapshot.sni_codes("556677-7777") == []
-    db = sqlite3.connect(path)
-    assert db.execute("SELECT COUNT(*) FROM sni WHERE orgnr LIKE '121212%' OR orgnr LIKE '191212%'").fetchone() == (0,)
+    sni = (path.resolve() / "sni.arrow").read_bytes()
+    assert b"121212" not in sni and b"191212" not in sni
 
 
 def test_an_scb_file_without_its_columns_fails_the_build_and_keeps_the_snapshot(tmp_path: Path) -> None:
-    path = tmp_path / "snapshot.sqlite"
+    path = tmp_path / "snapshot"
     build_snapshot(DEFAULT_REGISTER_BULK_FILE, path)
     wrong = tmp_path / "scb.txt"
     wrong.write_text("Namn\tKommun\nX\tY\n", encoding="utf-8")

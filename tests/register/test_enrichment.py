@@ -16,7 +16,7 @@ from registry.settings import DEFAULT_REGISTER_BULK_FILE
 
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegisterSnapshot]:
-    path = tmp_path_factory.mktemp("register") / "snapshot.sqlite"
+    path = tmp_path_factory.mktemp("register") / "snapshot"
     build_snapshot(DEFAULT_REGISTER_BULK_FILE, path)
     with RegisterSnapshot(path) as opened:
         yield opened
@@ -73,7 +73,7 @@ def test_the_enrich_command(
 ) -> None:
     from pipelines.cli import main
 
-    monkeypatch.setenv("ASF_REGISTER_SNAPSHOT", str(tmp_path / "register" / "snapshot.sqlite"))
+    monkeypatch.setenv("ASF_REGISTER_SNAPSHOT", str(tmp_path / "register" / "snapshot"))
     source = tmp_path / "in.csv"
     source.write_text(
         "record_id,name,orgnr,municipality,website\n"
@@ -111,8 +111,8 @@ def _snapshot_of(tmp_path: Path, rows: list[tuple[str, str, str]]) -> RegisterSn
     ]  # fmt: skip
     bulk = tmp_path / "bulk.txt"
     bulk.write_text(HEADER + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    build_snapshot(bulk, tmp_path / "snapshot.sqlite")
-    return RegisterSnapshot(tmp_path / "snapshot.sqlite")
+    build_snapshot(bulk, tmp_path / "snapshot")
+    return RegisterSnapshot(tmp_path / "snapshot")
 
 
 def test_typos_in_a_place_word_or_a_space_still_match(tmp_path: Path) -> None:
@@ -145,8 +145,8 @@ def test_a_secondary_name_is_found_and_matched_as_the_organisation(tmp_path: Pat
                      "Odlarvägen 3$$ÖREBRO$70211$SE-LAND")  # fmt: skip
     bulk = tmp_path / "bulk.txt"
     bulk.write_text(HEADER + "\n" + row + "\n", encoding="utf-8")
-    build_snapshot(bulk, tmp_path / "snapshot.sqlite")
-    with RegisterSnapshot(tmp_path / "snapshot.sqlite") as snapshot:
+    build_snapshot(bulk, tmp_path / "snapshot")
+    with RegisterSnapshot(tmp_path / "snapshot") as snapshot:
         # The list writes the café's name, the way ASF lists use trading names.
         found = match(EnrichmentQuery("1", "Kafe Gröna Rummet", None, "Örebro"), snapshot)
     assert found.method == "name" and found.entry is not None and found.entry.orgnr == "769600-1234"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.register.bolagsverket import ParseReport, iter_entries
+from registry.register.bolagsverket import ParseReport
+from registry.register.bulk_columns import iter_entries
 from registry.register.register_codes import (
     PROCEEDINGS,
     STATUS_ACTIVE,

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from registry import MAX_CSV_FIELD_CHARS
+from registry.register.bulk_columns import BLOCK_SIZE
 from registry.register.register_snapshot import (
     RegisterSnapshot,
     SnapshotRefused,
+    SnapshotUnreadable,
     build_snapshot,
     implausible,
     is_bundled_sample,
@@ -23,7 +24,16 @@ from registry.register.register_snapshot import (
     remove_stale_builds,
 )
 from registry.settings import DEFAULT_REGISTER_BULK_FILE, DEFAULT_SCB_BULK_FILE, register_min_share
-from tests.register_files import BROKEN_KINDS, HEADER, REFUSAL, broken_file, filler_rows, real_layout_file
+from tests.register_files import (
+    BROKEN_KINDS,
+    HEADER,
+    REFUSAL,
+    broken_file,
+    filler_rows,
+    leftovers,
+    real_layout_file,
+    snapshot_state,
+)
 
 FILLER = 200  # with the sample's 8 companies: 208 organisations in the previous snapshot
 
@@ -31,27 +41,25 @@ FILLER = 200  # with the sample's 8 companies: 208 organisations in the previous
 @pytest.fixture
 def previous(tmp_path: Path) -> Path:
     """A snapshot built from a real-layout file, as the weekly job left it last Sunday."""
-    target = tmp_path / "register" / "snapshot.sqlite"
+    target = tmp_path / "register" / "snapshot"
     report = build_snapshot(real_layout_file(tmp_path / "good.txt", FILLER), target, DEFAULT_SCB_BULK_FILE)
     assert report.entries == FILLER + 8
     return target
 
 
-def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name != "snapshot.sqlite")
 
 
 @pytest.mark.parametrize("kind", BROKEN_KINDS)
 def test_a_broken_bulk_file_leaves_the_previous_snapshot_as_it_was(previous: Path, tmp_path: Path, kind: str) -> None:
-    before = previous.read_bytes()
+    before = snapshot_state(previous)
     broken = broken_file(kind, tmp_path / f"{kind}.txt", tmp_path / "good.txt")
     with pytest.raises(SnapshotRefused) as refused:
         build_snapshot(broken, previous, DEFAULT_SCB_BULK_FILE)
     message = str(refused.value)
     assert message.startswith(f"{broken}: ") and REFUSAL[kind] in message, message
     assert message.endswith("the previous snapshot is kept")
-    assert previous.read_bytes() == before
-    assert _leftovers(previous.parent) == []  # the refused build removed its own file
+    assert snapshot_state(previous) == before
+    assert leftovers(previous) == []  # the refused build removed its own file
 
 
 def test_a_file_cut_to_far_fewer_rows_says_how_many_against_how_many(previous: Path, tmp_path: Path) -> None:
@@ -67,10 +75,10 @@ def test_a_zip_cut_off_mid_download_is_refused(previous: Path, tmp_path: Path) -
         zipped.write(tmp_path / "good.txt", "bolagsverket_bulkfil.txt")
     cut = tmp_path / "cut.zip"
     cut.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
-    before = previous.read_bytes()
+    before = snapshot_state(previous)
     with pytest.raises(SnapshotRefused, match="no header row"):
         build_snapshot(cut, previous)
-    assert previous.read_bytes() == before
+    assert snapshot_state(previous) == before
 
 
 def test_a_plausible_file_is_promoted_and_says_what_it_was_built_from(previous: Path, tmp_path: Path) -> None:
@@ -126,7 +134,7 @@ def test_the_plausibility_rule() -> None:
 
 
 def test_an_scb_file_that_yields_nothing_is_refused(previous: Path, tmp_path: Path) -> None:
-    before = previous.read_bytes()
+    before = snapshot_state(previous)
     header_only = tmp_path / "scb.txt"
     header_only.write_bytes(DEFAULT_SCB_BULK_FILE.read_bytes().split(b"\n", 1)[0] + b"\n")
     with pytest.raises(SnapshotRefused, match=f"SCB file {header_only}: 0 organisations"):
@@ -135,7 +143,7 @@ def test_an_scb_file_that_yields_nothing_is_refused(previous: Path, tmp_path: Pa
     empty.write_bytes(b"")
     with pytest.raises(SnapshotRefused, match=f"SCB file {empty}: not an SCB bulk file"):
         build_snapshot(tmp_path / "good.txt", previous, empty)
-    assert previous.read_bytes() == before and _leftovers(previous.parent) == []
+    assert snapshot_state(previous) == before and leftovers(previous) == []
 
 
 def test_an_scb_file_far_smaller_than_last_time_is_refused(previous: Path, tmp_path: Path) -> None:
@@ -156,35 +164,33 @@ def test_the_bundled_sample_is_recognised_by_path_and_by_content(tmp_path: Path)
     archive = tmp_path / "sample.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.write(DEFAULT_REGISTER_BULK_FILE, "bolagsverket_bulkfil.txt")
-    report = build_snapshot(archive, tmp_path / "snapshot.sqlite", DEFAULT_SCB_BULK_FILE)
+    report = build_snapshot(archive, tmp_path / "snapshot", DEFAULT_SCB_BULK_FILE)
     assert report.info.sample and report.info.sni_sample
-    report = build_snapshot(tmp_path / "real.txt", tmp_path / "other.sqlite", DEFAULT_SCB_BULK_FILE, min_share=0)
+    report = build_snapshot(tmp_path / "real.txt", tmp_path / "other", DEFAULT_SCB_BULK_FILE, min_share=0)
     assert not report.info.sample and report.info.sni_sample
 
 
-def test_a_snapshot_from_an_earlier_release_is_read_from_its_tables(previous: Path, tmp_path: Path) -> None:
-    sample = tmp_path / "sample.sqlite"
-    build_snapshot(DEFAULT_REGISTER_BULK_FILE, sample, DEFAULT_SCB_BULK_FILE)
-    for path in (previous, sample):
-        with sqlite3.connect(path) as db:
-            db.execute("DROP TABLE build_info")
-    old = read_snapshot_info(previous)
-    assert old is not None and (old.recorded, old.organisations, old.sample, old.source) == (False, 208, False, None)
-    assert old.sni_sample  # built with SCB's sample: its SNI codes are the sample's
-    old_sample = read_snapshot_info(sample)
-    assert old_sample is not None and old_sample.sample and old_sample.organisations == 8
-    # Compared with as before: a file far smaller than it is refused.
-    with pytest.raises(SnapshotRefused, match="5 organisations against 208"):
-        build_snapshot(broken_file("cut_to_few_rows", tmp_path / "few.txt", tmp_path / "good.txt"), previous)
+def test_an_earlier_releases_sqlite_snapshot_is_not_read_and_the_next_build_replaces_it(tmp_path: Path) -> None:
+    old = tmp_path / "snapshot.sqlite"
+    with sqlite3.connect(old) as db:
+        db.execute("CREATE TABLE companies (orgnr TEXT, name TEXT)")
+    with pytest.raises(SnapshotUnreadable, match="not a register snapshot of this release"):
+        read_snapshot_info(old)
+    with pytest.raises(SnapshotUnreadable):
+        RegisterSnapshot(old)
+    report = build_snapshot(DEFAULT_REGISTER_BULK_FILE, old)
+    assert old.is_symlink() and report.previous is None
+    with RegisterSnapshot(old) as snapshot:
+        assert snapshot.count() == 8
 
 
-def test_a_field_over_the_csv_limit_is_refused_with_its_line(previous: Path, tmp_path: Path) -> None:
-    huge = tmp_path / "huge.txt"
+def test_a_field_longer_than_a_read_block_is_read_not_refused(tmp_path: Path) -> None:
+    long = tmp_path / "long.txt"
     rows = filler_rows(3)
-    rows[1] = rows[1].replace("Handel med varor.", "x" * (MAX_CSV_FIELD_CHARS + 1))
-    huge.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    with pytest.raises(SnapshotRefused, match=r"huge.txt: line 3: field larger than field limit"):
-        build_snapshot(huge, previous, min_share=0)
+    rows[1] = rows[1].replace("Handel med varor.", "x" * (BLOCK_SIZE + 1))
+    long.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    report = build_snapshot(long, tmp_path / "long-snapshot", min_share=0)
+    assert report.entries == 3 and report.parse.malformed == 0
 
 
 def _dead_pid() -> int:
@@ -195,17 +201,22 @@ def _dead_pid() -> int:
 
 def test_half_built_files_of_dead_builds_are_removed_when_the_next_build_starts(previous: Path, tmp_path: Path) -> None:
     folder = previous.parent
-    dead = folder / f".snapshot.sqlite.building-{_dead_pid()}"
-    dead.write_bytes(b"half a snapshot")
+    dead = folder / f".snapshot.building-{_dead_pid()}"
+    dead.mkdir()
+    (dead / "companies.arrow").write_bytes(b"half a snapshot")
+    superseded = folder / f".snapshot.v1-{_dead_pid()}"  # killed after its build, before the link moved
+    superseded.mkdir()
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        running = folder / f".snapshot.sqlite.building-{sleeper.pid}"
-        running.write_bytes(b"another build, still running")
-        other = folder / ".other.sqlite.building-1"  # another snapshot's build: not ours to judge
+        running = folder / f".snapshot.building-{sleeper.pid}"
+        running.mkdir()
+        other = folder / ".other.building-1"  # another snapshot's build: not ours to judge
         other.write_bytes(b"")
+        current = previous.resolve()
         report = build_snapshot(tmp_path / "good.txt", previous)
-        assert report.removed_stale == [dead]
-        assert not dead.exists() and running.exists() and other.exists()
+        assert sorted(report.removed_stale) == sorted([dead, superseded])
+        assert not dead.exists() and not superseded.exists() and running.exists() and other.exists()
+        assert not current.exists()  # the snapshot it replaced, once the link points to the new one
         assert remove_stale_builds(previous) == []
     finally:
         sleeper.kill()
@@ -218,4 +229,4 @@ def test_a_build_that_fails_removes_its_own_file(previous: Path, tmp_path: Path)
         build_snapshot(tmp_path / "missing.zip", previous)
     with pytest.raises(SnapshotRefused):
         build_snapshot(broken_file("random", tmp_path / "r.txt", tmp_path / "good.txt"), previous)
-    assert _leftovers(previous.parent) == [] and os.listdir(previous.parent) == ["snapshot.sqlite"]
+    assert leftovers(previous) == [] and len(os.listdir(previous.parent)) == 2  # the link and its folder

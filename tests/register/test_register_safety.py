@@ -21,7 +21,7 @@ from registry.settings import DEFAULT_REGISTER_BULK_FILE, DEFAULT_SCB_BULK_FILE
 from registry.store.engines import shared_engine
 from registry.store.models import ChangeLogRow, Organisation, RegisterCandidate, RunRow
 from tests.pipeline_helpers import registry_snapshot, run_nightly, run_weekly
-from tests.register_files import BROKEN_KINDS, REFUSAL, broken_file, real_layout_file
+from tests.register_files import BROKEN_KINDS, REFUSAL, broken_file, leftovers, real_layout_file, snapshot_state
 
 FILLER = 200
 
@@ -60,7 +60,7 @@ def test_a_broken_bulk_file_changes_neither_the_snapshot_nor_the_published_regis
         before = registry_snapshot(nightly_env)
         with_register = [o for o in before["organisations"] if o["legal_form"] and o["register_status"]]
         assert len(with_register) >= 4  # the register's values are there, to be lost
-        snapshot_bytes = snapshot.read_bytes()
+        snapshot_before = snapshot_state(snapshot)
         for kind in BROKEN_KINDS:
             monkeypatch.setenv("ASF_REGISTER_BULK_FILE", str(broken_file(kind, tmp_path / f"{kind}.txt", good)))
             weekly = run_weekly(instance)
@@ -68,12 +68,12 @@ def test_a_broken_bulk_file_changes_neither_the_snapshot_nor_the_published_regis
             error = _failure(weekly)
             assert "the previous one is kept" in error and REFUSAL[kind] in error, (kind, error)
             assert _retries(weekly) == [], kind  # the same file would be refused again
-            assert snapshot.read_bytes() == snapshot_bytes, kind
+            assert snapshot_state(snapshot) == snapshot_before, kind
             night = run_nightly(instance)
             assert night.success, kind
             assert _changes(nightly_env, night.run_id) == [], kind
             assert registry_snapshot(nightly_env) == before, kind
-        assert sorted(p.name for p in snapshot.parent.iterdir()) == ["snapshot.sqlite"]
+        assert leftovers(snapshot) == []
 
         # Next week's plausible file (95 % as many organisations) replaces it.
         monkeypatch.setenv("ASF_REGISTER_BULK_FILE", str(real_layout_file(tmp_path / "next.txt", FILLER - 10)))
@@ -204,35 +204,42 @@ def test_a_first_build_from_a_broken_file_leaves_the_night_without_register_data
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ASF_HTTP_MODE", "replay")
-    monkeypatch.setenv("ASF_REGISTER_SNAPSHOT", str(tmp_path / "register" / "snapshot.sqlite"))
+    monkeypatch.setenv("ASF_REGISTER_SNAPSHOT", str(tmp_path / "register" / "snapshot"))
     monkeypatch.setenv(
         "ASF_REGISTER_BULK_FILE", str(broken_file("empty", tmp_path / "empty.txt", DEFAULT_REGISTER_BULK_FILE))
     )
     with CompanyRegister().open_register() as register:
         assert register.snapshot is None
         assert register.note.startswith(f"no register snapshot could be built: {tmp_path / 'empty.txt'}: no header row")
-    assert not (tmp_path / "register" / "snapshot.sqlite").exists()
+    assert not (tmp_path / "register" / "snapshot").exists()
 
 
-def test_live_mode_uses_a_real_snapshot_of_an_earlier_release_but_not_a_sample_one(
+def test_live_mode_reads_no_earlier_release_snapshot_and_no_sample_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    snapshot = tmp_path / "register" / "snapshot.sqlite"
+    snapshot = tmp_path / "register" / "snapshot"
     monkeypatch.setenv("ASF_HTTP_MODE", "live")
     monkeypatch.setenv("ASF_REGISTER_SNAPSHOT", str(snapshot))
     monkeypatch.delenv("ASF_REGISTER_BULK_FILE", raising=False)
     monkeypatch.delenv("ASF_SCB_BULK_FILE", raising=False)
-    # What an earlier release left: no build_info; a real register, but SNI codes from SCB's sample.
-    build_snapshot(real_layout_file(tmp_path / "real.txt", 20), snapshot, DEFAULT_SCB_BULK_FILE)
+    # What an earlier release left at the path: an SQLite file. Live mode does not build (that is the
+    # weekly job's, which downloads): the night goes without register data and says why.
+    snapshot.parent.mkdir(parents=True)
     with sqlite3.connect(snapshot) as db:
-        db.execute("DROP TABLE build_info")
+        db.execute("CREATE TABLE companies (orgnr TEXT)")
+    with CompanyRegister().open_register() as register:
+        assert (
+            register.snapshot is None
+            and "cannot be read" in register.note
+            and "weekly_register_refresh" in register.note
+        )
+    snapshot.unlink()
+    # A real register whose SNI codes came from SCB's sample: the register is used, the sample's codes are not.
+    build_snapshot(real_layout_file(tmp_path / "real.txt", 20), snapshot, DEFAULT_SCB_BULK_FILE)
     with CompanyRegister().open_register() as register:
         assert register.snapshot is not None and register.snapshot.count() == 28
         assert register.snapshot.sni_codes("769600-1234") == []  # the sample's SNI codes stay unused
         assert register.sni_note is not None and "bundled SCB sample" in register.sni_note
-        assert "built by an earlier release" in register.note
     build_snapshot(DEFAULT_REGISTER_BULK_FILE, snapshot, min_share=0)
-    with sqlite3.connect(snapshot) as db:
-        db.execute("DROP TABLE build_info")
     with CompanyRegister().open_register() as register:
         assert register.snapshot is None and "bundled sample's fictional companies" in register.note

@@ -3,6 +3,7 @@ was built from), live mode left with the bundled samples, and the register's set
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 import zipfile
@@ -99,13 +100,23 @@ def test_valid_register_settings_pass(env: dict[str, str]) -> None:
     assert [f for f in run_checks({}, {**env, **settings}, ROOMY) if f.status is Status.FAIL] == []
 
 
-def test_an_empty_snapshot_fails(env: dict[str, str]) -> None:
+def test_an_empty_snapshot_fails(env: dict[str, str], tmp_path: Path) -> None:
     snapshot = Path(env["ASF_REGISTER_SNAPSHOT"])
-    snapshot.parent.mkdir(parents=True)
-    with sqlite3.connect(snapshot) as db:  # what a broken file left before snapshots were judged
-        db.execute("CREATE TABLE companies (orgnr TEXT, name TEXT)")
+    build_snapshot(real_layout_file(tmp_path / "real.txt", 20), snapshot)
+    info = snapshot.resolve() / "build_info.json"  # as a snapshot built before builds were judged could say
+    info.write_text(json.dumps({**json.loads(info.read_text()), "organisations": 0}))
     finding = _one(run_checks({}, env, ROOMY), "register snapshot")
     assert finding.status is Status.FAIL and "holds no organisations" in finding.message
+    assert "weekly_register_refresh" in finding.fix
+
+
+def test_an_earlier_releases_sqlite_snapshot_fails_with_how_to_replace_it(env: dict[str, str]) -> None:
+    snapshot = Path(env["ASF_REGISTER_SNAPSHOT"])
+    snapshot.parent.mkdir(parents=True)
+    with sqlite3.connect(snapshot) as db:
+        db.execute("CREATE TABLE companies (orgnr TEXT, name TEXT)")
+    finding = _one(run_checks({}, env, ROOMY), "register snapshot")
+    assert finding.status is Status.FAIL and "not a register snapshot of this release" in finding.message
     assert "weekly_register_refresh" in finding.fix
 
 
@@ -122,10 +133,9 @@ def test_a_snapshot_says_what_it_was_built_from(env: dict[str, str], tmp_path: P
     build_snapshot(real_layout_file(tmp_path / "real.txt", 20), snapshot)
     finding = _one(run_checks({}, env, ROOMY), "register snapshot")
     assert finding.status is Status.OK and f"28 organisations from {tmp_path / 'real.txt'}, built " in finding.message
-    with sqlite3.connect(snapshot) as db:
-        db.execute("DROP TABLE build_info")
+    (snapshot.resolve() / "build_info.json").unlink()  # a folder with a file gone
     finding = _one(run_checks({}, env, ROOMY), "register snapshot")
-    assert finding.status is Status.WARN and "built by an earlier release" in finding.message
+    assert finding.status is Status.FAIL and "not a complete register snapshot" in finding.message
 
 
 def test_live_mode_that_would_use_the_samples_is_flagged(env: dict[str, str], tmp_path: Path) -> None:

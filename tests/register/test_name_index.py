@@ -1,0 +1,80 @@
+"""The register's name index: names split and folded column-wide exactly as a query's words are, and every
+batch of queries answered by one look-up that finds what one query at a time would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from registry.reference.normalize import index_fold
+from registry.register.name_index import IndexBuilder, NameIndex, name_words, split_words
+from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
+from tests.register_files import HEADER, quoted_row
+
+# As registers and lists write names: Swedish letters, Nordic and other European ones, punctuation, numbers.
+NAMES = [
+    "Gröna Händer ek. för.",
+    "Bjørn Snickeri AB",
+    "Café Ærø & Søn",
+    "Straße Großhandel GmbH",
+    "Ångström Städ & Co KB",
+    "Müller-Lüdenscheidt Bygg",
+    "Łódź Bageri",
+    "Naïve Œuvre Design",
+    "Žižek Städ HB",
+    "Çağ Byggnads AB",
+    "São Paulo Kaffe",
+    "A.B.C. Städ (svb)",
+    "Ölands 2:a Hand Förening",
+    "KAFÉ KRINGLAN",
+    "Coompanion Göteborgsregionen ek. för.",
+    "Le Petit Café d'Été",
+    "Kooperativet_Vägen_Ut",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_names_words_in_the_index_are_the_words_a_query_for_it_asks(name: str) -> None:
+    words, rows = name_words(pa.array([name]))
+    assert [w.decode() for w in words.to_pylist()] == split_words(index_fold(name))
+    assert set(rows.tolist()) <= {0}
+
+
+def test_a_batch_look_up_answers_as_each_word_alone(tmp_path: Path) -> None:
+    builder = IndexBuilder()
+    builder.add(pa.array(NAMES), pa.array([None] * (len(NAMES) - 1) + ["Vägen Ut|Kafé Vägen"]))
+    assert builder.write(tmp_path) > 30
+    index = NameIndex(tmp_path)
+    words = ["stad", "kafe", "vagen", "bjørn", "saknas", "byggnads"]
+    together = index.look_up(words)
+    for i, word in enumerate(words):
+        alone = index.look_up([word])
+        assert (alone.places[0], alone.counts[0]) == (together.places[i], together.counts[i])
+    counts = dict(zip(words, together.counts.tolist(), strict=True))
+    assert counts == {"stad": 3, "kafe": 2, "vagen": 1, "bjørn": 1, "saknas": 0, "byggnads": 1}
+    assert index.rows([together.places[0]]).tolist() == [4, 8, 11]
+    assert index.rows([together.places[2]]).tolist() == [len(NAMES) - 1]  # from the row's other names
+
+
+def test_secondary_names_are_found_and_batches_match_one_at_a_time(tmp_path: Path) -> None:
+    rows = [
+        quoted_row(f"55600{i:04d}0$ORGNR-IDORG", "", "SE-LAND", names, "AB-ORGFO", "", "", "", "2020-01-01", "null",
+                   "Gatan 1$$SOLNA$17140$SE-LAND")
+        for i, names in enumerate([
+            "Norrort Fastighetsservice AB$FORETAGSNAMN-ORGNAM$2020-01-01|Gröna Jobb$SARS_FORNAMN-ORGNAM$2021-01-01",
+            "Solberga Omsorg AB$FORETAGSNAMN-ORGNAM$2020-01-01|Solberga Care$FORNAMN_FRSPRAK-ORGNAM$2020-01-01",
+            "Kvarnen Catering AB$FORETAGSNAMN-ORGNAM$2020-01-01",
+        ])
+    ]  # fmt: skip
+    bulk = tmp_path / "bulk.txt"
+    bulk.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    build_snapshot(bulk, tmp_path / "snapshot")
+    queries = ["Gröna Jobb", "Solberga Care", "Kvarnen Cateirng", "Okänd Förening"]
+    with RegisterSnapshot(tmp_path / "snapshot") as snapshot:
+        together = snapshot.candidates_for(queries)
+        assert together == [snapshot.candidates(q) for q in queries]
+    found = [[e.name for e in entries] for entries in together]
+    assert found == [["Norrort Fastighetsservice AB"], ["Solberga Omsorg AB"], ["Kvarnen Catering AB"], []]
+    assert together[0][0].other_names == ("Gröna Jobb",)
