@@ -23,7 +23,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -51,6 +51,7 @@ from registry.register.bolagsverket import (
     register_status,
 )
 
+T = TypeVar("T")
 BLOCK_SIZE = 1 << 24
 WORKERS = 2
 _RAW = [f"f{i}" for i in range(COLUMNS)]
@@ -79,6 +80,23 @@ def read_batches(
     ``report.header`` says whether the first line was the header row; with ``require_header`` a file without
     it is refused at once (BulkFileError) rather than read to its end as malformed rows.
     """
+    for batch, _ in read_prepared(stream, report, _nothing, require_header, block_size):
+        yield batch
+
+
+def _nothing(_batch: pa.RecordBatch) -> None:
+    return None
+
+
+def read_prepared(
+    stream: BinaryIO,
+    report: ParseReport,
+    prepare: Callable[[pa.RecordBatch], T],
+    require_header: bool = False,
+    block_size: int = BLOCK_SIZE,
+) -> Iterator[tuple[pa.RecordBatch, T]]:
+    """read_batches, each batch with what ``prepare`` made of it on the worker thread that read it (the
+    snapshot's name index splits the names there, beside the next blocks' reading)."""
     buffered = _peekable(stream)
     sample = buffered.peek(1 << 20)[: 1 << 20]
     report.encoding = detect_encoding(sample)
@@ -114,16 +132,16 @@ def read_batches(
     # Blocks are turned into columns on WORKERS threads (Arrow's kernels run without the GIL) while Arrow's own
     # threads parse the next blocks; they come out in the file's order, at most WORKERS + 1 in memory at once.
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="bulk-columns") as pool:
-        pending: deque[Future[tuple[pa.RecordBatch | None, ParseReport]]] = deque()
+        pending: deque[Future[tuple[pa.RecordBatch | None, T | None, ParseReport]]] = deque()
         try:
             for raw in _raw_batches(reader):
                 report.rows += raw.num_rows
-                pending.append(pool.submit(_read_block, raw))
-                if len(pending) > WORKERS and (organisations := _take(pending.popleft(), report)) is not None:
-                    yield organisations
+                pending.append(pool.submit(_read_block, raw, prepare))
+                if len(pending) > WORKERS and (done := _take(pending.popleft(), report)) is not None:
+                    yield done
             while pending:
-                if (organisations := _take(pending.popleft(), report)) is not None:
-                    yield organisations
+                if (done := _take(pending.popleft(), report)) is not None:
+                    yield done
         finally:
             for waiting in pending:
                 waiting.cancel()
@@ -132,16 +150,22 @@ def read_batches(
                 report.malformed_line(None, f"{actual} fields instead of {COLUMNS}")
 
 
-def _read_block(raw: pa.RecordBatch) -> tuple[pa.RecordBatch | None, ParseReport]:
-    """One block's organisations, and what was found in it (merged in the file's order by the reader)."""
+def _read_block(
+    raw: pa.RecordBatch, prepare: Callable[[pa.RecordBatch], T]
+) -> tuple[pa.RecordBatch | None, T | None, ParseReport]:
+    """One block's organisations, what ``prepare`` made of them, and what was found in the block (merged in
+    the file's order by the reader)."""
     found = ParseReport()
-    return _organisations(raw, found), found
+    organisations = _organisations(raw, found)
+    return organisations, prepare(organisations) if organisations is not None else None, found
 
 
-def _take(done: Future[tuple[pa.RecordBatch | None, ParseReport]], report: ParseReport) -> pa.RecordBatch | None:
-    organisations, found = done.result()
+def _take(
+    done: Future[tuple[pa.RecordBatch | None, T | None, ParseReport]], report: ParseReport
+) -> tuple[pa.RecordBatch, T] | None:
+    organisations, prepared, found = done.result()
     report.add(found)
-    return organisations
+    return None if organisations is None else (organisations, prepared)  # type: ignore[return-value]
 
 
 def _raw_batches(reader: pcsv.CSVStreamingReader) -> Iterator[pa.RecordBatch]:

@@ -60,21 +60,32 @@ def _without_diacritics(lowered: pa.Array) -> pa.Array:
     return pc.replace_with_mask(lowered, beyond, pc.replace_substring_regex(decomposed, r"\p{Mn}", ""))
 
 
+def words_of(*texts: pa.Array) -> list[tuple[pa.Array, np.ndarray]]:
+    """name_words of text columns of the same rows, in PARTS ranges of the words' first byte (so that the
+    ranges can be sorted one by one: sorted, one after the other, they are the sorted whole)."""
+    words = [name_words(text) for text in texts]
+    values = pa.concat_arrays([w for w, _ in words]) if words else pa.array([], pa.binary())
+    parents = np.concatenate([p for _, p in words]) if words else np.zeros(0, np.int32)
+    return _by_first_byte(values, parents)
+
+
 class IndexBuilder:
     """Words of rows added in row order; ``write`` sorts them into the index's arrays."""
 
     def __init__(self) -> None:
-        self._words: list[pa.Array] = []
-        self._rows: list[np.ndarray] = []
+        self._words: list[list[pa.Array]] = [[] for _ in range(PARTS)]
+        self._rows: list[list[np.ndarray]] = [[] for _ in range(PARTS)]
         self._next_row = 0
 
     def add(self, *texts: pa.Array) -> None:
         """The words of the next ``len(texts[0])`` rows: each text column's words belong to its row."""
-        count = len(texts[0])
-        for text in texts:
-            words, parents = name_words(text)
-            self._words.append(words)
-            self._rows.append(parents + np.int32(self._next_row))
+        self.add_words(len(texts[0]), words_of(*texts))
+
+    def add_words(self, count: int, words: list[tuple[pa.Array, np.ndarray]]) -> None:
+        """The next ``count`` rows' words, as words_of split them (on any thread)."""
+        for part, (values, parents) in enumerate(words):
+            self._words[part].append(values)
+            self._rows[part].append(parents + np.int32(self._next_row))
         self._next_row += count
 
     def write(self, folder: Path) -> int:
@@ -83,12 +94,14 @@ class IndexBuilder:
         The words are split by their first byte into ranges sorted on two threads (Arrow's and numpy's
         sorts run without the GIL).
         """
-        rows = np.concatenate(self._rows) if self._rows else np.zeros(0, np.int32)
-        words = pa.chunked_array(self._words, pa.binary()).combine_chunks()
-        self._words, self._rows = [], []
+        parts = [
+            (pa.chunked_array(words, pa.binary()).combine_chunks(), np.concatenate(rows or [np.zeros(0, np.int32)]))
+            for words, rows in zip(self._words, self._rows, strict=True)
+        ]
+        self._words, self._rows = [[] for _ in range(PARTS)], [[] for _ in range(PARTS)]
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="name-index") as pool:
-            sorted_parts = list(pool.map(lambda part: _postings(*part), _by_first_byte(words, rows)))
-        del words, rows
+            sorted_parts = list(pool.map(lambda part: _postings(*part), parts))
+        del parts
         vocabulary = pa.concat_arrays([v for v, _, _ in sorted_parts])
         counts = np.concatenate([c for _, c, _ in sorted_parts])
         offsets = np.zeros(len(counts) + 1, np.int64)

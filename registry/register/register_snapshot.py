@@ -47,8 +47,8 @@ from registry.register.bolagsverket import (
     entry_from_row,
     open_bulk_file,
 )
-from registry.register.bulk_columns import SCHEMA, iter_rows, read_batches
-from registry.register.name_index import IndexBuilder, NameIndex, split_words
+from registry.register.bulk_columns import SCHEMA, iter_rows, read_prepared
+from registry.register.name_index import IndexBuilder, NameIndex, split_words, words_of
 from registry.register.scb import iter_scb_rows
 
 # How often a build says how far it has come, when asked to (asf-registry enrich).
@@ -336,9 +336,9 @@ def _write_companies(
             pa.OSFile(str(folder / COMPANIES_FILE), "wb") as sink,
             pa.ipc.new_file(sink, SCHEMA) as writer,
         ):
-            for batch in read_batches(stream, report, require_header=True):
+            for batch, words in read_prepared(stream, report, _name_words, require_header=True):
                 writer.write_batch(batch)
-                index.add(batch.column("name"), batch.column("other_names"))
+                index.add_words(batch.num_rows, words)
                 digits = pc.replace_substring(batch.column("orgnr"), "-", "")
                 keys.append(pc.cast(digits, pa.int64()).to_numpy())
                 if progress is not None and report.entries - shown >= PROGRESS_EVERY:
@@ -356,6 +356,10 @@ def _write_companies(
     _write_key_index(folder, ORGNR_KEYS_FILE, ORGNR_ROWS_FILE, keys)
     index.write(folder)
     return report
+
+
+def _name_words(batch: pa.RecordBatch) -> list[tuple[pa.Array, np.ndarray]]:
+    return words_of(batch.column("name"), batch.column("other_names"))
 
 
 def _write_key_index(folder: Path, keys_file: str, rows_file: str, keys: list[np.ndarray]) -> None:
@@ -502,6 +506,10 @@ class RegisterSnapshot:
     def _open(self, folder: Path) -> None:
         self._info = _read_info(folder)
         self._companies = _companies(folder)
+        # Where each of the file's batches starts: rows are taken batch by batch (a take across all the
+        # batches at once would first join them, copying the whole table).
+        self._batches = self._companies.to_batches()
+        self._starts = np.cumsum([0] + [b.num_rows for b in self._batches])
         self._keys = np.load(folder / ORGNR_KEYS_FILE, mmap_mode="r")
         self._key_rows = np.load(folder / ORGNR_ROWS_FILE, mmap_mode="r")
         self._index = NameIndex(folder)
@@ -513,6 +521,7 @@ class RegisterSnapshot:
     def close(self) -> None:
         # The memory maps are released with the last array that uses them.
         self._companies = self._companies.slice(0, 0)
+        self._batches = []
 
     def __enter__(self) -> RegisterSnapshot:
         return self
@@ -541,12 +550,25 @@ class RegisterSnapshot:
         """Entries at ``rows`` (in that order); ``light`` leaves out the long texts, for scoring many."""
         if not len(rows):
             return []
-        taken = self._companies.take(pa.array(rows, pa.int64()))
+        taken = self._take(np.asarray(rows, np.int64))
         columns = [
             [None] * len(rows) if light and name in _LONG_TEXTS else taken.column(name).to_pylist()
             for name in ENTRY_FIELDS
         ]
         return [entry_from_row(row) for row in zip(*columns, strict=True)]
+
+    def _take(self, rows: np.ndarray) -> pa.Table:
+        """The rows at ``rows`` (in that order), read from the batches that hold them."""
+        batch_of = np.searchsorted(self._starts, rows, side="right") - 1
+        order = np.argsort(batch_of, kind="stable")
+        parts = []
+        for batch in np.unique(batch_of):
+            local = rows[order][batch_of[order] == batch] - self._starts[batch]
+            parts.append(self._batches[batch].take(pa.array(local)))
+        taken = pa.Table.from_batches(parts, schema=self._companies.schema)
+        if np.all(order[:-1] <= order[1:]):
+            return taken
+        return taken.take(pa.array(np.argsort(order, kind="stable")))
 
     def by_orgnr(self, orgnr: str) -> list[RegisterEntry]:
         return self._entries(np.sort(_rows_for(self._keys, self._key_rows, orgnr)))
