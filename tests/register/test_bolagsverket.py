@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import zipfile
 from pathlib import Path
 
@@ -180,3 +181,23 @@ def test_an_scb_file_without_its_columns_fails_the_build_and_keeps_the_snapshot(
         build_snapshot(DEFAULT_REGISTER_BULK_FILE, path, wrong)
     with RegisterSnapshot(path) as snapshot:
         assert snapshot.count() == 8
+
+
+def test_doubled_and_stray_quotes_read_as_the_csv_module_reads_them(tmp_path: Path) -> None:
+    doubled = '"5566333331$ORGNR-IDORG";"";"SE-LAND";"Bageriet ""Degen"" AB$FORETAGSNAMN-ORGNAM$2003-01-20";"AB-ORGFO";"";"";"";"2003-01-20";"Bröd.";"Degvägen 1$$SOLNA$17140$SE-LAND"'
+    stray = '"5590666664$ORGNR-IDORG";"";"SE-LAND";"Kafé "Solen" AB$FORETAGSNAMN-ORGNAM$2021-04-01";"AB-ORGFO";"";"";"";"2021-04-01";"Kaffe.";"Solvägen 2$$SOLNA$17141$SE-LAND"'
+    unclosed = '"trasig rad utan citat;;'  # opens a quote it never closes: it takes the next line with it
+    after = quoted_row("7696001234$ORGNR-IDORG", "", "SE-LAND", "Efter AB$FORETAGSNAMN-ORGNAM$2020-01-01", "AB-ORGFO",
+                       "", "", "", "2020-01-01", "null", "Gatan 1$$SOLNA$17140$SE-LAND")  # fmt: skip
+    last = quoted_row("7696444442$ORGNR-IDORG", "", "SE-LAND", "Sist AB$FORETAGSNAMN-ORGNAM$2020-01-01", "AB-ORGFO",
+                      "", "", "", "2020-01-01", "null", "Gatan 2$$SOLNA$17140$SE-LAND")  # fmt: skip
+    text = HEADER + "\n" + "\n".join([doubled, stray, unclosed, after, last]) + "\n"
+    entries, report = _parse(_write(tmp_path / "bulk.txt", text))
+    expected = [
+        next(csv.reader([line], delimiter=";", strict=False))[3].partition("$")[0] for line in (doubled, stray)
+    ]
+    assert [e.name for e in entries] == [*expected, "Sist AB"]
+    assert expected == ['Bageriet "Degen" AB', 'Kafé Solen" AB']
+    # The broken line and the one it swallowed are one unreadable row: skipped and counted, never quoted.
+    assert report.rows == 4 and report.identity_types_skipped == {"unreadable type": 1}
+    assert "trasig" not in repr(report)

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pytest
 
 from registry.reference.normalize import index_fold
+from registry.register.enrichment import METHOD_NAME, EnrichmentQuery, match_all
 from registry.register.name_index import IndexBuilder, NameIndex, name_words, split_words
 from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from tests.register_files import HEADER, quoted_row
@@ -78,3 +79,8 @@ def test_secondary_names_are_found_and_batches_match_one_at_a_time(tmp_path: Pat
     found = [[e.name for e in entries] for entries in together]
     assert found == [["Norrort Fastighetsservice AB"], ["Solberga Omsorg AB"], ["Kvarnen Catering AB"], []]
     assert together[0][0].other_names == ("Gröna Jobb",)
+    # Matched as an ASF list writes the trading name: the registration is found through its secondary name.
+    with RegisterSnapshot(tmp_path / "snapshot") as snapshot:
+        found_by = match_all([EnrichmentQuery("asf-1", "Gröna Jobb", municipality="Solna")], snapshot)
+    assert found_by[0].method == METHOD_NAME and found_by[0].entry is not None
+    assert found_by[0].entry.name == "Norrort Fastighetsservice AB"
