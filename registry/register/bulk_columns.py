@@ -336,7 +336,7 @@ def _lookup(values: pa.Array, read: Callable[[str], str | None]) -> pa.Array:
 def _statuses(deregistered: pa.Array, proceedings: pa.Array) -> pa.Array:
     """The status of each row: deregistered, or what its ongoing proceedings make it (read per distinct field)."""
     ongoing = _lookup(proceedings, lambda field: register_status(False, read_proceedings(field).ongoing))
-    return pc.if_else(deregistered, "deregistered", pc.fill_null(ongoing, register_status(False, ())))
+    return pc.if_else(deregistered, register_status(True, ()), pc.fill_null(ongoing, register_status(False, ())))
 
 
 def _count_unknown_codes(reason: pa.Array, proceedings: pa.Array, report: ParseReport) -> None:

@@ -193,14 +193,14 @@ def _current_folder(target: Path) -> Path | None:
 
 def remove_stale_builds(target: Path) -> list[Path]:
     """Remove the half-built and superseded snapshot folders (``.NAME.building-PID``, ``.NAME.vTIME-PID``)
-    whose building process no longer runs here and that the link does not point to: a build killed with
-    SIGKILL, or by a reboot, cannot remove its own. The folder is assumed to be this machine's: a process ID
-    says nothing about another machine's builds."""
+    and links not yet moved into place (``.NAME.link-PID``) whose building process no longer runs here and
+    that the link does not point to: a build killed with SIGKILL, or by a reboot, cannot remove its own. The
+    folder is assumed to be this machine's: a process ID says nothing about another machine's builds."""
     current = _current_folder(target)
     removed = []
     for path in sorted(target.parent.glob(f".{target.name}.*")):
         kind, _, pid = path.name.removeprefix(f".{target.name}.").rpartition("-")
-        if not (kind == "building" or re.fullmatch(r"v\d+", kind)) or not pid.isdigit():
+        if not (kind in ("building", "link") or re.fullmatch(r"v\d+", kind)) or not pid.isdigit():
             continue
         if path == current or int(pid) == os.getpid() or _running(int(pid)):
             continue

@@ -206,6 +206,8 @@ def test_half_built_files_of_dead_builds_are_removed_when_the_next_build_starts(
     (dead / "companies.arrow").write_bytes(b"half a snapshot")
     superseded = folder / f".snapshot.v1-{_dead_pid()}"  # killed after its build, before the link moved
     superseded.mkdir()
+    unmoved = folder / f".snapshot.link-{_dead_pid()}"  # killed between making the new link and moving it
+    unmoved.symlink_to(superseded.name)
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         running = folder / f".snapshot.building-{sleeper.pid}"
@@ -214,7 +216,7 @@ def test_half_built_files_of_dead_builds_are_removed_when_the_next_build_starts(
         other.write_bytes(b"")
         current = previous.resolve()
         report = build_snapshot(tmp_path / "good.txt", previous)
-        assert sorted(report.removed_stale) == sorted([dead, superseded])
+        assert sorted(report.removed_stale) == sorted([dead, superseded, unmoved])
         assert not dead.exists() and not superseded.exists() and running.exists() and other.exists()
         assert not current.exists()  # the snapshot it replaced, once the link points to the new one
         assert remove_stale_builds(previous) == []
