@@ -48,6 +48,8 @@ class EnrichSettings:
 
 
 DEFAULT_ENRICH = EnrichSettings()
+# Queries whose candidates are looked up together (a few hundred candidates each are held at once).
+QUERIES_AT_ONCE = 1000
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,15 @@ def match_all(
     candidates are then weighed by the shared model.
     """
     judged = list(judgements) if judgements is not None else [None] * len(queries)
+    if len(queries) > QUERIES_AT_ONCE:
+        # Candidates of a batch are held at once: a long input (asf-registry enrich) goes in batches.
+        return [
+            found
+            for start in range(0, len(queries), QUERIES_AT_ONCE)
+            for found in match_all(
+                queries[start : start + QUERIES_AT_ONCE], snapshot, settings, judged[start : start + QUERIES_AT_ONCE]
+            )
+        ]
     results: list[RegisterMatch | None] = [_settled(q, snapshot, j or {}) for q, j in zip(queries, judged, strict=True)]
     by_name = [i for i, result in enumerate(results) if result is None]
     sides = {i: query_side(queries[i]) for i in by_name}

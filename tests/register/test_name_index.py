@@ -9,9 +9,11 @@ import pyarrow as pa
 import pytest
 
 from registry.reference.normalize import index_fold
+from registry.register import enrichment
 from registry.register.enrichment import METHOD_NAME, EnrichmentQuery, match_all
 from registry.register.name_index import IndexBuilder, NameIndex, name_words, split_words
 from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
+from registry.settings import DEFAULT_REGISTER_BULK_FILE
 from tests.register_files import HEADER, quoted_row
 
 # As registers and lists write names: Swedish letters, Nordic and other European ones, punctuation, numbers.
@@ -84,3 +86,16 @@ def test_secondary_names_are_found_and_batches_match_one_at_a_time(tmp_path: Pat
         found_by = match_all([EnrichmentQuery("asf-1", "Gröna Jobb", municipality="Solna")], snapshot)
     assert found_by[0].method == METHOD_NAME and found_by[0].entry is not None
     assert found_by[0].entry.name == "Norrort Fastighetsservice AB"
+
+
+def test_a_long_input_is_matched_in_batches_with_the_same_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_snapshot(DEFAULT_REGISTER_BULK_FILE, tmp_path / "snapshot")
+    queries = [
+        EnrichmentQuery(str(i), name) for i, name in enumerate(["Exempelbagerriet Surdegen", "Gröna Händer"] * 3)
+    ]
+    with RegisterSnapshot(tmp_path / "snapshot") as snapshot:
+        whole = match_all(queries, snapshot)
+        monkeypatch.setattr(enrichment, "QUERIES_AT_ONCE", 4)
+        assert match_all(queries, snapshot) == whole and [m.key for m in whole] == [q.key for q in queries]
