@@ -301,3 +301,17 @@ def number_setting_problems(env: Mapping[str, str] | None = None) -> list[str]:
 def report_dir(env: Env | None = None) -> Path:
     """ASF_REPORT_DIR: where the HTML report of each run is written."""
     return Path(_get("ASF_REPORT_DIR", env) or DEFAULT_REPORT_DIR)
+
+
+LANGUAGES = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"
+
+
+def language(chosen: str | None = None, env: Env | None = None) -> str:
+    """The language of what officials read (report, summaries, find, show, exports): ``--lang``, else ASF_LANG,
+    else Swedish. Raises ValueError, naming the languages there are, for any other value."""
+    written_as = chosen or _get("ASF_LANG", env) or DEFAULT_LANGUAGE
+    value = written_as.strip().lower()
+    if value not in LANGUAGES:
+        raise ValueError(f"ASF_LANG / --lang must be one of {', '.join(LANGUAGES)}, not {written_as!r}")
+    return value

@@ -47,6 +47,24 @@ CPV_DIVISIONS: dict[str, str] = {
     "98": "Other community, social and personal services",
 }
 
+# The same divisions' Swedish titles (CPV 2008 in Swedish, as the EU's Official Journal publishes them).
+CPV_DIVISIONS_SV: dict[str, str] = {
+    "15": "Livsmedel, drycker, tobak och liknande produkter",
+    "18": "Kläder, skodon, reseffekter och tillbehör",
+    "39": "Möbler (inkl. kontorsmöbler), inredningsartiklar, hushållsapparater (utom belysning) och rengöringsmedel",
+    "45": "Byggnadsarbeten",
+    "50": "Reparation och underhåll",
+    "55": "Hotell-, restaurang- och detaljhandelstjänster",
+    "60": "Transporttjänster (utom avfallstransport)",
+    "72": "IT-tjänster: konsultverksamhet, programvaruutveckling, Internet och support",
+    "77": "Tjänster för jordbruk, skogsbruk, trädgårdsodling, vattenbruk och biodling",
+    "79": "Företagstjänster: juridik, marknadsföring, konsultverksamhet, rekrytering, tryckning och säkerhet",
+    "85": "Hälsovård och socialtjänst",
+    "90": "Avlopps-, avfalls-, renhållnings- och miljötjänster",
+    "92": "Fritids-, kultur- och sporttjänster",
+    "98": "Andra samhälleliga, sociala och personliga tjänster",
+}
+
 
 @dataclass(frozen=True)
 class ActivityArea:

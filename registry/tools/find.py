@@ -9,28 +9,44 @@ with any of them matches). By default only active organisations with evidence of
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from registry.reference.activity_areas import area_codes_matching
+from registry.publish.organisation_values import Evidence
+from registry.reference.activity_areas import AREAS, area_codes_matching
+from registry.reference.collation import swedish_sort_key
 from registry.reference.geography import Kommun, find_kommun, kommuner, lan_names
 from registry.reference.names import declared_legal_form
 from registry.reference.normalize import fold
 from registry.reference.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
 from registry.register.bolagsverket import LEGAL_FORMS
 from registry.store.models import Organisation
+from registry.tools.labels import COUNTED, Labels
 
-WEAK_SIGNAL = "weak_signal"
+WEAK_SIGNAL = Evidence.WEAK_SIGNAL
 
 # Maps what a user types for an activity area ("catering", "städning", "CPV 90") to area codes.
 AreaResolver = Callable[[str], list[str]]
 
 
 class FindError(ValueError):
-    """A query that names something unknown (a kommun, a län, a legal form, an area): said, not guessed."""
+    """A query that names something unknown (a kommun, a län, a legal form, an area) or asks for a place that
+    cannot exist: said, not guessed. ``key`` and ``values`` are the sentence in the label table; ``str()`` is
+    the English one."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key, self.values = key, values
+        super().__init__(self.said(Labels("en")))
+
+    def said(self, labels: Labels) -> str:
+        # A value that depends on the language (the areas' labels) is given as a function of the labels.
+        return labels.text(self.key, **{k: v(labels) if callable(v) else v for k, v in self.values.items()})
+
+
+def _known_areas(labels: Labels) -> str:
+    return ", ".join(f"{area.code} ({labels.area(area.code)})" for area in AREAS)
 
 
 def default_area_resolver(query: str) -> list[str]:
@@ -64,7 +80,7 @@ def resolve_kommun(text: str) -> Kommun:
     value = text.strip()
     found = kommuner().get(value) if re.fullmatch(r"\d{4}", value) else find_kommun(value)
     if found is None:
-        raise FindError(f"Unknown kommun {text!r}: give its name (e.g. 'Solna') or SCB code (e.g. '0184')")
+        raise FindError("find.unknown_kommun", text=text)
     return found
 
 
@@ -86,12 +102,12 @@ def resolve_lan(text: str) -> tuple[str, str]:
         code = value.zfill(2)
         if code in names:
             return code, names[code]
-        raise FindError(f"Unknown län code {text!r}: SCB län codes are 01 (Stockholms län) to 25")
+        raise FindError("find.unknown_lan_code", text=text)
     key = _key(value).removeprefix("region ").removesuffix(" lan")
     table = _lan_table()
     code = table.get(key) or table.get(key.removesuffix("s"))
     if code is None:
-        raise FindError(f"Unknown län {text!r}: give its name (e.g. 'Stockholms län') or SCB code (e.g. '01')")
+        raise FindError("find.unknown_lan", text=text)
     return code, names[code]
 
 
@@ -119,8 +135,7 @@ def resolve_legal_form(text: str) -> str:
     """'AB', 'ab', 'aktiebolag', 'ekonomisk förening', 'ek. för.', 'ideell förening' -> the Bolagsverket code."""
     code = _legal_form_table().get(_key(text))
     if code is None:
-        known = ", ".join(f"{code} ({name})" for code, name in LEGAL_FORMS.items())
-        raise FindError(f"Unknown legal form {text!r}; known: {known}")
+        raise FindError("find.unknown_legal_form", text=text, known=", ".join(LEGAL_FORMS))
     return code
 
 
@@ -160,24 +175,12 @@ def _haystack(organisation: Organisation) -> str:
     return fold(" ".join(field for field in fields if field))
 
 
-# Swedish alphabetical order: å, ä, ö come after z (folding them to a, a, o would sort Örebro among the O's).
-_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "ü": "y"})
-
-
-def swedish_sort_key(text: str | None) -> str:
-    if not text:
-        return "\U0010ffff"  # unknown last
-    translated = text.casefold().translate(_SWEDISH_LAST)
-    decomposed = unicodedata.normalize("NFKD", translated)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _resolve_areas(queries: Iterable[str], resolver: AreaResolver) -> set[str]:
     codes: set[str] = set()
     for query in queries:
         found = [code.strip().lower() for code in resolver(query) if code.strip()]
         if not found:
-            raise FindError(f"No activity area matches {query!r}")
+            raise FindError("find.unknown_area", query=query, areas=_known_areas)
         codes.update(found)
     return codes
 
@@ -192,7 +195,18 @@ def find_organisations(
     Raises FindError for a kommun, län, legal form or area it cannot resolve.
     """
     kommun = resolve_kommun(query.kommun) if query.kommun else None
-    lan_code = resolve_lan(query.lan)[0] if query.lan else None
+    lan_code, lan_name = resolve_lan(query.lan) if query.lan else (None, None)
+    if kommun is not None and lan_code is not None and kommun.code[:2] != lan_code:
+        # Both filters hold for no organisation at all: an empty answer would read as "none there".
+        kommun_lan = lan_names()[kommun.code[:2]]
+        raise FindError(
+            "find.contradiction",
+            kommun=kommun.name,
+            kommun_lan=kommun_lan,
+            kommun_lan_code=kommun.code[:2],
+            lan=lan_name,
+            lan_code=lan_code,
+        )
     legal_form = resolve_legal_form(query.legal_form) if query.legal_form else None
     # A single string is one area, not a sequence of one-letter areas.
     areas = (query.areas,) if isinstance(query.areas, str) else query.areas
@@ -231,29 +245,43 @@ def find_organisations(
     return sorted(found, key=order)
 
 
-# The printed table's columns and their widest width; the website comes last, untruncated.
-TABLE_COLUMNS = (("registry_id", 14), ("name", 40), ("orgnr", 11), ("form", 5), ("kommun", 16), ("areas", 28))
+# The printed table's columns (their labels: the published columns', registry/store/columns.py) and their
+# widest width; the website comes last, untruncated.
+TABLE_COLUMNS = (
+    ("registry_id", 14), ("name", 40), ("orgnr", 11), ("legal_form", 22), ("kommun_name", 16),
+    ("activity_areas", 42), ("evidence", 17),
+)  # fmt: skip
 
 
-def _table_row(organisation: Organisation) -> tuple[str, ...]:
+def _table_row(organisation: Organisation, labels: Labels) -> tuple[str, ...]:
     form, from_register = legal_form_of(organisation)
     values = (
         organisation.registry_id,
         organisation.name,
         organisation.orgnr or "",
-        f"{form}{'' if from_register else '*'}" if form else "",
+        f"{labels.code('legal_form', form)}{'' if from_register else '*'}" if form else "",
         kommun_of(organisation)[1] or "",
-        ",".join(area_codes(organisation)),
+        labels.areas(",".join(area_codes(organisation))),
+        labels.code("evidence_short", organisation.evidence),
         organisation.website or "",
     )
     # On screen too: a personnummer that slipped into the registry is not shown.
     return tuple(REDACTED_PERSONNUMMER if contains_personnummer(value) else value for value in values)
 
 
-def format_table(organisations: Sequence[Organisation]) -> str:
-    """A result as a terminal table (registry_id, name, orgnr, legal form, kommun, areas, website) and its count."""
-    rows = [_table_row(organisation) for organisation in organisations]
-    widths = [min(cap, max([len(name)] + [len(row[i]) for row in rows])) for i, (name, cap) in enumerate(TABLE_COLUMNS)]
+def format_table(organisations: Sequence[Organisation], labels: Labels | None = None) -> str:
+    """A result as a terminal table (registry ID, name, orgnr, legal form, kommun, areas, evidence, website)
+    with its count and what its marks mean."""
+    labels = labels or Labels()
+    rows = [_table_row(organisation, labels) for organisation in organisations]
+    header = (
+        *(labels.text("find.orgnr") if name == "orgnr" else labels.column("organisations", name)
+          for name, _ in TABLE_COLUMNS),
+        labels.column("organisations", "website"),
+    )  # fmt: skip
+    widths = [
+        min(cap, max([len(header[i])] + [len(row[i]) for row in rows])) for i, (_, cap) in enumerate(TABLE_COLUMNS)
+    ]
 
     def line(cells: Sequence[str]) -> str:
         fixed = [
@@ -262,9 +290,10 @@ def format_table(organisations: Sequence[Organisation]) -> str:
         ]
         return "  ".join([*fixed, cells[-1]]).rstrip()
 
-    lines = [line((*(name for name, _ in TABLE_COLUMNS), "website")), *(line(row) for row in rows)]
-    count = len(organisations)
-    lines.append(f"{count} organisation{'' if count == 1 else 's'} found.")
+    lines = [line(header), *(line(row) for row in rows)]
+    lines.append(f"{len(organisations)} {COUNTED['organisations_found'](labels.lang, len(organisations))}")
     if any(row[3].endswith("*") for row in rows):
-        lines.append("* legal form as the name declares it: not (yet) matched in the company register")
+        lines.append(labels.text("find.legend_declared"))
+    if any(o.evidence != Evidence.CURRENT_LIST for o in organisations):
+        lines.append(labels.text("find.legend_evidence"))
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from pipelines.cli import main
+from registry.reference.collation import swedish_sort_key
 from registry.store.models import Organisation
 from registry.tools.find import (
     FindError,
@@ -24,8 +25,8 @@ from registry.tools.find import (
     resolve_kommun,
     resolve_lan,
     resolve_legal_form,
-    swedish_sort_key,
 )
+from registry.tools.labels import Labels
 from tests.registry_rows import organisation, registry_with
 
 STOCKHOLM = {"kommun_code": "0180", "kommun_name": "Stockholm", "lan_code": "01", "lan_name": "Stockholms län"}
@@ -132,7 +133,17 @@ def test_by_kommun_with_or_without_kommun_or_stad(registry: Engine) -> None:
         assert _ids(registry, kommun=kommun) == ["asf-snick", "asf-sthlm"], kommun
     assert _ids(registry, kommun="Solna stad") == ["asf-solna"]
     assert _ids(registry, kommun="Sundbyberg") == ["asf-sundb"]
-    assert _ids(registry, kommun="Stockholm", lan="03") == []
+    assert _ids(registry, kommun="Stockholm", lan="01") == ["asf-snick", "asf-sthlm"]
+
+
+def test_a_kommun_outside_the_lan_asked_for_is_said_not_an_empty_answer(registry: Engine) -> None:
+    with Session(registry) as session, pytest.raises(FindError) as raised:
+        find_organisations(session, FindQuery(kommun="Stockholm", lan="14"))
+    assert str(raised.value) == (
+        "Stockholm is in Stockholms län (01), not in Västra Götalands län (14): no organisation can match both. "
+        "Give only the kommun, or only the län."
+    )
+    assert raised.value.said(Labels("sv")).startswith("Stockholm ligger i Stockholms län (01), inte i Västra")
 
 
 def test_free_text_ignores_case_and_diacritics_and_wants_every_word(registry: Engine) -> None:
@@ -174,8 +185,11 @@ def test_unknown_places_forms_and_areas_are_said_not_guessed(registry: Engine) -
         ):
             with pytest.raises(FindError, match=message):
                 find_organisations(session, query)
-        with pytest.raises(FindError, match="No activity area matches 'gräsklippning'"):
+        with pytest.raises(FindError, match="No activity area matches 'gräsklippning'") as raised:
             find_organisations(session, FindQuery(areas=("gräsklippning",)), area_resolver=lambda _query: [])
+    # The valid areas are listed, each code with its label in the reader's language.
+    assert "catering (Catering & café), cleaning (Cleaning)" in str(raised.value)
+    assert "catering (Catering och café), cleaning (Städning och lokalvård)" in raised.value.said(Labels("sv"))
 
 
 def test_areas_are_resolved_by_the_injected_resolver(registry: Engine) -> None:
@@ -213,20 +227,39 @@ def test_swedish_alphabetical_order() -> None:
     assert sorted(names, key=swedish_sort_key) == ["Alfa", "Éclair", "Zeta", "Åre Kök", "Ängby Café", "Örebro Tvätt"]
 
 
-def test_the_table_shows_the_columns_and_the_count(registry: Engine) -> None:
+def test_the_table_shows_the_columns_the_evidence_and_the_count_in_swedish(registry: Engine) -> None:
+    with Session(registry) as session:
+        found = find_organisations(session, FindQuery(areas=("catering",), include_weak_signal=True))
+    lines = format_table(found).splitlines()
+    assert lines[0].split() == [
+        "Register-ID", "Namn", "Orgnr", "Organisationsform", "Kommun", "Verksamhetsområden", "Underlag", "Webbplats"
+    ]  # fmt: skip
+    by_id = {line.split()[0]: line for line in lines[1:5]}
+    assert "Solna" in by_id["asf-solna"] and "Städning och lokalvård, Catering och café" in by_id["asf-solna"]
+    assert "aktiebolag" in by_id["asf-sthlm"] and "556677-8899" in by_id["asf-sthlm"]
+    assert "https://catering.example.se" in by_id["asf-sthlm"] and "aktuell ASF-lista" in by_id["asf-sthlm"]
+    assert "ekonomisk förening*" in by_id["asf-upsal"]  # from the name, not the register
+    assert "svag signal" in by_id["asf-weak"]
+    assert lines[5] == "4 organisationer hittades."
+    assert lines[6].startswith("* organisationsform enligt namnet")
+    assert lines[7].startswith("Underlag: «endast historisk»")
+    assert format_table([]).splitlines()[-1] == "0 organisationer hittades."
+
+
+def test_the_table_in_english(registry: Engine) -> None:
     with Session(registry) as session:
         found = find_organisations(session, FindQuery(areas=("catering",)))
-        table = format_table(found)
-    lines = table.splitlines()
-    assert lines[0].split() == ["registry_id", "name", "orgnr", "form", "kommun", "areas", "website"]
-    assert (
-        "Stockholms Catering AB" in lines[2] and "556677-8899" in lines[2] and "https://catering.example.se" in lines[2]
-    )
-    assert "cleaning,catering" in lines[1] and "Solna" in lines[1]
-    assert "EK*" in lines[3]  # from the name, not the register
+    lines = format_table(found, Labels("en")).splitlines()
+    assert lines[0].split() == [
+        "Registry", "ID", "Name", "Org.", "no.", "Legal", "form", "Municipality", "Activity", "areas", "Evidence",
+        "Website",
+    ]  # fmt: skip
+    assert "Cleaning, Catering & café" in lines[1] and "current ASF list" in lines[1]
+    assert "economic association*" in lines[3]
     assert lines[4] == "3 organisations found."
     assert lines[5].startswith("* legal form as the name declares it")
-    assert format_table([]).splitlines()[-1] == "0 organisations found."
+    assert len(lines) == 6  # every row is on a current list: no evidence legend
+    assert format_table([], Labels("en")).splitlines()[-1] == "0 organisations found."
 
 
 # --- The command ---------------------------------------------------------------------------------------------
@@ -244,20 +277,29 @@ def test_find_command_prints_the_table_and_writes_csv(
     assert main(["find", "--area", "catering", "--lan", "01", "--csv", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "Gröna Händer Städ" in printed and "Stockholms Catering AB" in printed and "Uppsala" not in printed
-    assert "2 organisations found." in printed
+    assert "2 organisationer hittades." in printed and f"Skrivet till {out}." in printed
     with out.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [row["registry_id"] for row in rows] == ["asf-solna", "asf-sthlm"]
     assert rows[1]["kommun_code"] == "0180" and rows[1]["active"] == "true"
 
     assert main(["find", "--kommun", "Atlantis"]) == 2
+    assert "Okänd kommun 'Atlantis'" in capsys.readouterr().err
+    assert main(["--lang", "en", "find", "--kommun", "Atlantis"]) == 2
     assert "Unknown kommun 'Atlantis'" in capsys.readouterr().err
+    assert main(["find", "--kommun", "Stockholm", "--lan", "14", "--lang", "en"]) == 2
+    assert "Stockholm is in Stockholms län (01), not in Västra Götalands län (14)" in capsys.readouterr().err
+    monkeypatch.setenv("ASF_LANG", "en")
     assert (
         main(["find", "--area", "catering", "--include-weak-signal", "--include-inactive", "--kommun", "Stockholm"])
         == 0
     )
     printed = capsys.readouterr().out
     assert "Vanlig Restaurang AB" in printed and "Nedlagda Caféet AB" in printed and "3 organisations found." in printed
+    assert "weak signal" in printed
+    monkeypatch.setenv("ASF_LANG", "fi")
+    assert main(["find", "--area", "catering"]) == 2
+    assert "ASF_LANG / --lang must be one of sv, en, not 'fi'" in capsys.readouterr().err
 
 
 def test_find_csv_neutralises_formulas(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -294,7 +336,7 @@ def test_find_and_export_as_a_user_runs_them_without_starting_dagster(sqlite_url
 
     found = run("find", "--area", "catering", "--lan", "Stockholms län")
     assert found.returncode == 0, found.stderr[-3000:]
-    assert "2 organisations found." in found.stdout
+    assert "2 organisationer hittades." in found.stdout
     exported = run("export", "--format", "xlsx", "--output", "out/registry.xlsx")
     assert exported.returncode == 0, exported.stderr[-3000:]
     assert "Exported 6 organisations (active) and 0 change-log entries as xlsx: out/registry.xlsx" in exported.stdout

@@ -1,0 +1,311 @@
+"""Every word an official reads, in Swedish (the default) and English: one table.
+
+Two parts. ``CODES``: what each code the registry stores means to a reader (evidence, changes, register
+statuses, legal forms, register match methods, orgnr statuses), beside the activity areas' and CPV divisions'
+titles (registry/reference/activity_areas.py) and the published columns' labels (registry/store/columns.py),
+which are declared with their own data. ``TEXTS``: the sentences of the report, the run summary and the
+commands, with ``{name}`` placeholders; ``COUNTED``: the ones whose noun follows a number ("1 organisation",
+"2 organisationer").
+
+Code reads them through ``Labels(lang)``: ``labels.text("find.count", ...)``, ``labels.code("evidence", ...)``.
+A code with no label is shown as it is, never dropped: an older value still reads. Tests check that both
+languages have every key with the same placeholders, and that every code the registry writes has a label.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+from registry.publish.changes import Change
+from registry.publish.organisation_values import Evidence
+from registry.reference.activity_areas import CPV_DIVISIONS, CPV_DIVISIONS_SV, area_by_code
+from registry.register.bolagsverket import LEGAL_FORMS
+from registry.register.enrichment import METHOD_NAME, METHOD_NONE, METHOD_ORGNR, METHOD_PERSON, METHOD_REVIEW
+from registry.register.register_codes import (
+    STATUS_ACTIVE,
+    STATUS_BANKRUPTCY,
+    STATUS_COMPOSITION,
+    STATUS_CONVERSION,
+    STATUS_DEREGISTERED,
+    STATUS_DIVISION,
+    STATUS_LIQUIDATION,
+    STATUS_MERGER,
+    STATUS_RECONSTRUCTION,
+    STATUS_RESOLUTION,
+)
+from registry.settings import LANGUAGES
+from registry.store.columns import BY_TABLE
+
+
+@dataclass(frozen=True)
+class Said:
+    sv: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return self.sv if lang == "sv" else self.en
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A phrase after a number: its singular and plural in each language."""
+
+    sv_one: str
+    sv_many: str
+    en_one: str
+    en_many: str
+
+    def __call__(self, lang: str, count: int) -> str:
+        if lang == "sv":
+            return self.sv_one if count == 1 else self.sv_many
+        return self.en_one if count == 1 else self.en_many
+
+
+# Legal forms' English names; the Swedish ones are Bolagsverket's own (registry/register/bolagsverket.py).
+_LEGAL_FORMS_EN = {
+    "AB": "limited company",
+    "EK": "economic association",
+    "BRF": "housing cooperative",
+    "I": "non-profit association",
+    "S": "foundation",
+    "HB": "trading partnership",
+    "KB": "limited partnership",
+    "E": "sole trader",
+    "FL": "branch of a foreign company",
+    "BF": "housing association",
+    "SF": "savings bank",
+    "OFB": "mutual insurance company",
+    "EGTS": "European grouping of territorial cooperation",
+}
+
+CODES: dict[str, dict[str, Said]] = {
+    "evidence": {
+        Evidence.CURRENT_LIST: Said("på en aktuell ASF-lista", "on a current ASF list"),
+        Evidence.HISTORICAL_LIST: Said("bara på den stängda Sofisam-listan", "only on the closed Sofisam list"),
+        Evidence.WEAK_SIGNAL: Said(
+            "bara på en allmän medlemslista (inte belägg för ASF)",
+            "only on a general member list (not evidence of ASF)",
+        ),
+    },
+    # The same, short enough for a table column.
+    "evidence_short": {
+        Evidence.CURRENT_LIST: Said("aktuell ASF-lista", "current ASF list"),
+        Evidence.HISTORICAL_LIST: Said("endast historisk", "historical only"),
+        Evidence.WEAK_SIGNAL: Said("svag signal", "weak signal"),
+    },
+    "change": {
+        Change.ADDED: Said("ny", "added"),
+        Change.CHANGED: Said("ändrad", "changed"),
+        Change.MERGED: Said("sammanslagen", "merged"),
+        Change.SPLIT: Said("delad", "split"),
+        Change.UNLISTED: Said("inte längre listad", "no longer listed"),
+        Change.INACTIVATED: Said("inaktiv", "inactivated"),
+        Change.RELISTED: Said("listad igen", "listed again"),
+        Change.DEREGISTERED: Said("avregistrerad", "deregistered"),
+    },
+    "register_status": {
+        STATUS_ACTIVE: Said("aktiv", "active"),
+        STATUS_DEREGISTERED: Said("avregistrerad", "deregistered"),
+        STATUS_BANKRUPTCY: Said("pågående konkurs", "ongoing bankruptcy"),
+        STATUS_LIQUIDATION: Said("i likvidation", "in liquidation"),
+        STATUS_RECONSTRUCTION: Said("i företagsrekonstruktion", "in company reconstruction"),
+        STATUS_COMPOSITION: Said("ackordsförhandling", "composition with creditors"),
+        STATUS_RESOLUTION: Said("resolution", "resolution"),
+        STATUS_MERGER: Said("i fusion", "merging"),
+        STATUS_DIVISION: Said("i delning", "dividing"),
+        STATUS_CONVERSION: Said("i ombildning", "converting"),
+    },
+    "legal_form": {code: Said(name, _LEGAL_FORMS_EN[code]) for code, name in LEGAL_FORMS.items()},
+    "register_match": {
+        METHOD_ORGNR: Said("organisationsnummer", "organisation number"),
+        METHOD_NAME: Said("namnlikhet", "name similarity"),
+        METHOD_PERSON: Said("bekräftad av en person", "confirmed by a person"),
+        METHOD_REVIEW: Said("väntar på granskning", "waiting for review"),
+        METHOD_NONE: Said("ingen träff", "no match"),
+    },
+    "orgnr_status": {
+        "valid": Said("giltigt", "valid"),
+        "invalid": Said("ogiltigt", "invalid"),
+        "missing": Said("saknas", "missing"),
+    },
+    "boolean": {"true": Said("ja", "yes"), "false": Said("nej", "no")},
+}
+
+TEXTS: dict[str, Said] = {
+    # The run summary (pipelines/cli.py).
+    "summary.published": Said(
+        "Registret är publicerat: {active} aktiva organisationer ({added} nya, {unlisted} inte längre listade, "
+        "{inactive} inaktiva), {records} källposter, {quarantined} i karantän.",
+        "Registry published: {active} active organisations ({added} new, {unlisted} no longer listed, "
+        "{inactive} inactive), {records} source records, {quarantined} quarantined.",
+    ),
+    "summary.changes": Said("Ändringar: {changes}", "Changes: {changes}"),
+    "summary.no_changes": Said("Ändringar: inga", "Changes: none"),
+    "summary.per_source": Said("Poster per källa:", "Records per source:"),
+    "summary.source_failed": Said(
+        "(KUNDE INTE LÄSAS: senaste goda poster används)", "(FAILED: last good records kept)"
+    ),
+    "summary.names_more": Said("… och {count} till", "… and {count} more"),
+    "summary.report": Said("Rapport: {path}", "Report: {path}"),
+    "summary.no_report": Said("Ingen rapport skrevs: {reason}", "No report was written: {reason}"),
+    "summary.quarantine": Said(
+        "{count} poster i karantän: se dem med  asf-registry quarantine",
+        "{count} records quarantined: see them with  asf-registry quarantine",
+    ),
+    "summary.database": Said("Databas: {database}", "Database: {database}"),
+    "summary.added_names": Said("Nya:", "Added:"),
+    "summary.unlisted_names": Said("Inte längre listade:", "No longer listed:"),
+    "summary.inactivated_names": Said("Inaktiva:", "Inactivated:"),
+    "run.failed": Said("Nattens körning misslyckades (steg: {steps}).", "The nightly job failed (steps: {steps})."),
+    "run.published_then_failed": Said(
+        "Registret publicerades (se ovan); stegen efter publiceringen misslyckades.",
+        "The registry was published (see above); the steps after publishing failed.",
+    ),
+    "run.nothing_published": Said(
+        "Inget publicerades: registret behåller sitt tidigare innehåll.",
+        "Nothing was published: the registry keeps its previous state.",
+    ),
+    # show (registry/tools/show.py).
+    "show.redirected": Said(
+        "{old} är ett avvecklat register-ID: organisationen heter nu {new}.",
+        "{old} is a retired registry ID: the organisation is now {new}.",
+    ),
+    "show.merged_into": Said(
+        "Sammanslagen med {new}: den organisationen gäller nu.", "Merged into {new}: that organisation stands now."
+    ),
+    "show.values": Said("Uppgifter (och vem som lämnar dem):", "Values (and who says them):"),
+    "show.said_by": Said("[{source}, sedan {since}]", "[{source}, since {since}]"),
+    "show.sources": Said("Källor som listar den ({count}):", "Sources that list it ({count}):"),
+    "show.not_listed": Said("(inte längre listad)", "(no longer listed)"),
+    "show.seen": Said("Först sedd {first}, senast sedd {last}", "First seen {first}, last seen {last}"),
+    "show.register": Said("Bolagsregistret:", "Company register:"),
+    "show.register_match": Said(
+        "matchad via {method} (sannolikhet {score}): {name} {orgnr}",
+        "matched by {method} (probability {score}): {name} {orgnr}",
+    ),
+    "show.no_register_match": Said("ingen matchning i bolagsregistret", "not matched in the company register"),
+    "show.redirects": Said("Avvecklade register-ID som nu leder hit:", "Retired registry IDs that lead here:"),
+    "show.history": Said("Ändringshistorik ({count}):", "Change history ({count}):"),
+    "show.not_found": Said(
+        "Ingen organisation i registret har register-ID, organisationsnummer eller ett namn likt {asked!r}.",
+        "No organisation in the registry has the registry ID, organisation number or a name like {asked!r}.",
+    ),
+    "show.ambiguous": Said(
+        "{asked!r} kan vara flera organisationer; ange ett register-ID:",
+        "{asked!r} may be several organisations; give a registry ID:",
+    ),
+    # quarantine (registry/tools/quarantine.py).
+    "quarantine.empty": Said("Inga poster i karantän.", "No records are quarantined."),
+    "quarantine.heading": Said(
+        "Poster som hölls tillbaka ({count}), inte publicerade:", "Records held back ({count}), not published:"
+    ),
+    "quarantine.reason": Said("Orsak: {reason}", "Reason: {reason}"),
+    "quarantine.name": Said("Namn: {name}", "Name: {name}"),
+    "quarantine.read_from": Said("Läst från: {where}", "Read from: {where}"),
+    "quarantine.fix": Said(
+        "Rätta posten i källan (eller i stadens lista); nästa körning läser den igen.",
+        "Correct the record in its source (or in the city's list); the next run reads it again.",
+    ),
+    # find (registry/tools/find.py).
+    "find.legend_declared": Said(
+        "* organisationsform enligt namnet: inte (ännu) matchad i bolagsregistret",
+        "* legal form as the name declares it: not (yet) matched in the company register",
+    ),
+    "find.legend_evidence": Said(
+        "Underlag: «endast historisk» finns bara på den stängda Sofisam-listan; «svag signal» bara på en allmän "
+        "medlemslista, vilket inte är belägg för att vara ett ASF.",
+        "Evidence: 'historical only' is only on the closed Sofisam list; 'weak signal' only on a general member "
+        "list, which is not evidence of being an ASF.",
+    ),
+    "find.unknown_kommun": Said(
+        "Okänd kommun {text!r}: ange dess namn (t.ex. 'Solna') eller SCB-kod (t.ex. '0184')",
+        "Unknown kommun {text!r}: give its name (e.g. 'Solna') or SCB code (e.g. '0184')",
+    ),
+    "find.unknown_lan_code": Said(
+        "Okänd länskod {text!r}: SCB:s länskoder går från 01 (Stockholms län) till 25",
+        "Unknown län code {text!r}: SCB län codes are 01 (Stockholms län) to 25",
+    ),
+    "find.unknown_lan": Said(
+        "Okänt län {text!r}: ange dess namn (t.ex. 'Stockholms län') eller SCB-kod (t.ex. '01')",
+        "Unknown län {text!r}: give its name (e.g. 'Stockholms län') or SCB code (e.g. '01')",
+    ),
+    "find.unknown_legal_form": Said(
+        "Okänd organisationsform {text!r}; kända: {known}", "Unknown legal form {text!r}; known: {known}"
+    ),
+    "find.unknown_area": Said(
+        "Inget verksamhetsområde motsvarar {query!r}. Områden som finns: {areas}",
+        "No activity area matches {query!r}. The areas are: {areas}",
+    ),
+    "find.contradiction": Said(
+        "{kommun} ligger i {kommun_lan} ({kommun_lan_code}), inte i {lan} ({lan_code}): ingen organisation kan "
+        "uppfylla båda. Ange bara kommunen, eller bara länet.",
+        "{kommun} is in {kommun_lan} ({kommun_lan_code}), not in {lan} ({lan_code}): no organisation can match "
+        "both. Give only the kommun, or only the län.",
+    ),
+    # The organisation number's column head, short enough for the number's own width.
+    "find.orgnr": Said("Orgnr", "Org. no."),
+    "find.written": Said("Skrivet till {path}.", "Written to {path}."),
+}
+
+COUNTED: dict[str, Counted] = {
+    "organisations": Counted("organisation", "organisationer", "organisation", "organisations"),
+    "organisations_found": Counted(
+        "organisation hittades.", "organisationer hittades.", "organisation found.", "organisations found."
+    ),
+    "pairs": Counted("par", "par", "pair", "pairs"),
+    "records": Counted("post", "poster", "record", "records"),
+}
+
+
+class Labels:
+    """The table in one language."""
+
+    def __init__(self, lang: str = "sv") -> None:
+        if lang not in LANGUAGES:
+            raise ValueError(f"no labels in {lang!r}; there are {', '.join(LANGUAGES)}")
+        self.lang = lang
+
+    def text(self, key: str, **values: object) -> str:
+        return TEXTS[key](self.lang).format(**values)
+
+    def counted(self, key: str, count: int) -> str:
+        """``count`` and its noun: '1 organisation', '3 organisationer'."""
+        return f"{count} {COUNTED[key](self.lang, count)}"
+
+    def code(self, vocabulary: str, code: str | None) -> str:
+        """The code's label; a code without one is shown as it is."""
+        if code is None or code == "":
+            return ""
+        said = CODES[vocabulary].get(code)
+        return said(self.lang) if said else code
+
+    def codes(self, vocabulary: str, codes: str | None) -> str:
+        """A comma-separated list of codes as their labels."""
+        return ", ".join(self.code(vocabulary, c.strip()) for c in (codes or "").split(",") if c.strip())
+
+    def area(self, code: str) -> str:
+        try:
+            found = area_by_code(code)
+        except KeyError:  # a code from an older classification: shown as it is rather than lost
+            return code
+        return found.label_sv if self.lang == "sv" else found.label_en
+
+    def areas(self, codes: str | None) -> str:
+        return ", ".join(self.area(c.strip()) for c in (codes or "").split(",") if c.strip())
+
+    def cpv(self, division: str) -> str:
+        titles = CPV_DIVISIONS_SV if self.lang == "sv" else CPV_DIVISIONS
+        title = titles.get(division)
+        return f"{division} {title}" if title else division
+
+    def column(self, table: str, name: str) -> str:
+        """A published column's label (registry/store/columns.py)."""
+        return BY_TABLE[table][name].label(self.lang)
+
+    def boolean(self, value: bool | None) -> str:
+        return "" if value is None else self.code("boolean", "true" if value else "false")
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}

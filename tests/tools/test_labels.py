@@ -1,0 +1,57 @@
+"""The label table: both languages say everything, and every code the registry writes reads as words."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry import settings
+from registry.publish.changes import Change
+from registry.publish.organisation_values import Evidence
+from registry.reference.activity_areas import AREAS, CPV_DIVISIONS, CPV_DIVISIONS_SV
+from registry.register.bolagsverket import LEGAL_FORMS
+from registry.register.register_codes import PROCEEDINGS, STATUS_ACTIVE, STATUS_DEREGISTERED
+from registry.tools.labels import CODES, TEXTS, Labels, placeholders
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_each_sentence_has_the_same_placeholders_in_both_languages(key: str) -> None:
+    said = TEXTS[key]
+    assert said.sv.strip() and said.en.strip()
+    assert placeholders(said.sv) == placeholders(said.en)
+
+
+def test_every_code_the_registry_writes_has_a_label_in_both_languages() -> None:
+    written = {
+        "change": {c.value for c in Change},
+        "evidence": {Evidence.CURRENT_LIST, Evidence.HISTORICAL_LIST, Evidence.WEAK_SIGNAL},
+        "register_status": {STATUS_ACTIVE, STATUS_DEREGISTERED, *(p.status for p in PROCEEDINGS)},
+        "legal_form": set(LEGAL_FORMS),
+    }
+    sv = Labels("sv")
+    for vocabulary, codes in written.items():
+        for code in codes:
+            assert code in CODES[vocabulary], f"{vocabulary} {code!r} has no label"
+    assert {area.code for area in AREAS} and all(sv.area(a.code) == a.label_sv for a in AREAS)
+    assert set(CPV_DIVISIONS_SV) == set(CPV_DIVISIONS)
+    assert set(CODES["evidence_short"]) == set(CODES["evidence"])
+
+
+def test_codes_read_as_words_and_an_unknown_code_is_shown_as_it_is() -> None:
+    sv, en = Labels("sv"), Labels("en")
+    assert sv.code("evidence", "historical_list") == "bara på den stängda Sofisam-listan"
+    assert en.code("legal_form", "EK") == "economic association"
+    assert sv.code("legal_form", "EK") == "ekonomisk förening"
+    assert sv.areas("catering,bicycle_repair") == "Catering och café, Cykelverkstad"
+    assert sv.cpv("50") == "50 Reparation och underhåll" and en.cpv("50") == "50 Repair and maintenance services"
+    assert sv.code("change", "renamed_in_2030") == "renamed_in_2030"
+    assert sv.counted("organisations", 1) == "1 organisation"
+    assert sv.counted("organisations", 2) == "2 organisationer" and en.counted("pairs", 1) == "1 pair"
+    assert sv.column("organisations", "kommun_name") == "Kommun" and en.column("organisations", "lan_name") == "County"
+
+
+def test_language_comes_from_the_option_then_asf_lang_then_swedish() -> None:
+    assert settings.language(env={}) == "sv"
+    assert settings.language(env={"ASF_LANG": "EN"}) == "en"
+    assert settings.language("sv", env={"ASF_LANG": "en"}) == "sv"
+    with pytest.raises(ValueError, match="sv, en"):
+        settings.language(env={"ASF_LANG": "fi"})
