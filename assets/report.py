@@ -14,6 +14,8 @@ from registry.tools.report import collect, render_html, render_markdown
 from registry.tools.review import pending_pairs
 
 REPORT_FILE = "registry_report.html"
+# The metadata entry that holds the report's path (the run summary prints it).
+REPORT_PATH = "path"
 
 
 @dg.asset(
@@ -48,7 +50,7 @@ def registry_report(
     context.log.info(f"report written to {latest}")
     return dg.MaterializeResult(
         metadata={
-            "path": dg.MetadataValue.path(str(latest.resolve())),
+            REPORT_PATH: dg.MetadataValue.path(str(latest.resolve())),
             "dated_copy": dg.MetadataValue.path(str(dated.resolve())),
             "active_organisations": data.active,
             "changes_this_run": sum(data.changes_this_run.values()),

@@ -12,13 +12,15 @@ import time
 import traceback
 import uuid
 from collections import Counter
-from collections.abc import Sequence
-from contextlib import nullcontext
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from pipelines.inspect_cli import add_quarantine_command, add_show_command
 from pipelines.operations_cli import add_doctor_command, add_sources_command
 from pipelines.run_errors import step_failure_reasons
 from registry import settings
@@ -34,6 +36,7 @@ from registry.tools.compare import MODELS, compare, read_pairs, write_compared
 from registry.tools.dedupe import dedupe, read_input, write_output
 from registry.tools.export import ExportFormat, ExportOptions, export_registry, parse_since, write_organisations_csv
 from registry.tools.find import FindError, FindQuery, find_organisations, format_table
+from registry.tools.labels import Labels
 from registry.tools.review import (
     RECORD_FIELDS,
     WORD_FOR,
@@ -47,6 +50,7 @@ from registry.tools.review import (
     import_decisions,
     pending_pairs,
 )
+from registry.tools.run_summary import changed_names, format_summary
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -65,34 +69,6 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
-EVIDENCE_LABELS = {
-    "current_list": "on a current ASF list",
-    "historical_list": "only on the closed Sofisam list",
-    "weak_signal": "only on a general member list (not evidence of ASF)",
-}
-
-
-def format_summary(summary: PublishSummary, database: str) -> str:
-    lines = [
-        f"Registry published: {summary.organisations_active} active organisations "
-        f"({summary.added} new, {summary.active_unlisted} no longer listed, "
-        f"{summary.organisations_inactive} inactive), "
-        f"{summary.records} source records, {summary.quarantined} quarantined.",
-        *(
-            f"  {count:>4} {EVIDENCE_LABELS.get(evidence, evidence)}"
-            for evidence, count in summary.per_evidence.items()
-        ),
-        "Changes: " + (", ".join(f"{kind} {count}" for kind, count in summary.changes.items()) or "none"),
-        "Records per source:",
-        *(
-            f"  {source:<20} {count}{'  (FAILED: last good records kept)' if source in summary.failed_sources else ''}"
-            for source, count in summary.per_source.items()
-        ),
-    ]
-    lines.append(f"Database: {database}")
-    return "\n".join(lines)
-
-
 def register_notes(result: dg.ExecuteInProcessResult) -> list[str]:
     """Lines for the summary when the night ran without the company register or without SNI codes (live mode
     without a snapshot built from a real bulk file, say): the published values lack what the register adds."""
@@ -108,7 +84,22 @@ def register_notes(result: dg.ExecuteInProcessResult) -> list[str]:
     return lines
 
 
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """The variable set for the block, as it was after it (a test calling main() keeps its environment)."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
 PUBLISH_STEP = "registry_organisations"
+REPORT_STEP = "registry_report"
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -131,7 +122,12 @@ def run_command(args: argparse.Namespace) -> int:
     log_level = "DEBUG" if args.verbose else "CRITICAL"
     # Known before the run starts, so a stopped run can be looked for in the registry's runs table.
     run_id = str(uuid.uuid4())
-    with _instance() as instance, nullcontext() if args.verbose else quiet_after_stop():
+    with (
+        _instance() as instance,
+        # The report is written by the job, which reads the language where every asset reads its settings.
+        _environment("ASF_LANG", args.labels.lang),
+        nullcontext() if args.verbose else quiet_after_stop(),
+    ):
         # SIGINT, SIGTERM and ASF_RUN_DEADLINE_SECONDS stop the run without retrying its steps
         # (pipelines/run_control.py).
         outcome = run_stoppable(
@@ -149,13 +145,13 @@ def run_command(args: argparse.Namespace) -> int:
     published = result.is_node_success(PUBLISH_STEP)
     if published:
         summary: PublishSummary = result.output_for_node(PUBLISH_STEP)
-        print(format_summary(summary, settings.redact_url(settings.registry_db_url())))
+        print(_summary_after_run(summary, result, args.labels))
         for line in register_notes(result):
             print(line)
     if result.success:
         return 0
     failed = [event.step_key for event in result.all_events if event.is_step_failure]
-    print(f"The nightly job failed (steps: {', '.join(failed) or 'unknown'}).", file=sys.stderr)
+    print(args.labels.text("run.failed", steps=", ".join(failed) or "?"), file=sys.stderr)
     for reason in step_failure_reasons(result):
         print(f"  {reason}", file=sys.stderr)
     for evaluation in result.get_asset_check_evaluations():
@@ -166,12 +162,30 @@ def run_command(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     if published:
-        print("The registry was published (see above); the steps after publishing failed.", file=sys.stderr)
+        print(args.labels.text("run.published_then_failed"), file=sys.stderr)
     else:
         for line in register_notes(result):
             print(f"  {line}", file=sys.stderr)
-        print("Nothing was published: the registry keeps its previous state.", file=sys.stderr)
+        print(args.labels.text("run.nothing_published"), file=sys.stderr)
     return 1
+
+
+def report_path(result: dg.ExecuteInProcessResult) -> Path | None:
+    """The report the run wrote, when it wrote one."""
+    from assets.report import REPORT_PATH
+
+    for materialization in result.asset_materializations_for_node(REPORT_STEP):
+        written_to = materialization.metadata.get(REPORT_PATH)
+        if written_to is not None:
+            return Path(str(getattr(written_to, "value", written_to)))
+    return None
+
+
+def _summary_after_run(summary: PublishSummary, result: dg.ExecuteInProcessResult, labels: Labels) -> str:
+    database = settings.registry_db_url()
+    with _registry_session() as session:
+        names = changed_names(session, summary.run_id)
+    return format_summary(summary, settings.redact_url(database), labels, names, report_path(result))
 
 
 def _registry_session() -> Session:
@@ -418,13 +432,13 @@ def find_command(args: argparse.Namespace) -> int:
         try:
             found = find_organisations(session, query)
         except FindError as exc:
-            print(exc, file=sys.stderr)
+            print(exc.said(args.labels), file=sys.stderr)
             return 2
-        print(format_table(found))
+        print(format_table(found, args.labels))
         if args.csv:
             for redaction in write_organisations_csv(session.get_bind(), found, Path(args.csv)):
                 print(f"warning: {redaction}", file=sys.stderr)
-            print(f"Written to {args.csv}.")
+            print(args.labels.text("find.written", path=args.csv))
     return 0
 
 
@@ -564,6 +578,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="asf-registry",
         description="The registry of Swedish work-integrating social enterprises (ASF).",
     )
+    parser.add_argument("--version", action="version", version=f"asf-registry {installed_version()}")
+    parser.add_argument("--lang", choices=settings.LANGUAGES, help=LANG_HELP)
     commands = parser.add_subparsers(dest="command", required=True)
     _add_run_command(commands)
     _add_review_command(commands)
@@ -572,16 +588,35 @@ def build_parser() -> argparse.ArgumentParser:
     _add_compare_command(commands)
     _add_export_command(commands)
     _add_find_command(commands)
+    add_show_command(commands)
+    add_quarantine_command(commands)
     add_doctor_command(commands)
     add_sources_command(commands)
     for name, command in commands.choices.items():
         if name != "run":  # run's -v also shows Dagster's log
             command.add_argument("-v", "--verbose", action="store_true", help="show the traceback when it fails")
+        # After the command too (`asf-registry find --lang en ...`); SUPPRESS keeps a --lang given before it.
+        command.add_argument("--lang", choices=settings.LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP)
     return parser
+
+
+LANG_HELP = "language of what it prints and writes: sv (default) or en; default ASF_LANG"
+
+
+def installed_version() -> str:
+    try:
+        return version("asf-registry")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        args.labels = Labels(settings.language(args.lang))
+    except ValueError as exc:  # ASF_LANG set to a language there are no labels in
+        print(f"asf-registry {args.command}: {exc}", file=sys.stderr)
+        return 2
     try:
         return int(args.handler(args))
     except BrokenPipeError:

@@ -24,9 +24,11 @@ def test_run_prints_a_summary_of_a_non_empty_registry(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     out = completed.stdout
-    assert "Registry published: 27 active organisations (27 new, 0 no longer listed, 0 inactive)" in out
-    assert "21 on a current ASF list" in out
-    assert "4 only on a general member list (not evidence of ASF)" in out
+    # In Swedish: the officials who act on the scan read it.
+    assert "Registret är publicerat: 27 aktiva organisationer (27 nya, 0 inte längre listade, 0 inaktiva)" in out
+    assert "21 på en aktuell ASF-lista" in out
+    assert "4 bara på en allmän medlemslista (inte belägg för ASF)" in out
+    assert "Ändringar: ny 27" in out
     for line in (
         "city_list            12",
         "skoopi               10",
@@ -36,7 +38,14 @@ def test_run_prints_a_summary_of_a_non_empty_registry(tmp_path: Path) -> None:
         "integrationspakten   5",
     ):
         assert line in out
-    assert f"Database: sqlite:///{tmp_path / 'fresh' / 'registry.db'}" in out
+    # The first ten organisations added, by name in Swedish order, then how many more.
+    lines = out.splitlines()
+    added = lines[lines.index("  Nya:") + 1 : lines.index("  Nya:") + 12]
+    assert added[0] == "    Basta Arbetskooperativ ek. för." and added[-1] == "    … och 17 till"
+    assert "2 poster i karantän: se dem med  asf-registry quarantine" in out
+    report = tmp_path / "data" / "reports" / "registry_report.html"
+    assert f"Rapport: {report}" in out and report.exists()
+    assert f"Databas: sqlite:///{tmp_path / 'fresh' / 'registry.db'}" in out
     assert (tmp_path / "fresh" / "registry.db").exists()
     assert PROJECT_ROOT.joinpath("recordings", "index.jsonl").exists()
 
@@ -48,6 +57,7 @@ def test_a_blocked_night_says_why_and_exits_non_zero(tmp_path: Path) -> None:
     (city / "lista.csv").write_text(f"Id;Namn\n{rows}\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ASF_", "DAGSTER_"))}
     env |= {"ASF_REGISTRY_DB_URL": f"sqlite:///{tmp_path / 'registry.db'}", "ASF_CITY_LIST_DIR": str(city)}
+    env["ASF_LANG"] = "en"
 
     def run() -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -155,7 +155,7 @@ def test_two_runs_at_once_publish_once_and_the_second_says_why(
     assert codes == [0, 1], [err[-2000:] for _, _, err in outcomes]
     refused = next(err for code, _, err in outcomes if code == 1)
     assert "another run published to the registry while this run was resolving" in refused
-    assert "Nothing was published: the registry keeps its previous state." in refused
+    assert "Inget publicerades: registret behåller sitt tidigare innehåll." in refused
     state = published_state(registry_url)
     assert len(state["runs"]) == 1
     assert state == clean_state
