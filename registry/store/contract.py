@@ -1,8 +1,9 @@
 """The contract with downstream systems: the stable views they read, version by version.
 
-A view's columns never change once published; a later breaking change adds registry_v2_* views beside these.
-Each view's columns are its table's v1 columns, declared in registry/store/columns.py. Tests check that the
-database's views have exactly these columns and that docs/schema.md describes them.
+A view's columns never change once published; what a later version adds goes into a registry_v2_* view
+beside the v1 one, so a reader of v1 keeps working. A view's columns are declared in
+registry/store/columns.py: its table's v1 columns, or the ones it names. Tests check that the database's views
+have exactly these columns and that docs/schema.md describes them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 from registry.store.columns import BY_TABLE, Column, Kind
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,9 @@ class View:
     # A view of columns computed from ``table`` declares them here, in order; otherwise the view's columns are
     # its table's v1 columns (registry/store/columns.py).
     computed: tuple[Column, ...] = ()
+    # A view of other columns of its table than the v1 ones names them, in order.
+    named: tuple[str, ...] = ()
+    version: int = 1
 
     @property
     def declared(self) -> tuple[Column, ...]:
@@ -29,7 +33,7 @@ class View:
         if self.computed:
             return self.computed
         table = BY_TABLE[self.table]
-        return tuple(table[name] for name in table.v1_columns)
+        return tuple(table[name] for name in self.named or table.v1_columns)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -80,3 +84,18 @@ V1_VIEWS = (
     ),
     View("registry_v1_runs", "runs", "One row per published run."),
 )
+
+# Version 2 adds what v1 left out; each v2 view keeps its v1 view's columns first, in their order.
+V2_VIEWS = (
+    View(
+        "registry_v2_organisations",
+        "organisations",
+        "The organisations of registry_v1_organisations, and how each was matched to the company register: "
+        "register_match says whether the orgnr came from the sources (orgnr), from a fuzzy name match (name, with "
+        "its probability in register_match_score) or from a person's review decision (person).",
+        named=(*BY_TABLE["organisations"].v1_columns, "register_match", "register_match_score"),
+        version=2,
+    ),
+)
+
+VIEWS = V1_VIEWS + V2_VIEWS

@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 from registry.settings import PROJECT_ROOT
 from registry.store import models
 from registry.store.columns import BY_TABLE
-from registry.store.contract import CONTRACT_VERSION, V1_VIEWS
+from registry.store.contract import CONTRACT_VERSION, VIEWS
 from registry.store.migrate import known_revisions
 
 DOC_PATH = PROJECT_ROOT / "docs" / "schema.md"
@@ -57,13 +57,14 @@ def generate() -> str:
         "",
         "## For downstream systems: the stable views",
         "",
-        "Read the `registry_v1_*` views, not the tables. A view's columns never change once published: new",
-        "columns go into the tables (and a later view version), and a breaking change adds `registry_v2_*` views",
-        "beside these, so a reader of v1 keeps working. Timestamps are UTC. Booleans are `true`/`false` on",
-        "PostgreSQL and `1`/`0` on SQLite. Comma-separated lists have no spaces.",
+        "Read the `registry_v1_*` and `registry_v2_*` views, not the tables. A view's columns never change once",
+        "published: new columns go into the tables and a later view version (`registry_v2_organisations` adds",
+        "the register match's method and score to `registry_v1_organisations`), so a reader of v1 keeps working.",
+        "Timestamps are UTC. Booleans are `true`/`false` on PostgreSQL and `1`/`0` on SQLite. Comma-separated",
+        "lists have no spaces.",
         "",
     ]
-    for view in V1_VIEWS:
+    for view in VIEWS:
         model = by_table[view.table]
         columns = {c.name: c for c in _table(model).columns}
         lines += [

@@ -15,7 +15,7 @@ from registry.store.db import create_schema, make_engine
 from registry.store.migrate import BASELINE, current_revision, upgrade
 from registry.store.models import Organisation
 
-HEAD = "0002"
+HEAD = "0003"
 TABLES = {
     "organisations", "source_records", "judgements", "registry_id_redirects", "quarantine", "runs",
     "register_candidates", "alembic_version", "change_log", "field_provenance",
