@@ -394,26 +394,37 @@ def enrich_command(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
+    labels: Labels = args.labels
     try:
         since = parse_since(args.since) if args.since else None
     except ValueError:
         print(f"--since wants a date, YYYY-MM-DD, not {args.since!r}", file=sys.stderr)
         return 2
-    options = ExportOptions(include_inactive=args.include_inactive, since=since)
+    options = ExportOptions(include_inactive=args.include_inactive, since=since, table=args.table, lang=labels.lang)
     engine = open_registry(settings.registry_db_url())
     try:
         report = export_registry(engine, args.format, Path(args.output), options)
     except (ValueError, OSError) as exc:
-        print(f"Cannot export to {args.output}: {exc}", file=sys.stderr)
+        print(labels.text("export.cannot", output=args.output, reason=exc), file=sys.stderr)
         return 2
     finally:
         engine.dispose()
     for redaction in report.redactions:
         print(f"warning: {redaction}", file=sys.stderr)
+    what = []
+    if "organisations" in report.rows:
+        which = labels.text("export.all" if args.include_inactive else "export.active")
+        what.append(f"{labels.counted('organisations', report.rows['organisations'])} {which}")
+    if "change_log" in report.rows:
+        entries = labels.counted("change_log_entries", report.rows["change_log"])
+        what.append(f"{entries} {labels.text('export.since', since=args.since)}" if since else entries)
     print(
-        f"Exported {report.rows['organisations']} organisations ({'all' if args.include_inactive else 'active'}) "
-        f"and {report.rows['change_log']} change-log entries{f' since {args.since}' if since else ''} as "
-        f"{report.format.value}: {', '.join(str(path) for path in report.paths)}"
+        labels.text(
+            "export.done",
+            what=f" {labels.text('export.and')} ".join(what),
+            format=report.format.value,
+            paths=", ".join(str(path) for path in report.paths),
+        )
     )
     return 0
 
@@ -523,17 +534,24 @@ def _add_export_command(commands: Commands) -> None:
     export = commands.add_parser(
         "export",
         help="export the registry and its change log (CSV, JSON, Parquet, Excel)",
-        description="Exports the registry_v1_organisations and registry_v1_change_log views (the stable contract) "
-        "from ASF_REGISTRY_DB_URL. csv and parquet: PATH is a directory that receives organisations.<ext> and "
-        "change_log.<ext>. json: one file {schema_version, exported_at, filters, organisations, change_log}. xlsx: "
-        "one workbook with the sheets organisations, change_log and about. Times are UTC. CSV is RFC 4180, UTF-8 "
+        description="Exports the registry_v2_organisations and registry_v1_change_log views (the stable contract) "
+        "from ASF_REGISTRY_DB_URL; organisations in Swedish alphabetical order. csv and parquet: a PATH ending in "
+        ".csv / .parquet is exactly that file, holding the --table chosen (default organisations); any other PATH "
+        "is a directory that receives organisations.<ext> and change_log.<ext>. json: one file {schema_version, "
+        "exported_at, filters, organisations, change_log}. xlsx: one workbook with the sheets organisations, "
+        "change_log and about (column heads and the about sheet in --lang). Times are UTC. CSV is RFC 4180, UTF-8 "
         "with a BOM (for Excel); text that a spreadsheet would run as a formula (starting with = @ tab CR, or + - "
         "followed by more than a number or phone number) is prefixed with ' in csv and xlsx. A personnummer is "
         "never exported: such a cell is replaced by '[personnummer redacted]' with a warning. Files are replaced "
         "atomically.",
     )
     export.add_argument("--format", required=True, choices=[f.value for f in ExportFormat])
-    export.add_argument("--output", required=True, metavar="PATH", help="a directory (csv, parquet) or a file")
+    export.add_argument(
+        "--output", required=True, metavar="PATH", help="a file, or a directory for both tables (csv, parquet)"
+    )
+    export.add_argument(
+        "--table", choices=("organisations", "change_log"), help="csv and parquet: the one table to export"
+    )
     export.add_argument(
         "--include-inactive",
         action="store_true",

@@ -253,3 +253,71 @@ BY_TABLE = {table.name: table for table in PUBLISHED_TABLES}
 def described(table: Table, column: str, **field: Any) -> Any:
     """A model field whose description is the column's declared meaning."""
     return Field(description=table[column].meaning, **field)
+
+
+# What the exported columns mean, in Swedish, for the exports' about sheet (the meanings above are English).
+MEANINGS_SV: dict[str, dict[str, str]] = {
+    "organisations": {
+        "registry_id": "Stabilt register-ID, t.ex. asf-k3m9q2xa",
+        "name": "Namn att visa, från den mest betrodda källan som har ett",
+        "orgnr": "Organisationsnummer NNNNNN-NNNN, om det är känt",
+        "legal_form": "Bolagsverkets kod för organisationsform: AB, EK, I, S...",
+        "svb": "Aktiebolag med särskild vinstutdelningsbegränsning, '(svb)'",
+        "register_status": "aktiv, avregistrerad, eller pågående konkurs, likvidation, rekonstruktion, ackord, "
+        "resolution, fusion, delning eller ombildning (docs/register_codes.md)",
+        "register_name": "Namnet i bolagsregistret",
+        "registered_on": "Registreringsdatum i bolagsregistret",
+        "kommun_code": "SCB:s kommunkod, t.ex. 0180",
+        "kommun_name": "Kommunens namn, t.ex. Solna",
+        "lan_code": "SCB:s länskod, t.ex. 01",
+        "lan_name": "Länets namn, t.ex. Stockholms län",
+        "municipality": "Ort eller kommun som källorna skriver den",
+        "address": "Besöksadress som den mest betrodda källan skriver den",
+        "postal_address": "Registrerad postadress (gata)",
+        "postcode": "Registrerat postnummer",
+        "postort": "Registrerad postort",
+        "website": "Webbadress",
+        "email": "E-post till organisationen (aldrig till en person)",
+        "phone": "Telefonnummer till organisationen",
+        "activity": "Vad organisationen gör, som en källa beskriver det",
+        "business_description": "Registrerad verksamhetsbeskrivning",
+        "sni_codes": "SNI-koder från SCB, kommaseparerade",
+        "activity_areas": "Verksamhetsområden (koder, kommaseparerade; docs/activity_areas.md), t.ex. catering",
+        "cpv_divisions": "CPV-huvudgrupper för verksamhetsområdena, kommaseparerade, t.ex. 55,90",
+        "evidence": "Varför den finns i registret: current_list (på en aktuell ASF-lista), historical_list (bara "
+        "på en stängd lista), weak_signal (bara på en allmän medlemslista som Integrationspakten; inte belägg "
+        "för att vara ett ASF)",
+        "sources": "Kommaseparerade namn på källorna som listar den",
+        "source_count": "Antal olika källor som listar den",
+        "listed": "Listad av minst en källa i senaste körningen",
+        "active": "Falsk när ingen källa har listat den under det inställda antalet körningar, eller när den "
+        "slagits samman med en annan",
+        "first_seen_at": "När en källa först listade den (UTC)",
+        "last_seen_at": "När en källa senast listade den (UTC)",
+        "inactive_since": "När den blev inaktiv",
+        "merged_into": "Register-ID som den slagits samman med, om den avvecklats",
+        "register_match": "Hur posten i bolagsregistret hittades: orgnr (källans organisationsnummer), name "
+        "(namnlikhet), person (en persons beslut vid granskning)",
+        "register_match_score": "Matchningens sannolikhet (0–1)",
+    },
+    "change_log": {
+        "id": "Radnummer: i vilken ordning ändringarna skrevs",
+        "run_id": "Körningen som gjorde ändringen",
+        "changed_at": "När körningen publicerade ändringen (UTC)",
+        "registry_id": "Organisationen som ändrades",
+        "change": "added (ny), changed (ändrad), merged (sammanslagen), split (delad), unlisted (ingen källa "
+        "listar den), inactivated (inaktiv), relisted (listad igen), deregistered (inte längre aktiv i "
+        "bolagsregistret)",
+        "field": "För 'changed': det publicerade fältet",
+        "old_value": "Värdet före (changed), eller det avvecklade ID:t (merged)",
+        "new_value": "Värdet efter (changed), det gällande ID:t (merged), det nya ID:t (split), namnet (added)",
+        "detail": "Varför, i ord",
+    },
+}
+
+
+def meaning(table: str, column: str, lang: str) -> str:
+    """A published column's meaning in ``lang`` (Swedish where written, else the declared English one)."""
+    if lang == "sv" and column in MEANINGS_SV.get(table, {}):
+        return MEANINGS_SV[table][column]
+    return BY_TABLE[table][column].meaning

@@ -80,6 +80,7 @@ def check_configuration(env: Env) -> list[Finding]:
             for problem in settings.number_setting_problems(env)
         ),
         *_contact_findings(env, mode),
+        *_language_findings(env),
         _archive_finding(env, mode),
         _city_list_finding(env),
         _register_api_finding(env),
@@ -98,6 +99,15 @@ def _moment_findings(env: Env) -> list[Finding]:
                 "write it as 2026-11-01 or 2026-11-01T03:00:00+01:00, or unset it",
             )
         ]
+    return []
+
+
+def _language_findings(env: Env) -> list[Finding]:
+    try:
+        settings.language(env=env)
+    except ValueError as exc:
+        # The nightly job would publish and then fail writing the report.
+        return [Finding("configuration", Status.FAIL, str(exc), f"set ASF_LANG to {' or '.join(settings.LANGUAGES)}")]
     return []
 
 

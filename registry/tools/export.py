@@ -1,21 +1,30 @@
 """Exports of the published registry and its change log, for people and systems that do not read SQL.
 
-Exports read the stable ``registry_v1_*`` views, never the tables: the views are the contract, so an export's
-columns are exactly the contract's columns, in its order, whatever later migrations add to the tables.
+Exports read the stable views, never the tables: the views are the contract, so an export's columns are
+exactly the contract's columns, in its order, whatever later migrations add to the tables. Organisations come
+from ``registry_v2_organisations`` (the v1 columns and the register match's method and score), the change log
+from ``registry_v1_change_log``.
 
 Layout (``export_registry``):
 
-- ``csv`` and ``parquet``: ``output`` is a directory receiving ``organisations.<ext>`` and ``change_log.<ext>``.
-- ``json`` and ``xlsx``: ``output`` is one file. JSON is ``{"schema_version", "exported_at", "filters",
-  "organisations": [...], "change_log": [...]}``; the workbook has the sheets ``organisations``,
-  ``change_log`` and ``about``.
+- ``csv`` and ``parquet``: ``output`` is a file (its name ends in the format's extension) that receives
+  exactly one table, ``table`` (default organisations); or a directory (an existing one, or a name without an
+  extension) that receives ``organisations.<ext>`` and ``change_log.<ext>`` (or only ``table``).
+- ``json`` and ``xlsx``: ``output`` is one file holding both tables. JSON is ``{"schema_version",
+  "exported_at", "filters", "organisations": [...], "change_log": [...]}``; the workbook has the sheets
+  ``organisations``, ``change_log`` and ``about``.
 
 Values:
 
+- Organisations are in Swedish alphabetical order of their names (Å, Ä, Ö after Z); the change log in the
+  order it was written.
 - Timestamps are UTC: ISO 8601 with ``Z`` in CSV and JSON, ``timestamp[us, tz=UTC]`` in Parquet, and Excel
   date-times (which cannot carry a zone) holding UTC in xlsx.
 - CSV is RFC 4180 (comma, double quotes, CRLF) in UTF-8 with a byte order mark, so Excel shows å, ä and ö
   right when the file is opened by double-click; booleans are ``true``/``false``, unknown values empty.
+  CSV, JSON and Parquet name columns as the views do (systems read them); the workbook, which people read,
+  heads each column with its label in the export's language, and its about sheet gives each column's name,
+  meaning and the labels of the codes it holds.
 - CSV and xlsx are opened by spreadsheets, which run a cell that looks like a formula: such text cells are
   neutralised (``neutralise_formula``). JSON and Parquet keep every value verbatim.
 - No format ever carries a personnummer: every text cell is scanned, and a cell holding one is replaced
@@ -30,7 +39,7 @@ import json
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from pathlib import Path
@@ -40,18 +49,21 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from registry.files.output_files import Writer, write_atomically
+from registry.reference.collation import swedish_sort_key
 from registry.reference.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
-from registry.store.columns import Column
-from registry.store.contract import V1_VIEWS
+from registry.store.columns import Column, meaning
+from registry.store.contract import VIEWS as CONTRACT_VIEWS
+from registry.tools.labels import Labels
 
 logger = logging.getLogger(__name__)
 
-# The version of the registry_v1_* views this module reads; a registry_v2 contract gets schema version 2.
-SCHEMA_VERSION = 1
+# The contract version of the views this module reads (registry/store/contract.py).
+SCHEMA_VERSION = 2
 ORGANISATIONS = "organisations"
 CHANGE_LOG = "change_log"
-VIEWS = {ORGANISATIONS: "registry_v1_organisations", CHANGE_LOG: "registry_v1_change_log"}
-_VIEWS_BY_NAME = {view.name: view for view in V1_VIEWS}
+TABLES = (ORGANISATIONS, CHANGE_LOG)
+VIEWS = {ORGANISATIONS: "registry_v2_organisations", CHANGE_LOG: "registry_v1_change_log"}
+_VIEWS_BY_NAME = {view.name: view for view in CONTRACT_VIEWS}
 # The column that names a row in warnings (never the value that was redacted).
 _ROW_KEYS = {ORGANISATIONS: "registry_id", CHANGE_LOG: "id"}
 
@@ -111,6 +123,10 @@ class ExportOptions:
     include_inactive: bool = False
     # Change-log entries changed at or after this moment; None: the whole change log.
     since: datetime | None = None
+    # One table only (csv and parquet); None: both.
+    table: str | None = None
+    # The language of the workbook's column heads and about sheet.
+    lang: str = "sv"
 
 
 @dataclass(frozen=True)
@@ -200,8 +216,17 @@ def make_table(
     return ExportTable(name, tuple(columns), rows), redactions
 
 
+def _by_name(columns: Sequence[ExportColumn], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Organisations in Swedish alphabetical order of their names, the registry ID keeping the order stable.
+    Sorted here, not in SQL: neither SQLite nor a PostgreSQL without a Swedish collation sorts Å, Ä, Ö last."""
+    names = [c.name for c in columns]
+    name, registry_id = names.index("name"), names.index("registry_id")
+    return sorted(rows, key=lambda row: (swedish_sort_key(row[name]), row[registry_id]))
+
+
 def read_tables(engine: Engine, options: ExportOptions) -> tuple[list[ExportTable], list[Redaction]]:
-    """The organisations and the change log, read from the v1 views in one transaction.
+    """The organisations and the change log (or the one table asked for), read from the views in one
+    transaction.
 
     On PostgreSQL the transaction is REPEATABLE READ, so both views come from one snapshot even while a
     run publishes (under the default READ COMMITTED each SELECT would see its own). On SQLite each view is
@@ -211,18 +236,21 @@ def read_tables(engine: Engine, options: ExportOptions) -> tuple[list[ExportTabl
     redactions: list[Redaction] = []
     if engine.dialect.name == "postgresql":
         engine = engine.execution_options(isolation_level="REPEATABLE READ")
+    wanted = (options.table,) if options.table else TABLES
     with engine.connect() as connection, connection.begin():
-        organisations = reflect_view(connection, VIEWS[ORGANISATIONS])
-        query = sa.select(organisations).order_by(organisations.c.registry_id)
-        if not options.include_inactive:
-            query = query.where(organisations.c.active == sa.true())
-        change_log = reflect_view(connection, VIEWS[CHANGE_LOG])
-        log_query = sa.select(change_log).order_by(change_log.c.changed_at, change_log.c.id)
-        if options.since is not None:
-            log_query = log_query.where(change_log.c.changed_at >= as_utc(options.since))
-        for name, view, select in ((ORGANISATIONS, organisations, query), (CHANGE_LOG, change_log, log_query)):
+        for name in wanted:
+            view = reflect_view(connection, VIEWS[name])
+            if name == ORGANISATIONS:
+                query = sa.select(view)
+                if not options.include_inactive:
+                    query = query.where(view.c.active == sa.true())
+            else:
+                query = sa.select(view).order_by(view.c.changed_at, view.c.id)
+                if options.since is not None:
+                    query = query.where(view.c.changed_at >= as_utc(options.since))
             columns = _export_columns(view)
-            table, found = make_table(name, columns, [tuple(row) for row in connection.execute(select)])
+            rows = [tuple(row) for row in connection.execute(query)]
+            table, found = make_table(name, columns, _by_name(columns, rows) if name == ORGANISATIONS else rows)
             tables.append(table)
             redactions += found
     return tables, redactions
@@ -381,12 +409,15 @@ def xlsx_writer(tables: Sequence[ExportTable], exported_at: datetime, options: E
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(bold=True)
+    labels = Labels(options.lang)
     for table in tables:
         sheet = workbook.create_sheet(table.name)
-        sheet.append([column.name for column in table.columns])
+        # People read the workbook: each column is headed by its label; the about sheet gives its name.
+        heads = [_head(table.name, column, labels) for column in table.columns]
+        sheet.append(heads)
         for cell in sheet[1]:
             cell.font = bold
-        widths = [len(column.name) for column in table.columns]
+        widths = [len(head) for head in heads]
         for row_number, row in enumerate(table.rows, start=2):
             for i, (column, value) in enumerate(zip(table.columns, row, strict=True)):
                 cell = sheet.cell(row=row_number, column=i + 1)
@@ -411,26 +442,7 @@ def xlsx_writer(tables: Sequence[ExportTable], exported_at: datetime, options: E
         sheet.freeze_panes = "A2"
         if table.columns:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{max(len(table.rows) + 1, 1)}"
-    about = workbook.create_sheet("about")
-    facts = _about(exported_at, options)
-    for key, value in (
-        ("schema_version", facts["schema_version"]),
-        ("exported_at", facts["exported_at"]),
-        ("include_inactive", str(options.include_inactive).lower()),
-        ("since", facts["filters"]["since"] or ""),
-        ("views", ", ".join(VIEWS[t.name] for t in tables if t.name in VIEWS)),
-        ("times", "all date-times are UTC"),
-    ):
-        about.append([key, value])
-    # What each column means: an analyst reading the workbook has no schema document at hand.
-    for table in tables:
-        for column in table.columns:
-            declared = column.declared
-            if declared is not None:
-                meaning = f"{declared.label_sv} ({declared.label_en}): {declared.meaning}"
-                about.append([f"{table.name}.{column.name}", meaning])
-    about.column_dimensions["A"].width = 34
-    about.column_dimensions["B"].width = 60
+    _about_sheet(workbook.create_sheet("about"), tables, exported_at, options, labels, bold)
 
     def write(handle: BinaryIO) -> None:
         workbook.save(handle)
@@ -438,11 +450,62 @@ def xlsx_writer(tables: Sequence[ExportTable], exported_at: datetime, options: E
     return write
 
 
-def output_paths(fmt: ExportFormat, output: Path) -> dict[str, Path]:
-    """Where each table goes: one file per table in a directory, or every table in one file."""
-    if fmt.is_directory:
-        return {name: output / f"{name}.{fmt.value}" for name in VIEWS}
-    return {name: output for name in VIEWS}
+def _head(table: str, column: ExportColumn, labels: Labels) -> str:
+    return column.declared.label(labels.lang) if column.declared is not None else column.name
+
+
+def _about_sheet(
+    sheet: Any, tables: Sequence[ExportTable], exported_at: datetime, options: ExportOptions, labels: Labels, bold: Any
+) -> None:
+    """What the workbook holds and what each column means, with the labels of the codes it holds: an analyst
+    reading the workbook has no schema document at hand."""
+    facts = _about(exported_at, options)
+    for key, value in (
+        ("schema_version", facts["schema_version"]),
+        ("exported_at", facts["exported_at"]),
+        ("include_inactive", str(options.include_inactive).lower()),
+        ("since", facts["filters"]["since"] or ""),
+        ("views", ", ".join(VIEWS[t.name] for t in tables if t.name in VIEWS)),
+        ("times", labels.text("export.about_times")),
+    ):
+        sheet.append([key, value])
+    sheet.append([])
+    sheet.append([labels.text(f"export.about_{head}") for head in ("sheet", "label", "column", "meaning", "codes")])
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    for table in tables:
+        for column in table.columns:
+            codes = "; ".join(f"{code} = {label}" for code, label in labels.column_codes(table.name, column.name))
+            sheet.append(
+                [table.name, _head(table.name, column, labels), column.name,
+                 meaning(table.name, column.name, labels.lang) if column.declared else "", codes]
+            )  # fmt: skip
+    for letter, width in zip("ABCDE", (18, 34, 24, 70, 80), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+def _extension(path: Path) -> str:
+    return path.suffix.lower().lstrip(".")
+
+
+def output_paths(fmt: ExportFormat, output: Path, table: str | None = None) -> dict[str, Path]:
+    """Where each table goes. csv and parquet: into exactly the file named (one table), or into a directory
+    (an existing one, or a name without an extension) one file per table; json and xlsx: both in one file.
+    Raises ValueError for an output of the wrong kind."""
+    if table is not None and table not in TABLES:
+        raise ValueError(f"there is no table {table!r} to export; there are {', '.join(TABLES)}")
+    if not fmt.is_directory:
+        if table is not None:
+            raise ValueError(f"--table chooses the table of csv and parquet; {fmt.value} holds both tables")
+        if output.is_dir():
+            raise ValueError(f"{output} is a directory; --format {fmt.value} writes one file")
+        return {name: output for name in TABLES}
+    if output.is_dir() or (not output.exists() and not output.suffix):
+        return {name: output / f"{name}.{fmt.value}" for name in ((table,) if table else TABLES)}
+    if _extension(output) != fmt.value:
+        what = "is a file without the extension" if output.exists() else "does not end in"
+        raise ValueError(f"{output} {what} .{fmt.value}: name a .{fmt.value} file, or a directory")
+    return {table or ORGANISATIONS: output}
 
 
 def export_registry(
@@ -452,22 +515,18 @@ def export_registry(
     options: ExportOptions | None = None,
     now: datetime | None = None,
 ) -> ExportReport:
-    """Export the organisations and the change log from the v1 views to ``output`` (see the module's
-    docstring for the layout). Raises ValueError when ``output`` is of the wrong kind (a file where a
-    directory is needed or the other way round)."""
+    """Export the organisations and the change log from the views to ``output`` (see the module's docstring
+    for the layout). Raises ValueError when ``output`` is of the wrong kind (a directory where a file is
+    needed, a file of another format) or names a table that is not exported."""
     fmt = ExportFormat(fmt)
     options = options or ExportOptions()
     exported_at = as_utc(now or datetime.now(UTC))
-    if fmt.is_directory:
-        if output.exists() and not output.is_dir():
-            raise ValueError(f"{output} is a file; --format {fmt.value} writes a directory of files")
-        output.mkdir(parents=True, exist_ok=True)
-    else:
-        if output.is_dir():
-            raise ValueError(f"{output} is a directory; --format {fmt.value} writes one file")
-        output.parent.mkdir(parents=True, exist_ok=True)
+    paths = output_paths(fmt, output, options.table)
+    if fmt.is_directory and len(set(paths.values())) == 1:
+        options = replace(options, table=next(iter(paths)))  # one file: the one table it holds
+    for path in set(paths.values()):
+        path.parent.mkdir(parents=True, exist_ok=True)
     tables, redactions = read_tables(engine, options)
-    paths = output_paths(fmt, output)
     files: list[tuple[Path, Writer]]
     if fmt is ExportFormat.CSV:
         files = [(paths[table.name], csv_writer(table)) for table in tables]

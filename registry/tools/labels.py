@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from registry.publish.changes import Change
 from registry.publish.organisation_values import Evidence
-from registry.reference.activity_areas import CPV_DIVISIONS, CPV_DIVISIONS_SV, area_by_code
+from registry.reference.activity_areas import AREAS, CPV_DIVISIONS, CPV_DIVISIONS_SV, area_by_code
 from registry.register.bolagsverket import LEGAL_FORMS
 from registry.register.enrichment import METHOD_NAME, METHOD_NONE, METHOD_ORGNR, METHOD_PERSON, METHOD_REVIEW
 from registry.register.register_codes import (
@@ -132,6 +132,18 @@ CODES: dict[str, dict[str, Said]] = {
     "boolean": {"true": Said("ja", "yes"), "false": Said("nej", "no")},
 }
 
+# The published columns that hold codes, and the vocabulary of their labels.
+COLUMN_VOCABULARIES: dict[tuple[str, str], str] = {
+    ("organisations", "evidence"): "evidence",
+    ("organisations", "legal_form"): "legal_form",
+    ("organisations", "register_status"): "register_status",
+    ("organisations", "register_match"): "register_match",
+    ("organisations", "activity_areas"): "activity_areas",
+    ("organisations", "cpv_divisions"): "cpv_divisions",
+    ("change_log", "change"): "change",
+    ("source_records", "orgnr_status"): "orgnr_status",
+}
+
 TEXTS: dict[str, Said] = {
     # The run summary (pipelines/cli.py).
     "summary.published": Said(
@@ -207,6 +219,19 @@ TEXTS: dict[str, Said] = {
         "Rätta posten i källan (eller i stadens lista); nästa körning läser den igen.",
         "Correct the record in its source (or in the city's list); the next run reads it again.",
     ),
+    # export (registry/tools/export.py).
+    "export.done": Said("Exporterade {what} som {format}: {paths}", "Exported {what} as {format}: {paths}"),
+    "export.all": Said("(alla)", "(all)"),
+    "export.active": Said("(aktiva)", "(active)"),
+    "export.since": Said("sedan {since}", "since {since}"),
+    "export.and": Said("och", "and"),
+    "export.about_times": Said("alla tidpunkter är UTC", "all date-times are UTC"),
+    "export.about_sheet": Said("Flik", "Sheet"),
+    "export.about_label": Said("Rubrik", "Heading"),
+    "export.about_column": Said("Kolumn", "Column"),
+    "export.about_meaning": Said("Betydelse", "Meaning"),
+    "export.about_codes": Said("Koder", "Codes"),
+    "export.cannot": Said("Kan inte exportera till {output}: {reason}", "Cannot export to {output}: {reason}"),
     # find (registry/tools/find.py).
     "find.legend_declared": Said(
         "* organisationsform enligt namnet: inte (ännu) matchad i bolagsregistret",
@@ -254,6 +279,9 @@ COUNTED: dict[str, Counted] = {
         "organisation hittades.", "organisationer hittades.", "organisation found.", "organisations found."
     ),
     "pairs": Counted("par", "par", "pair", "pairs"),
+    "change_log_entries": Counted(
+        "ändring i ändringsloggen", "ändringar i ändringsloggen", "change-log entry", "change-log entries"
+    ),
     "records": Counted("post", "poster", "record", "records"),
 }
 
@@ -302,6 +330,17 @@ class Labels:
     def column(self, table: str, name: str) -> str:
         """A published column's label (registry/store/columns.py)."""
         return BY_TABLE[table][name].label(self.lang)
+
+    def column_codes(self, table: str, column: str) -> list[tuple[str, str]]:
+        """The codes a published column holds, each with its label; empty for a column of free values."""
+        vocabulary = COLUMN_VOCABULARIES.get((table, column))
+        if vocabulary == "activity_areas":
+            return [(area.code, self.area(area.code)) for area in AREAS]
+        if vocabulary == "cpv_divisions":
+            return [(division, self.cpv(division).split(" ", 1)[1]) for division in CPV_DIVISIONS]
+        if vocabulary is None:
+            return []
+        return [(code, said(self.lang)) for code, said in CODES[vocabulary].items()]
 
     def boolean(self, value: bool | None) -> str:
         return "" if value is None else self.code("boolean", "true" if value else "false")

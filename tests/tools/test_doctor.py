@@ -163,6 +163,13 @@ def test_half_set_api_credentials_fail_and_a_full_pair_says_where_the_refresh_go
     assert found.status is Status.OK and "gw.api.bolagsverket.se" in found.message and "s3cret" not in found.message
 
 
+def test_a_language_there_are_no_labels_in_fails(env: dict[str, str]) -> None:
+    assert _failures(run_checks({}, env | {"ASF_LANG": "en"}, ROOMY)) == []
+    (failed,) = _failures(run_checks({}, env | {"ASF_LANG": "suomi"}, ROOMY))
+    assert failed.check == "configuration" and "must be one of sv, en, not 'suomi'" in failed.message
+    assert failed.fix == "set ASF_LANG to sv or en"
+
+
 def test_the_command_exits_non_zero_on_a_failure(env: dict[str, str], tmp_path: Path) -> None:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("ASF_", "DAGSTER_"))}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from stdnum import luhn
 
 from pipelines.cli import main
 from registry.reference.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
+from registry.store.columns import ORGANISATIONS
 from registry.tools import export
 from registry.tools.export import ExportFormat, ExportOptions, export_registry, neutralise_formula, parse_since
 from tests.registry_rows import SEEN, change, organisation, registry_with
@@ -91,6 +93,11 @@ def _view(engine: Engine, view: str) -> tuple[list[str], list[dict[str, object]]
         return list(result.keys()), [dict(row._mapping) for row in result]
 
 
+def _column_named(label: object) -> str:
+    """The column a workbook heading (a Swedish label) stands for."""
+    return next(column.name for column in ORGANISATIONS if column.label_sv == label)
+
+
 def _csv_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
@@ -104,7 +111,7 @@ def test_csv_export_has_the_view_columns_and_rows_and_reads_in_pandas(registry: 
     assert report.paths == (tmp_path / "out" / "organisations.csv", tmp_path / "out" / "change_log.csv")
     assert report.rows == {"organisations": 2, "change_log": 3}
 
-    columns, _ = _view(registry, "registry_v1_organisations")
+    columns, _ = _view(registry, "registry_v2_organisations")
     frame = pd.read_csv(tmp_path / "out" / "organisations.csv", dtype=str, keep_default_na=False)
     assert list(frame.columns) == columns  # the BOM does not end up in the first column's name
     assert list(frame["registry_id"]) == ["asf-aaaa0001", "asf-aaaa0002"]
@@ -179,11 +186,11 @@ def test_json_export_is_one_document_with_both_tables_verbatim(registry: Engine,
     report = export_registry(registry, ExportFormat.JSON, path, now=now)
     assert report.paths == (path,)
     document = json.loads(path.read_text(encoding="utf-8"))
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["exported_at"] == "2026-11-27T08:00:00Z"
     assert document["filters"] == {"include_inactive": False, "since": None}
 
-    columns, rows = _view(registry, "registry_v1_organisations")
+    columns, rows = _view(registry, "registry_v2_organisations")
     assert [list(row) for row in document["organisations"]] == [columns, columns]
     first = document["organisations"][0]
     assert first["website"] == HOSTILE["hyperlink"]  # not executed anywhere: kept as it is
@@ -236,7 +243,7 @@ def test_parse_since() -> None:
 def test_parquet_export_has_typed_columns(registry: Engine, tmp_path: Path) -> None:
     export_registry(registry, "parquet", tmp_path / "pq", ExportOptions(include_inactive=True))
     table = pq.read_table(tmp_path / "pq" / "organisations.parquet")
-    columns, _ = _view(registry, "registry_v1_organisations")
+    columns, _ = _view(registry, "registry_v2_organisations")
     assert table.column_names == columns and table.num_rows == 3
     schema = table.schema
     assert schema.field("name").type == pa.string()
@@ -245,7 +252,7 @@ def test_parquet_export_has_typed_columns(registry: Engine, tmp_path: Path) -> N
     for name in ("first_seen_at", "last_seen_at", "inactive_since"):
         assert schema.field(name).type == pa.timestamp("us", tz="UTC"), name
     about = json.loads(schema.metadata[b"asf_registry"])
-    assert about["schema_version"] == 1 and about["view"] == "registry_v1_organisations"
+    assert about["schema_version"] == 2 and about["view"] == "registry_v2_organisations"
     assert schema.field("orgnr").metadata == {
         b"description": b"Organisationsnummer NNNNNN-NNNN, if known",
         b"label_sv": b"Organisationsnummer",
@@ -271,8 +278,11 @@ def test_xlsx_export_has_a_sheet_per_table_with_a_frozen_bold_header(registry: E
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == ["organisations", "change_log", "about"]
     sheet = workbook["organisations"]
-    columns, _ = _view(registry, "registry_v1_organisations")
-    assert [cell.value for cell in sheet[1]] == columns
+    columns, _ = _view(registry, "registry_v2_organisations")
+    # People read the workbook: each column is headed by its Swedish label.
+    heads = [cell.value for cell in sheet[1]]
+    assert heads == [ORGANISATIONS[name].label_sv for name in columns]
+    assert heads[:4] == ["Register-ID", "Namn", "Organisationsnummer", "Organisationsform"]
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     name_column = columns.index("name") + 1
@@ -281,24 +291,60 @@ def test_xlsx_export_has_a_sheet_per_table_with_a_frozen_bold_header(registry: E
     first_seen = sheet.cell(row=2, column=columns.index("first_seen_at") + 1)
     assert first_seen.is_date and first_seen.value == SEEN.replace(tzinfo=None)
 
-    frame = pd.read_excel(path, sheet_name="organisations", engine="openpyxl", dtype={"kommun_code": str})
-    assert list(frame.columns) == columns and len(frame) == 2
-    assert frame.loc[0, "kommun_code"] == "0180"
+    frame = pd.read_excel(path, sheet_name="organisations", engine="openpyxl", dtype={"Kommunkod": str})
+    assert len(frame) == 2 and frame.loc[0, "Kommunkod"] == "0180"
     log = pd.read_excel(path, sheet_name="change_log", engine="openpyxl")
-    assert list(log["change"]) == ["added", "changed", "inactivated"]
-    about = dict(workbook["about"].iter_rows(values_only=True))
-    assert about["schema_version"] == 1 and about["times"] == "all date-times are UTC"
-    # Every column is explained, with its Swedish label, for a reader who has no schema document at hand.
-    assert all(f"organisations.{name}" in about for name in columns)
-    assert about["organisations.kommun_code"] == "Kommunkod (Municipality code): SCB kommun code, e.g. 0180"
-    assert about["change_log.old_value"].startswith("Före (Before): ")
+    assert list(log["Ändring"]) == ["added", "changed", "inactivated"]
+
+
+def _about(path: Path) -> tuple[dict[str, object], dict[tuple[str, str], dict[str, str]]]:
+    """The about sheet: its facts, and per (sheet, column) its row of explanations by heading."""
+    rows = list(openpyxl.load_workbook(path)["about"].iter_rows(values_only=True))
+    blank = next(i for i, row in enumerate(rows) if not any(row))
+    facts = {row[0]: row[1] for row in rows[:blank]}
+    heads = rows[blank + 1]
+    explained = {(row[0], row[2]): dict(zip(heads, row, strict=True)) for row in rows[blank + 2 :]}
+    return facts, explained  # type: ignore[return-value]
+
+
+def test_the_about_sheet_explains_every_column_and_its_codes_in_swedish(registry: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "registry.xlsx"
+    export_registry(registry, "xlsx", path)
+    facts, explained = _about(path)
+    assert facts["schema_version"] == 2 and facts["times"] == "alla tidpunkter är UTC"
+    assert facts["views"] == "registry_v2_organisations, registry_v1_change_log"
+    columns, _ = _view(registry, "registry_v2_organisations")
+    assert [column for sheet, column in explained if sheet == "organisations"] == columns
+    assert all(row["Betydelse"] for row in explained.values())
+    kommun = explained[("organisations", "kommun_code")]
+    assert kommun["Rubrik"] == "Kommunkod" and kommun["Betydelse"] == "SCB:s kommunkod, t.ex. 0180"
+    evidence = explained[("organisations", "evidence")]["Koder"]
+    assert "current_list = på en aktuell ASF-lista" in evidence and "weak_signal = bara på en allmän" in evidence
+    assert "EK = ekonomisk förening" in explained[("organisations", "legal_form")]["Koder"]
+    assert "bicycle_repair = Cykelverkstad" in explained[("organisations", "activity_areas")]["Koder"]
+    assert "50 = Reparation och underhåll" in explained[("organisations", "cpv_divisions")]["Koder"]
+    assert "name = namnlikhet" in explained[("organisations", "register_match")]["Koder"]
+    assert "inactivated = inaktiv" in explained[("change_log", "change")]["Koder"]
+    assert explained[("change_log", "old_value")]["Rubrik"] == "Före"
+
+
+def test_the_workbook_in_english(registry: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "registry.xlsx"
+    export_registry(registry, "xlsx", path, ExportOptions(lang="en"))
+    assert [cell.value for cell in openpyxl.load_workbook(path)["organisations"][1]][:3] == [
+        "Registry ID", "Name", "Organisation number"
+    ]  # fmt: skip
+    facts, explained = _about(path)
+    assert facts["times"] == "all date-times are UTC"
+    assert explained[("organisations", "kommun_code")]["Meaning"] == "SCB kommun code, e.g. 0180"
+    assert "historical_list = only on the closed Sofisam list" in explained[("organisations", "evidence")]["Codes"]
 
 
 def test_xlsx_stores_formula_like_text_as_text(registry: Engine, tmp_path: Path) -> None:
     path = tmp_path / "registry.xlsx"
     export_registry(registry, "xlsx", path)
     sheet = openpyxl.load_workbook(path)["organisations"]
-    columns = [cell.value for cell in sheet[1]]
+    columns = [_column_named(cell.value) for cell in sheet[1]]
 
     def cell(name: str) -> openpyxl.cell.cell.Cell:
         return sheet.cell(row=2, column=columns.index(name) + 1)
@@ -343,7 +389,8 @@ def test_no_format_exports_a_personnummer(
     elif fmt is ExportFormat.JSON:
         activities = [row["activity"] for row in json.loads(output.read_text(encoding="utf-8"))["organisations"]]
     else:
-        activities = list(pd.read_excel(output, sheet_name="organisations", engine="openpyxl")["activity"])
+        heading = ORGANISATIONS["activity"].label_sv
+        activities = list(pd.read_excel(output, sheet_name="organisations", engine="openpyxl")[heading])
     assert activities[1] == REDACTED_PERSONNUMMER
     # Nothing anywhere in the written files, nor the digits without their separator.
     for path in report.paths:
@@ -426,7 +473,7 @@ def test_an_empty_registry_exports_headers_only(sqlite_url: str, tmp_path: Path)
         assert report.rows == {"organisations": 0, "change_log": 0}
     assert pd.read_csv(tmp_path / "dir" / "organisations.csv").empty
     assert pq.read_table(tmp_path / "dir" / "change_log.parquet").num_rows == 0
-    assert pd.read_excel(tmp_path / "empty.xlsx", sheet_name="change_log").columns[0] == "id"
+    assert pd.read_excel(tmp_path / "empty.xlsx", sheet_name="change_log").columns[0] == "Rad"
     engine.dispose()
 
 
@@ -445,7 +492,7 @@ def test_export_command(
     assert main(["export", "--format", "csv", "--output", str(out), "--include-inactive", "--since", "2026-11-20"]) == 0
     printed = capsys.readouterr()
     assert printed.out.strip() == (
-        f"Exported 3 organisations (all) and 2 change-log entries since 2026-11-20 as csv: "
+        f"Exporterade 3 organisationer (alla) och 2 ändringar i ändringsloggen sedan 2026-11-20 som csv: "
         f"{out / 'organisations.csv'}, {out / 'change_log.csv'}"
     )
     assert printed.err.strip() == (
@@ -458,8 +505,74 @@ def test_export_command(
     capsys.readouterr()
 
     assert main(["export", "--format", "json", "--output", str(out)]) == 2
-    assert "is a directory" in capsys.readouterr().err
+    assert f"Kan inte exportera till {out}: {out} is a directory" in capsys.readouterr().err
+    assert main(["export", "--lang", "en", "--format", "csv", "--output", str(tmp_path / "log.csv"),
+                 "--table", "change_log"]) == 0  # fmt: skip
+    assert capsys.readouterr().out.strip() == f"Exported 3 change-log entries as csv: {tmp_path / 'log.csv'}"
+    assert main(["export", "--format", "xlsx", "--output", str(tmp_path / "r.xlsx"), "--table", "change_log"]) == 2
+    assert "--table chooses the table of csv and parquet; xlsx holds both tables" in capsys.readouterr().err
     assert main(["export", "--format", "json", "--output", str(tmp_path / "r.json"), "--since", "last week"]) == 2
     assert "--since wants a date" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["export", "--format", "ods", "--output", str(tmp_path / "r.ods")])
+
+
+# --- Files and order -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", [ExportFormat.CSV, ExportFormat.PARQUET])
+def test_an_output_file_is_exactly_that_file_holding_the_table_chosen(
+    registry: Engine, tmp_path: Path, fmt: ExportFormat
+) -> None:
+    path = tmp_path / "deep" / f"registry.{fmt.value}"
+    report = export_registry(registry, fmt, path)
+    assert report.paths == (path,) and report.rows == {"organisations": 2}
+    assert path.is_file() and sorted(p.name for p in path.parent.iterdir()) == [path.name]
+    read = pd.read_csv(path, dtype=str) if fmt is ExportFormat.CSV else pd.read_parquet(path)
+    assert list(read["registry_id"]) == ["asf-aaaa0001", "asf-aaaa0002"]
+
+    log = tmp_path / f"log.{fmt.value}"
+    assert export_registry(registry, fmt, log, ExportOptions(table="change_log")).rows == {"change_log": 3}
+    read = pd.read_csv(log, dtype=str) if fmt is ExportFormat.CSV else pd.read_parquet(log)
+    assert list(read["change"]) == ["added", "changed", "inactivated"]
+
+    # A directory (existing, or named without an extension) still receives a file per table.
+    assert export_registry(registry, fmt, tmp_path / "both").paths == (
+        tmp_path / "both" / f"organisations.{fmt.value}",
+        tmp_path / "both" / f"change_log.{fmt.value}",
+    )
+    one = export_registry(registry, fmt, tmp_path / "both", ExportOptions(table="change_log"))
+    assert one.paths == (tmp_path / "both" / f"change_log.{fmt.value}",)
+
+
+def test_an_output_of_the_wrong_kind_is_refused_before_anything_is_written(registry: Engine, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ValueError, match=r"does not end in \.csv"):
+        export_registry(registry, "csv", out / "registry.parquet")
+    (out / "notes").write_text("x")
+    with pytest.raises(ValueError, match=r"is a file without the extension \.csv"):
+        export_registry(registry, "csv", out / "notes")
+    with pytest.raises(ValueError, match="no table 'runs'"):
+        export_registry(registry, "csv", out / "r.csv", ExportOptions(table="runs"))
+    assert sorted(p.name for p in out.iterdir()) == ["notes"]
+
+
+def test_organisations_are_in_swedish_alphabetical_order(sqlite_url: str, tmp_path: Path) -> None:
+    names = {"asf-1": "Örebro Tvätt", "asf-2": "Åre Kök", "asf-3": "Zeta Städ", "asf-4": "Ängby Café",
+             "asf-5": "alfa bygg", "asf-6": "Éclair Bageri"}  # fmt: skip
+    engine = registry_with(sqlite_url, [organisation(rid, name) for rid, name in names.items()])
+    export_registry(engine, "csv", tmp_path / "sorted.csv")
+    engine.dispose()
+    assert [row["name"] for row in _csv_rows(tmp_path / "sorted.csv")] == [
+        "alfa bygg", "Éclair Bageri", "Zeta Städ", "Åre Kök", "Ängby Café", "Örebro Tvätt"
+    ]  # fmt: skip
+
+
+def test_exports_are_not_committed() -> None:
+    from registry.settings import PROJECT_ROOT
+
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "exports/registry.xlsx"], cwd=PROJECT_ROOT, check=False, capture_output=True
+    )
+    assert ignored.returncode == 0, "exports/ must be in .gitignore"

@@ -339,5 +339,7 @@ def test_find_and_export_as_a_user_runs_them_without_starting_dagster(sqlite_url
     assert "2 organisationer hittades." in found.stdout
     exported = run("export", "--format", "xlsx", "--output", "out/registry.xlsx")
     assert exported.returncode == 0, exported.stderr[-3000:]
-    assert "Exported 6 organisations (active) and 0 change-log entries as xlsx: out/registry.xlsx" in exported.stdout
+    assert "Exporterade 6 organisationer (aktiva) och 0 ändringar i ändringsloggen som xlsx: out/registry.xlsx" in (
+        exported.stdout
+    )
     assert (tmp_path / "out" / "registry.xlsx").exists()
