@@ -9,7 +9,10 @@ from assets.metadata import OWNER
 from assets.publish import PUBLISH_GROUP, registry_organisations
 from assets.register import register_candidates
 from assets.resources import CompanyRegister, PublishPolicy, RegistryDatabase
+from assets.sources import SOURCES
+from registry import settings
 from registry.files.output_files import write_atomically
+from registry.tools.labels import Labels
 from registry.tools.report import collect, render_html, render_markdown
 from registry.tools.review import pending_pairs
 
@@ -24,10 +27,12 @@ REPORT_PATH = "path"
     owners=[OWNER],
     deps=[registry_organisations, register_candidates],
     description=(
-        "The environmental scan as a self-contained HTML page (no network needed to view it): organisations per "
-        "activity area and per kommun in Stockholms län, what changed in this run and over the last months, "
-        "source health, and the pairs and register candidates waiting for a person. Written to "
-        "ASF_REPORT_DIR (data/reports/) as registry_report.html and a dated copy; the key figures are here."
+        "The environmental scan as a self-contained, printable HTML page (no network needed to view it), in "
+        "Swedish (ASF_LANG=en: English): the active organisations split by evidence and every one listed with "
+        "its kommun, areas, legal form, orgnr, website and the sources that list it; per kommun in Stockholms "
+        "län, per län and per activity area; what changed in this run and over the last months; source health; "
+        "and the pairs and register candidates waiting for a person. Written to ASF_REPORT_DIR (data/reports/) "
+        "as registry_report.html and a dated copy; the key figures are here."
     ),
 )
 def registry_report(
@@ -37,9 +42,11 @@ def registry_report(
     publish_policy: PublishPolicy,
 ) -> dg.MaterializeResult:
     now = datetime.now(UTC)
+    labels = Labels(settings.language())
+    titles = {name: source.SPEC.title for name, source in SOURCES.items()}
     with Session(registry_db.engine()) as session, company_register.open_snapshot() as snapshot:
-        data = collect(session, pending_pairs(session, snapshot), now)
-    page = render_html(data)
+        data = collect(session, pending_pairs(session, snapshot), now, source_titles=titles)
+    page = render_html(data, labels)
     folder = publish_policy.report_path()
     folder.mkdir(parents=True, exist_ok=True)
     dated = folder / f"registry_report_{now:%Y-%m-%d}_{context.run.run_id[:8]}.html"
@@ -53,9 +60,10 @@ def registry_report(
             REPORT_PATH: dg.MetadataValue.path(str(latest.resolve())),
             "dated_copy": dg.MetadataValue.path(str(dated.resolve())),
             "active_organisations": data.active,
-            "changes_this_run": sum(data.changes_this_run.values()),
+            "active_per_evidence": dg.MetadataValue.json(data.per_evidence),
+            "changes_this_run": data.changes_total,
             "pairs_waiting_for_review": len(data.pairs_waiting),
             "register_candidates": len(data.candidates),
-            "key_figures": dg.MetadataValue.md(render_markdown(data)),
+            "key_figures": dg.MetadataValue.md(render_markdown(data, labels)),
         }
     )

@@ -271,6 +271,111 @@ TEXTS: dict[str, Said] = {
     # The organisation number's column head, short enough for the number's own width.
     "find.orgnr": Said("Orgnr", "Org. no."),
     "find.written": Said("Skrivet till {path}.", "Written to {path}."),
+    # The report (registry/tools/report.py).
+    "report.title": Said("ASF-registret: omvärldsbevakning", "ASF registry: environmental scan"),
+    "report.heading": Said(
+        "Arbetsintegrerande sociala företag: omvärldsbevakning",
+        "Work-integrating social enterprises: environmental scan",
+    ),
+    "report.published": Said(
+        "Registret som körning {run} publicerade {published}. Rapporten gjord {generated}.",
+        "The registry as run {run} published it at {published}. Report made {generated}.",
+    ),
+    "report.never": Said("aldrig", "never"),
+    "report.contents": Said("Innehåll", "Contents"),
+    "report.headline": Said("Registret har {active}:", "The registry has {active}:"),
+    "report.headline_note": Said(
+        "Bara de som finns på en aktuell ASF-lista är belagda som arbetsintegrerande sociala företag. Den "
+        "stängda Sofisam-listan är historisk, och en allmän medlemslista (som Integrationspakten) är inte belägg "
+        "för att vara ett ASF.",
+        "Only those on a current ASF list are evidenced as work-integrating social enterprises. The closed "
+        "Sofisam list is historical, and a general member list (such as Integrationspakten) is not evidence of "
+        "being an ASF.",
+    ),
+    "report.organisations": Said("Aktiva organisationer", "Active organisations"),
+    "report.organisations_note": Said(
+        "Alla aktiva organisationer, efter underlag och i bokstavsordning. Källorna länkar till sidan där "
+        "källan listar organisationen.",
+        "Every active organisation, by evidence and in alphabetical order. The sources link to the page where "
+        "the source lists the organisation.",
+    ),
+    "report.group.current_list": Said("På en aktuell ASF-lista ({count})", "On a current ASF list ({count})"),
+    "report.group.historical_list": Said(
+        "Bara på den stängda Sofisam-listan ({count})", "Only on the closed Sofisam list ({count})"
+    ),
+    "report.group.weak_signal": Said(
+        "Bara en svag signal: en allmän medlemslista ({count})", "Only a weak signal: a general member list ({count})"
+    ),
+    "report.group.other": Said("Underlag {evidence} ({count})", "Evidence {evidence} ({count})"),
+    "report.note.current_list": Said(
+        "Minst en källa som listar dem är en aktuell lista över arbetsintegrerande sociala företag.",
+        "At least one source that lists them is a current list of work-integrating social enterprises.",
+    ),
+    "report.note.historical_list": Said(
+        "Finns bara på Sofisams lista, som stängdes 2020: uppgifterna kan vara inaktuella och organisationen kan "
+        "ha upphört.",
+        "Only on Sofisam's list, closed in 2020: the details may be out of date and the organisation may have ceased.",
+    ),
+    "report.note.weak_signal": Said(
+        "Finns bara på en allmän medlemslista (som Integrationspakten). Det är inte belägg för att vara ett ASF.",
+        "Only on a general member list (such as Integrationspakten). That is not evidence of being an ASF.",
+    ),
+    "report.group_empty": Said("Ingen organisation i den här gruppen.", "No organisation in this group."),
+    "report.not_listed": Said("inte längre listad", "no longer listed"),
+    "report.geography": Said("Var de finns", "Where they are"),
+    "report.per_kommun": Said(
+        "Aktiva organisationer per kommun i Stockholms län", "Active organisations per kommun in Stockholms län"
+    ),
+    "report.per_lan": Said("Aktiva organisationer per län, hela landet", "Active organisations per län, nationally"),
+    "report.per_area": Said("Aktiva organisationer per verksamhetsområde", "Active organisations per activity area"),
+    "report.per_area_national": Said("Hela landet", "Nationally"),
+    "report.per_area_stockholm": Said("Stockholms län", "Stockholms län"),
+    "report.areas_note": Said(
+        "En organisation med flera verksamhetsområden räknas i vart och ett.",
+        "An organisation with several activity areas is counted in each.",
+    ),
+    "report.area": Said("Verksamhetsområde", "Activity area"),
+    "report.total": Said("Totalt", "Total"),
+    "report.unknown_kommun": Said("(okänd kommun)", "(unknown kommun)"),
+    "report.unknown_lan": Said("(okänt län)", "(unknown län)"),
+    "report.not_classified": Said("(inte klassificerad)", "(not classified)"),
+    "report.nothing_to_show": Said("Inget att visa.", "Nothing to show."),
+    "report.changes": Said("Ändringar i den här körningen", "What changed in this run"),
+    "report.no_changes": Said("Inga ändringar i den här körningen.", "No changes in this run."),
+    "report.changes_shown": Said(
+        "De första {shown} av {total} ändringarna visas; alla finns i tabellen change_log.",
+        "The first {shown} of {total} changes are shown; all are in the table change_log.",
+    ),
+    "report.months": Said("Ändringar de senaste {months} månaderna", "Changes over the last {months} months"),
+    "report.no_months": Said(
+        "Inga ändringar de senaste {months} månaderna.", "No changes over the last {months} months."
+    ),
+    "report.month": Said("Månad", "Month"),
+    "report.sources": Said("Källornas status i den här körningen", "Source health in this run"),
+    "report.no_sources": Said("Ingen körning har publicerat registret ännu.", "No run has published the registry yet."),
+    "report.status": Said("Status", "Status"),
+    "report.source_ok": Said("ok", "ok"),
+    "report.source_failed": Said("KUNDE INTE LÄSAS: senaste goda poster används", "FAILED: last good records kept"),
+    "report.error": Said("Fel", "Error"),
+    "report.waiting": Said("Väntar på en person", "Waiting for a person"),
+    "report.pairs_waiting": Said(
+        "{pairs} att granska, med kommandot {command}.", "{pairs} to review, with the command {command}."
+    ),
+    "report.record": Said("Post", "Record"),
+    "report.same_as": Said("Kan vara samma som", "May be the same as"),
+    "report.score": Said("Sannolikhet", "Probability"),
+    "report.candidates": Said(
+        "{organisations} i bolagsregistret ser ut som ASF men finns inte i registret (tabellen {table}).",
+        "{organisations} in the company register look like ASF and are not in the registry (table {table}).",
+    ),
+    "report.why": Said("Varför", "Why"),
+    "report.md.changes": Said("Ändringar i körningen: {changes}", "Changes this run: {changes}"),
+    "report.md.sources": Said("Källor: {ok} ok", "Sources: {ok} ok"),
+    "report.md.failed": Said("kunde inte läsas: {failed}", "failed: {failed}"),
+    "report.md.waiting": Said(
+        "Väntar på en person: {pairs} att granska, {candidates}",
+        "Waiting for a person: {pairs} to review, {candidates}",
+    ),
 }
 
 COUNTED: dict[str, Counted] = {
@@ -283,6 +388,37 @@ COUNTED: dict[str, Counted] = {
         "ändring i ändringsloggen", "ändringar i ändringsloggen", "change-log entry", "change-log entries"
     ),
     "records": Counted("post", "poster", "record", "records"),
+    # The report's headline figures (registry/tools/report.py): the noun after the number.
+    "report.active": Counted(
+        "aktiv organisation", "aktiva organisationer", "active organisation", "active organisations"
+    ),
+    "report.current_list": Counted(
+        "på en aktuell ASF-lista", "på en aktuell ASF-lista", "on a current ASF list", "on a current ASF list"
+    ),
+    "report.historical_list": Counted(
+        "bara på den stängda Sofisam-listan",
+        "bara på den stängda Sofisam-listan",
+        "only on the closed Sofisam list",
+        "only on the closed Sofisam list",
+    ),
+    "report.weak_signal": Counted(
+        "bara en svag signal (allmän medlemslista)",
+        "bara en svag signal (allmän medlemslista)",
+        "only a weak signal (general member list)",
+        "only a weak signal (general member list)",
+    ),
+    "report.inactive": Counted("inaktiv", "inaktiva", "inactive", "inactive"),
+    "report.unlisted": Counted(
+        "inte längre listad, ännu aktiv",
+        "inte längre listade, ännu aktiva",
+        "no longer listed, still active",
+        "no longer listed, still active",
+    ),
+    "report.changes": Counted("ändring i körningen", "ändringar i körningen", "change this run", "changes this run"),
+    "report.pairs": Counted("par att granska", "par att granska", "pair to review", "pairs to review"),
+    "report.candidates": Counted(
+        "kandidat i bolagsregistret", "kandidater i bolagsregistret", "register candidate", "register candidates"
+    ),
 }
 
 

@@ -1,29 +1,40 @@
-"""The environmental scan's report: one self-contained HTML page (no network needed to view it) and the same
-key figures as Markdown for the Dagster UI.
+"""The environmental scan's report: one self-contained HTML page (no network needed to view it, printable) and
+the same key figures as Markdown for the Dagster UI, in Swedish by default or English (registry/tools/labels.py).
 
-Figures are collected from the registry tables into plain data first, so the page and the Markdown say the
-same thing and tests can check the figures without parsing HTML. Every text that came from a source is
-escaped: a name with markup in it is shown, never run.
+Figures are collected from the registry tables into plain data first (codes, not labels), so the page and the
+Markdown say the same thing in either language and tests can check the figures without parsing HTML. Every
+text shown passes one gate, ``_shown``: a personnummer is redacted and markup escaped, so a name with markup in
+it is shown, never run.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
-from registry.reference.activity_areas import area_by_code
-from registry.store.models import ChangeLogRow, Organisation, RegisterCandidate, RunRow
+from registry.publish.changes import Change
+from registry.publish.organisation_values import Evidence
+from registry.reference.collation import swedish_sort_key
+from registry.reference.personnummer import contains_personnummer, redact_personnummer
+from registry.store.columns import BY_TABLE, Kind
+from registry.store.models import ChangeLogRow, Organisation, RegisterCandidate, RunRow, SourceRecordRow
+from registry.tools.find import legal_form_of
+from registry.tools.labels import COUNTED, Labels
 from registry.tools.review import ReviewPair
 
 STOCKHOLMS_LAN = "01"
 MONTHS_SHOWN = 12
 LISTED_CHANGES = 200
+# The groups the organisations are listed in, strongest evidence first.
+EVIDENCE_ORDER: tuple[str, ...] = (Evidence.CURRENT_LIST, Evidence.HISTORICAL_LIST, Evidence.WEAK_SIGNAL)
+_CHANGE_ORDER = {change.value: index for index, change in enumerate(Change)}
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,7 @@ class SourceHealthRow:
     records: int
     quarantined: int
     error: str | None
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,44 @@ class ChangeRow:
 
 
 @dataclass(frozen=True)
+class SourceLink:
+    """One source's record of an organisation: where an official can see what the source says."""
+
+    source: str
+    title: str
+    url: str | None
+    listed: bool
+
+
+@dataclass(frozen=True)
+class ListedOrganisation:
+    registry_id: str
+    name: str
+    kommun_name: str | None
+    lan_name: str | None
+    activity_areas: tuple[str, ...]
+    legal_form: str | None
+    # False when the legal form is read from the name, not (yet) from the company register.
+    legal_form_from_register: bool
+    orgnr: str | None
+    website: str | None
+    listed: bool
+    sources: tuple[SourceLink, ...]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Active organisations under one key (a kommun's or län's name, an area code; None: unknown), by evidence."""
+
+    key: str | None
+    by_evidence: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_evidence.values())
+
+
+@dataclass(frozen=True)
 class ReportData:
     generated_at: datetime
     run_id: str | None
@@ -54,9 +104,14 @@ class ReportData:
     active: int
     inactive: int
     unlisted_but_active: int
+    # Every evidence code of EVIDENCE_ORDER (zero when none), then any other code an older run wrote.
     per_evidence: dict[str, int]
-    per_area: list[tuple[str, int]]
-    per_kommun_in_stockholms_lan: list[tuple[str, int]]
+    # The active organisations per evidence, same keys and order, each group in Swedish alphabetical order.
+    organisations: dict[str, tuple[ListedOrganisation, ...]]
+    per_area: list[Tally]
+    per_area_in_stockholms_lan: list[Tally]
+    per_kommun_in_stockholms_lan: list[Tally]
+    per_lan: list[Tally]
     changes_this_run: dict[str, int]
     latest_changes: list[ChangeRow]
     changes_per_month: dict[str, dict[str, int]]
@@ -64,59 +119,28 @@ class ReportData:
     candidates: list[tuple[str, str, str]]
     pairs_waiting: list[tuple[str, str, float | None]] = field(default_factory=list)
 
-
-def area_label(code: str) -> str:
-    try:
-        return area_by_code(code).label_en
-    except KeyError:  # a code from an older classification: shown as it is rather than lost
-        return code
+    @property
+    def changes_total(self) -> int:
+        return sum(self.changes_this_run.values())
 
 
-def collect(session: Session, pending: Sequence[ReviewPair] = (), now: datetime | None = None) -> ReportData:
+# Collecting the figures.
+
+
+def collect(
+    session: Session,
+    pending: Sequence[ReviewPair] = (),
+    now: datetime | None = None,
+    source_titles: Mapping[str, str] | None = None,
+) -> ReportData:
     now = now or datetime.now(UTC)
+    titles = source_titles or {}
     organisations = list(session.exec(select(Organisation)))
     active = [o for o in organisations if o.active]
-    names = {o.registry_id: o.name for o in organisations}
-    runs = list(session.exec(select(RunRow).order_by(col(RunRow.published_at).desc()).limit(1)))
-    latest = runs[0] if runs else None
-
-    per_area: Counter[str] = Counter()
-    for org in active:
-        for code in (org.activity_areas or "").split(","):
-            if code:
-                per_area[area_label(code)] += 1
-    if any(not o.activity_areas for o in active):
-        per_area["(not classified)"] = sum(1 for o in active if not o.activity_areas)
-    per_kommun = Counter(o.kommun_name or "(unknown)" for o in active if o.lan_code == STOCKHOLMS_LAN)
-
-    this_run = (
-        list(session.exec(select(ChangeLogRow).where(ChangeLogRow.run_id == latest.run_id).order_by(ChangeLogRow.id)))
-        if latest
-        else []
-    )
-    since = (now - timedelta(days=31 * MONTHS_SHOWN)).replace(day=1)
-    per_month: dict[str, Counter[str]] = {}
-    for row in session.exec(select(ChangeLogRow).where(ChangeLogRow.changed_at >= since)):
-        per_month.setdefault(row.changed_at.strftime("%Y-%m"), Counter())[row.change] += 1
-
-    health = []
-    if latest:
-        for source, figures in sorted(json.loads(latest.source_summary).items()):
-            health.append(
-                SourceHealthRow(
-                    source=source,
-                    ok=bool(figures.get("ok")),
-                    records=int(figures.get("records") or 0),
-                    quarantined=int(figures.get("quarantined") or 0),
-                    error=figures.get("error"),
-                )
-            )
-    candidates = [
-        (c.orgnr, c.name, c.reason)
-        for c in session.exec(
-            select(RegisterCandidate).where(RegisterCandidate.still_candidate).order_by(col(RegisterCandidate.name))
-        )
-    ]
+    latest = session.exec(select(RunRow).order_by(col(RunRow.published_at).desc()).limit(1)).first()
+    this_run = _changes_of(session, latest)
+    in_stockholms_lan = [o for o in active if o.lan_code == STOCKHOLMS_LAN]
+    evidence_codes = _evidence_codes(active)
     return ReportData(
         generated_at=now,
         run_id=latest.run_id if latest else None,
@@ -124,148 +148,599 @@ def collect(session: Session, pending: Sequence[ReviewPair] = (), now: datetime 
         active=len(active),
         inactive=len(organisations) - len(active),
         unlisted_but_active=sum(1 for o in active if not o.listed),
-        per_evidence=dict(sorted(Counter(o.evidence for o in active).items())),
-        per_area=sorted(per_area.items(), key=lambda item: (-item[1], item[0])),
-        per_kommun_in_stockholms_lan=sorted(per_kommun.items(), key=lambda item: (-item[1], item[0])),
-        changes_this_run=dict(sorted(Counter(r.change for r in this_run).items())),
-        latest_changes=[
-            ChangeRow(
-                r.registry_id, names.get(r.registry_id, ""), r.change, r.field, r.old_value, r.new_value, r.detail
+        per_evidence={code: sum(1 for o in active if o.evidence == code) for code in evidence_codes},
+        organisations=_listed(active, _source_links(session, titles), evidence_codes),
+        per_area=_tallies(active, _areas_of),
+        per_area_in_stockholms_lan=_tallies(in_stockholms_lan, _areas_of),
+        per_kommun_in_stockholms_lan=_tallies(in_stockholms_lan, lambda o: [o.kommun_name]),
+        per_lan=_tallies(active, lambda o: [o.lan_name]),
+        changes_this_run=_in_change_order(Counter(r.change for r in this_run)),
+        latest_changes=_change_rows(this_run, {o.registry_id: o.name for o in organisations}),
+        changes_per_month=_changes_per_month(session, now),
+        source_health=_source_health(latest, titles),
+        candidates=[
+            (c.orgnr, c.name, c.reason)
+            for c in session.exec(
+                select(RegisterCandidate).where(RegisterCandidate.still_candidate).order_by(col(RegisterCandidate.name))
             )
-            for r in this_run[:LISTED_CHANGES]
         ],
-        changes_per_month={month: dict(sorted(c.items())) for month, c in sorted(per_month.items())},
-        source_health=health,
-        candidates=candidates,
         pairs_waiting=[(p.left.name, p.right.name, p.score) for p in pending],
     )
 
 
-def render_markdown(data: ReportData) -> str:
-    """The key figures, for the asset's metadata in the Dagster UI."""
-    failed = [s.source for s in data.source_health if not s.ok]
-    lines = [
-        f"**{data.active} active organisations** ({data.inactive} inactive, {data.unlisted_but_active} no longer "
-        f"listed by any source but not yet inactive)",
-        "",
-        "Changes this run: " + (", ".join(f"{k} {v}" for k, v in data.changes_this_run.items()) or "none"),
-        "",
-        f"Sources: {len(data.source_health) - len(failed)} ok" + (f", failed: {', '.join(failed)}" if failed else ""),
-        f"Waiting for a person: {len(data.pairs_waiting)} pairs to review, {len(data.candidates)} register candidates",
-        "",
-        "| activity area | active organisations |",
-        "|---|---|",
-        *(f"| {_md(area)} | {count} |" for area, count in data.per_area),
-        "",
-        "| kommun in Stockholms län | active organisations |",
-        "|---|---|",
-        *(f"| {_md(kommun)} | {count} |" for kommun, count in data.per_kommun_in_stockholms_lan),
+def _evidence_codes(active: Iterable[Organisation]) -> tuple[str, ...]:
+    # A code an older run wrote gets a group of its own after the known ones rather than being lost.
+    others = sorted({o.evidence for o in active} - set(EVIDENCE_ORDER))
+    return (*EVIDENCE_ORDER, *others)
+
+
+def _areas_of(organisation: Organisation) -> list[str | None]:
+    codes = [code.strip() for code in (organisation.activity_areas or "").split(",") if code.strip()]
+    return list(codes) or [None]
+
+
+def _tallies(
+    organisations: Iterable[Organisation], keys: Callable[[Organisation], Sequence[str | None]]
+) -> list[Tally]:
+    """Most organisations first; the unknown key last, whatever its count, so it does not read as a place."""
+    counts: dict[str | None, Counter[str]] = {}
+    for organisation in organisations:
+        for key in dict.fromkeys(keys(organisation)):
+            counts.setdefault(key, Counter())[organisation.evidence] += 1
+    tallies = [Tally(key, dict(by_evidence)) for key, by_evidence in counts.items()]
+    return sorted(tallies, key=lambda t: (t.key is None, -t.total, swedish_sort_key(t.key)))
+
+
+def _source_links(session: Session, titles: Mapping[str, str]) -> dict[str, list[SourceLink]]:
+    links: dict[str, list[SourceLink]] = {}
+    for record in session.exec(select(SourceRecordRow)):
+        link = SourceLink(record.source, titles.get(record.source, record.source), record.source_url, record.listed)
+        links.setdefault(record.registry_id, []).append(link)
+    return links
+
+
+def _listed(
+    active: Iterable[Organisation], links: Mapping[str, list[SourceLink]], evidence_codes: Sequence[str]
+) -> dict[str, tuple[ListedOrganisation, ...]]:
+    groups: dict[str, list[ListedOrganisation]] = {code: [] for code in evidence_codes}
+    for organisation in active:
+        groups[organisation.evidence].append(_listed_one(organisation, links.get(organisation.registry_id, [])))
+    return {
+        code: tuple(sorted(rows, key=lambda o: (swedish_sort_key(o.name), o.registry_id)))
+        for code, rows in groups.items()
+    }
+
+
+def _listed_one(organisation: Organisation, links: Sequence[SourceLink]) -> ListedOrganisation:
+    form, from_register = legal_form_of(organisation)
+    # The sources that list it now first; an unlisted record still says where it was seen.
+    ordered = sorted(links, key=lambda link: (not link.listed, swedish_sort_key(link.title), link.url or ""))
+    return ListedOrganisation(
+        registry_id=organisation.registry_id,
+        name=organisation.name,
+        kommun_name=organisation.kommun_name,
+        lan_name=organisation.lan_name,
+        activity_areas=tuple(code for code in _areas_of(organisation) if code),
+        legal_form=form,
+        legal_form_from_register=from_register,
+        orgnr=organisation.orgnr,
+        website=organisation.website,
+        listed=organisation.listed,
+        sources=tuple(ordered),
+    )
+
+
+def _changes_of(session: Session, latest: RunRow | None) -> list[ChangeLogRow]:
+    if latest is None:
+        return []
+    query = select(ChangeLogRow).where(ChangeLogRow.run_id == latest.run_id).order_by(col(ChangeLogRow.id))
+    return list(session.exec(query))
+
+
+def _in_change_order(counts: Mapping[str, int]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda item: (_CHANGE_ORDER.get(item[0], len(_CHANGE_ORDER)), item[0])))
+
+
+def _change_rows(rows: Sequence[ChangeLogRow], names: Mapping[str, str]) -> list[ChangeRow]:
+    """By kind of change (added first), then by name: an official reads what is new as one list."""
+    ordered = sorted(
+        rows,
+        key=lambda r: (_CHANGE_ORDER.get(r.change, len(_CHANGE_ORDER)), swedish_sort_key(names.get(r.registry_id))),
+    )
+    return [
+        ChangeRow(r.registry_id, names.get(r.registry_id, ""), r.change, r.field, r.old_value, r.new_value, r.detail)
+        for r in ordered[:LISTED_CHANGES]
     ]
-    return "\n".join(lines)
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _changes_per_month(session: Session, now: datetime) -> dict[str, dict[str, int]]:
+    since = (now - timedelta(days=31 * MONTHS_SHOWN)).replace(day=1)
+    per_month: dict[str, Counter[str]] = {}
+    for row in session.exec(select(ChangeLogRow).where(ChangeLogRow.changed_at >= since)):
+        per_month.setdefault(row.changed_at.strftime("%Y-%m"), Counter())[row.change] += 1
+    return {month: _in_change_order(c) for month, c in sorted(per_month.items())}
 
 
-def _bar_chart(rows: Sequence[tuple[str, int]], title: str) -> str:
-    """A horizontal bar chart as inline SVG: readable without scripts or a network."""
+def _source_health(latest: RunRow | None, titles: Mapping[str, str]) -> list[SourceHealthRow]:
+    if latest is None:
+        return []
+    return [
+        SourceHealthRow(
+            source=source,
+            ok=bool(figures.get("ok")),
+            records=int(figures.get("records") or 0),
+            quarantined=int(figures.get("quarantined") or 0),
+            error=figures.get("error"),
+            title=titles.get(source, source),
+        )
+        for source, figures in sorted(json.loads(latest.source_summary).items())
+    ]
+
+
+# Rendering: every text goes through _shown; only Markup built here is trusted as HTML.
+
+
+class Markup(str):
+    """HTML this module built from escaped parts."""
+
+
+Cell = Markup | str | int | float | None
+
+
+def _shown(text: object) -> Markup:
+    """A text as a reader may see it: any personnummer redacted, markup escaped."""
+    if isinstance(text, Markup):
+        return text
+    return Markup(escape(redact_personnummer("" if text is None else str(text))))
+
+
+def _linkable(url: str | None) -> bool:
+    # Only web pages are links: a file: URL is the city's own folder, meaningless on another machine.
+    return bool(url) and urlsplit(url or "").scheme in ("http", "https") and not contains_personnummer(url)
+
+
+def _link(url: str | None, text: object, css: str = "") -> Markup:
+    if not _linkable(url):
+        return _shown(text)
+    klass = f" class='{css}'" if css else ""
+    return Markup(f"<a{klass} href='{escape(url or '', quote=True)}'>{_shown(text)}</a>")
+
+
+def _noun(labels: Labels, key: str, count: int) -> str:
+    """The words after a number, agreeing with it."""
+    return COUNTED[key](labels.lang, count)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Cell]], numeric: frozenset[int] = frozenset()) -> Markup:
+    """A table; columns in ``numeric`` are right-aligned. An empty table is not drawn: the section says so."""
     if not rows:
-        return f"<p class='empty'>{escape(title)}: nothing to show.</p>"
+        return Markup("")
+    head = "".join(f"<th{' class=n' if i in numeric else ''}>{_shown(h)}</th>" for i, h in enumerate(header))
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td{' class=n' if i in numeric else ''}>{_shown(v)}</td>" for i, v in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
+    return Markup(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def _empty(text: str) -> Markup:
+    return Markup(f"<p class='empty'>{_shown(text)}</p>")
+
+
+# Bar charts. The label column is as wide as the longest label, estimated generously from DejaVu Sans's
+# advance widths (wider than most system fonts), so a label is never cut off whatever font the reader has.
+_FONT_PX = 13
+_NARROW = frozenset("fijlrtI.,:;'!|()[] -")
+_WIDE = frozenset("mwMW@%&—–")
+
+
+def text_width(text: str, font_px: float = _FONT_PX) -> float:
+    """An upper estimate of the text's width in pixels at ``font_px`` in a sans-serif font."""
+    em = sum(0.42 if ch in _NARROW else 1.0 if ch in _WIDE else 0.82 if ch.isupper() else 0.66 for ch in text)
+    return em * font_px
+
+
+def _bar_chart(rows: Sequence[tuple[str, int]], title: str, labels: Labels) -> Markup:
+    """A horizontal bar chart as inline SVG: readable without scripts or a network; it scales to the page."""
+    if not rows:
+        return _empty(labels.text("report.nothing_to_show"))
     top = max(count for _, count in rows) or 1
-    bar_height, label_width, chart_width = 22, 230, 360
+    bar_height, bars_width, gap = 22, 360, 8
+    label_width = round(max(text_width(label) for label, _ in rows)) + 2 * gap
+    width = label_width + bars_width + round(text_width(str(top))) + 2 * gap
     height = bar_height * len(rows) + 10
     parts = [
-        f"<svg role='img' aria-label='{escape(title, quote=True)}' width='{label_width + chart_width + 50}' "
-        f"height='{height}' xmlns='http://www.w3.org/2000/svg'>"
+        f"<svg role='img' aria-label='{escape(title, quote=True)}' width='{width}' height='{height}' "
+        f"viewBox='0 0 {width} {height}' font-size='{_FONT_PX}' xmlns='http://www.w3.org/2000/svg'>"
     ]
     for index, (label, count) in enumerate(rows):
         y = index * bar_height + 5
-        width = max(2, round(chart_width * count / top))
+        bar = max(2, round(bars_width * count / top))
         parts.append(
-            f"<text x='{label_width - 8}' y='{y + 15}' text-anchor='end'>{escape(label)}</text>"
-            f"<rect x='{label_width}' y='{y + 2}' width='{width}' height='{bar_height - 6}' class='bar'/>"
-            f"<text x='{label_width + width + 6}' y='{y + 15}'>{count}</text>"
+            f"<text x='{label_width - gap}' y='{y + 15}' text-anchor='end'>{_shown(label)}</text>"
+            f"<rect x='{label_width}' y='{y + 2}' width='{bar}' height='{bar_height - 6}' class='bar'/>"
+            f"<text x='{label_width + bar + gap}' y='{y + 15}'>{count}</text>"
         )
     parts.append("</svg>")
-    return "".join(parts)
+    return Markup("".join(parts))
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    if not rows:
-        return "<p class='empty'>None.</p>"
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape('' if v is None else str(v))}</td>" for v in row) + "</tr>" for row in rows
+# The page's parts.
+
+
+def _when(moment: datetime | None, labels: Labels) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else labels.text("report.never")
+
+
+def _header(data: ReportData, labels: Labels) -> str:
+    said = labels.text(
+        "report.published",
+        run=data.run_id or "-",
+        published=_when(data.published_at, labels),
+        generated=_when(data.generated_at, labels),
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<header><h1>{_shown(labels.text('report.heading'))}</h1><p>{_shown(said)}</p></header>"
+
+
+def _contents(data: ReportData, labels: Labels) -> str:
+    entries = [
+        ("organisations", labels.text("report.organisations")),
+        ("geography", labels.text("report.geography")),
+        ("areas", labels.text("report.per_area")),
+        ("changes", labels.text("report.changes")),
+        ("months", labels.text("report.months", months=MONTHS_SHOWN)),
+        ("sources", labels.text("report.sources")),
+        ("waiting", labels.text("report.waiting")),
+    ]
+    items = "".join(f"<li><a href='#{anchor}'>{_shown(title)}</a></li>" for anchor, title in entries)
+    return f"<nav aria-label='{_shown(labels.text('report.contents'))}'><ol>{items}</ol></nav>"
+
+
+def _figure(count: int, words: str, css: str = "") -> str:
+    return f"<div class='figure {css}'><b>{count}</b>{_shown(words)}</div>"
+
+
+def _figures(data: ReportData, labels: Labels) -> str:
+    evidence = "".join(
+        _figure(count, _noun(labels, f"report.{code}", count) if f"report.{code}" in COUNTED else code, code)
+        for code, count in data.per_evidence.items()
+    )
+    others = [
+        ("report.inactive", data.inactive),
+        ("report.unlisted", data.unlisted_but_active),
+        ("report.changes", data.changes_total),
+        ("report.pairs", len(data.pairs_waiting)),
+        ("report.candidates", len(data.candidates)),
+    ]
+    rest = "".join(_figure(count, _noun(labels, key, count), "other") for key, count in others)
+    headline = labels.text("report.headline", active=labels.counted("report.active", data.active))
+    return (
+        f"<section id='summary'><p class='headline'>{_shown(headline)}</p>"
+        f"<div class='figures'>{evidence}</div><p>{_shown(labels.text('report.headline_note'))}</p>"
+        f"<div class='figures'>{rest}</div></section>"
+    )
+
+
+def _source_cell(links: Sequence[SourceLink], labels: Labels) -> Markup:
+    parts = []
+    for link in links:
+        shown = _link(link.url, link.title, "source")
+        if link.url and not _linkable(link.url):
+            shown = Markup(f"{shown} <span class='where'>{_shown(link.url)}</span>")
+        if not link.listed:
+            shown = Markup(f"{shown} <small>({_shown(labels.text('report.not_listed'))})</small>")
+        parts.append(f"<li>{shown}</li>")
+    return Markup(f"<ul class='sources'>{''.join(parts)}</ul>") if parts else Markup("")
+
+
+def _organisation_row(organisation: ListedOrganisation, labels: Labels) -> str:
+    name = _shown(organisation.name)
+    if not organisation.listed:
+        name = Markup(f"{name}<br><small>({_shown(labels.text('report.not_listed'))})</small>")
+    place = _shown(organisation.kommun_name or "")
+    if organisation.lan_name:
+        place = Markup(f"{place}<br><small>{_shown(organisation.lan_name)}</small>")
+    form = labels.code("legal_form", organisation.legal_form)
+    form = f"{form}*" if form and not organisation.legal_form_from_register else form
+    cells = [
+        name,
+        place,
+        labels.areas(",".join(organisation.activity_areas)),
+        form,
+        organisation.orgnr,
+        _link(organisation.website, organisation.website or ""),
+        _source_cell(organisation.sources, labels),
+    ]
+    anchor = escape(f"org-{organisation.registry_id}", quote=True)
+    return f"<tr id='{anchor}'>" + "".join(f"<td>{_shown(cell)}</td>" for cell in cells) + "</tr>"
+
+
+def _organisation_group(code: str, rows: Sequence[ListedOrganisation], labels: Labels) -> str:
+    known = code in EVIDENCE_ORDER
+    title = (
+        labels.text(f"report.group.{code}", count=len(rows))
+        if known
+        else labels.text("report.group.other", evidence=code, count=len(rows))
+    )
+    parts = [f"<section class='group {escape(code, quote=True)}'><h3>{_shown(title)}</h3>"]
+    if known:
+        parts.append(f"<p class='note'>{_shown(labels.text(f'report.note.{code}'))}</p>")
+    if not rows:
+        parts.append(_empty(labels.text("report.group_empty")))
+    else:
+        columns = ("name", "kommun_name", "activity_areas", "legal_form", "orgnr", "website", "sources")
+        # The orgnr's short head: the number itself is narrow.
+        header = [labels.text("find.orgnr") if c == "orgnr" else labels.column("organisations", c) for c in columns]
+        head = "".join(f"<th>{_shown(h)}</th>" for h in header)
+        body = "".join(_organisation_row(o, labels) for o in rows)
+        parts.append(f"<table class='organisations'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return "".join(parts) + "</section>"
+
+
+def _organisations(data: ReportData, labels: Labels) -> str:
+    declared = any(o.legal_form and not o.legal_form_from_register for g in data.organisations.values() for o in g)
+    legend = f"<p class='note'>{_shown(labels.text('find.legend_declared'))}</p>" if declared else ""
+    groups = "".join(_organisation_group(code, rows, labels) for code, rows in data.organisations.items())
+    return (
+        f"<section id='organisations' class='big'><h2>{_shown(labels.text('report.organisations'))}</h2>"
+        f"<p>{_shown(labels.text('report.organisations_note'))}</p>{legend}{groups}</section>"
+    )
+
+
+def _tally_table(
+    first: str, tallies: Sequence[Tally], name: Callable[[str | None], str], data: ReportData, labels: Labels
+) -> Markup:
+    codes = list(data.per_evidence)
+    header = [first, labels.text("report.total"), *(labels.code("evidence_short", c) for c in codes)]
+    rows = [[name(t.key), t.total, *(t.by_evidence.get(c, 0) for c in codes)] for t in _ordered(tallies, name)]
+    return _table(header, rows, numeric=frozenset(range(1, len(header))))
+
+
+def _ordered(tallies: Sequence[Tally], name: Callable[[str | None], str]) -> list[Tally]:
+    """Most first, the unknown last; equal counts in the alphabetical order of what the reader sees."""
+    return sorted(tallies, key=lambda t: (t.key is None, -t.total, swedish_sort_key(name(t.key))))
+
+
+def _area_name(labels: Labels) -> Callable[[str | None], str]:
+    return lambda code: labels.area(code) if code else labels.text("report.not_classified")
+
+
+def _or(unknown: str) -> Callable[[str | None], str]:
+    return lambda name: name or unknown
+
+
+def _geography(data: ReportData, labels: Labels) -> str:
+    kommun, lan = _or(labels.text("report.unknown_kommun")), _or(labels.text("report.unknown_lan"))
+    per_kommun = labels.text("report.per_kommun")
+    return (
+        f"<section id='geography' class='big'><h2>{_shown(labels.text('report.geography'))}</h2>"
+        f"<h3>{_shown(per_kommun)}</h3>"
+        + _bar_chart(
+            [(kommun(t.key), t.total) for t in _ordered(data.per_kommun_in_stockholms_lan, kommun)], per_kommun, labels
+        )
+        + _tally_table(
+            labels.column("organisations", "kommun_name"), data.per_kommun_in_stockholms_lan, kommun, data, labels
+        )
+        + f"<h3>{_shown(labels.text('report.per_lan'))}</h3>"
+        + (
+            _tally_table(labels.column("organisations", "lan_name"), data.per_lan, lan, data, labels)
+            or _empty(labels.text("report.nothing_to_show"))
+        )
+        + "</section>"
+    )
+
+
+def _areas(data: ReportData, labels: Labels) -> str:
+    area = _area_name(labels)
+    title = labels.text("report.per_area")
+    stockholm = _tally_table(labels.text("report.area"), data.per_area_in_stockholms_lan, area, data, labels)
+    return (
+        f"<section id='areas'><h2>{_shown(title)}</h2><p class='note'>{_shown(labels.text('report.areas_note'))}</p>"
+        f"<h3>{_shown(labels.text('report.per_area_national'))}</h3>"
+        + _bar_chart([(area(t.key), t.total) for t in _ordered(data.per_area, area)], title, labels)
+        + _tally_table(labels.text("report.area"), data.per_area, area, data, labels)
+        + f"<h3>{_shown(labels.text('report.per_area_stockholm'))}</h3>"
+        + (stockholm or _empty(labels.text("report.nothing_to_show")))
+        + "</section>"
+    )
+
+
+def _field_label(labels: Labels, name: str | None) -> str:
+    if not name:
+        return ""
+    try:
+        return labels.column("organisations", name)
+    except KeyError:  # a field an older run tracked: shown by its name
+        return name
+
+
+def value_label(labels: Labels, name: str | None, value: str | None) -> str:
+    """A change log value as a reader understands it: a code as its label."""
+    if value is None or not name:
+        return value or ""
+    if name in ("legal_form", "register_status", "evidence", "register_match"):
+        return labels.code(name, value)
+    if name == "activity_areas":
+        return labels.areas(value)
+    if name == "cpv_divisions":
+        return ", ".join(labels.cpv(d.strip()) for d in value.split(",") if d.strip())
+    column = BY_TABLE["organisations"].columns
+    if any(c.name == name and c.kind == Kind.BOOLEAN for c in column):
+        return labels.code("boolean", value)
+    return value
+
+
+def _change_name(change: ChangeRow, listed: set[str]) -> Markup:
+    if change.registry_id in listed:
+        return Markup(f"<a href='#{escape(f'org-{change.registry_id}', quote=True)}'>{_shown(change.name)}</a>")
+    return _shown(change.name)
+
+
+def _changes(data: ReportData, labels: Labels) -> str:
+    parts = [f"<section id='changes' class='big'><h2>{_shown(labels.text('report.changes'))}</h2>"]
+    if not data.changes_this_run:
+        parts.append(_empty(labels.text("report.no_changes")))
+        return "".join(parts) + "</section>"
+    counts = ", ".join(f"{labels.code('change', kind)} {count}" for kind, count in data.changes_this_run.items())
+    parts.append(f"<p>{_shown(counts)}</p>")
+    if data.changes_total > len(data.latest_changes):
+        said = labels.text("report.changes_shown", shown=len(data.latest_changes), total=data.changes_total)
+        parts.append(f"<p class='note'>{_shown(said)}</p>")
+    listed = {o.registry_id for group in data.organisations.values() for o in group}
+    header = [
+        labels.column("organisations", "name"),
+        *(
+            labels.column("change_log", c)
+            for c in ("registry_id", "change", "field", "old_value", "new_value", "detail")
+        ),
+    ]
+    rows = [
+        [
+            _change_name(c, listed),
+            c.registry_id,
+            labels.code("change", c.change),
+            _field_label(labels, c.field),
+            value_label(labels, c.field, c.old_value),
+            value_label(labels, c.field, c.new_value),
+            c.detail,
+        ]
+        for c in data.latest_changes
+    ]
+    parts.append(_table(header, rows))
+    return "".join(parts) + "</section>"
+
+
+def _months(data: ReportData, labels: Labels) -> str:
+    title = labels.text("report.months", months=MONTHS_SHOWN)
+    parts = [f"<section id='months'><h2>{_shown(title)}</h2>"]
+    if not data.changes_per_month:
+        parts.append(_empty(labels.text("report.no_months", months=MONTHS_SHOWN)))
+        return "".join(parts) + "</section>"
+    months = list(data.changes_per_month)
+    kinds = sorted(
+        {k for counts in data.changes_per_month.values() for k in counts}, key=lambda k: _CHANGE_ORDER.get(k, 99)
+    )
+    parts.append(_bar_chart([(m, sum(data.changes_per_month[m].values())) for m in months], title, labels))
+    header = [labels.text("report.month"), *(labels.code("change", k) for k in kinds)]
+    rows = [[m, *(data.changes_per_month[m].get(k, 0) for k in kinds)] for m in months]
+    parts.append(_table(header, rows, numeric=frozenset(range(1, len(header)))))
+    return "".join(parts) + "</section>"
+
+
+def _sources(data: ReportData, labels: Labels) -> str:
+    parts = [f"<section id='sources'><h2>{_shown(labels.text('report.sources'))}</h2>"]
+    if not data.source_health:
+        parts.append(_empty(labels.text("report.no_sources")))
+        return "".join(parts) + "</section>"
+    failed = Markup(f"<span class='failed'>{_shown(labels.text('report.source_failed'))}</span>")
+    header = [
+        labels.column("source_records", "source"),
+        labels.text("report.status"),
+        labels.column("runs", "records"),
+        labels.column("runs", "quarantined"),
+        labels.text("report.error"),
+    ]
+    rows = [
+        [
+            s.title if s.title == s.source else f"{s.title} ({s.source})",
+            labels.text("report.source_ok") if s.ok else failed,
+            s.records,
+            s.quarantined,
+            s.error,
+        ]
+        for s in data.source_health
+    ]
+    parts.append(_table(header, rows, numeric=frozenset({2, 3})))
+    return "".join(parts) + "</section>"
+
+
+def _waiting(data: ReportData, labels: Labels) -> str:
+    pairs = labels.text(
+        "report.pairs_waiting", pairs=labels.counted("pairs", len(data.pairs_waiting)), command="asf-registry review"
+    )
+    candidates = labels.text(
+        "report.candidates",
+        organisations=labels.counted("organisations", len(data.candidates)),
+        table="register_candidates",
+    )
+    return (
+        f"<section id='waiting'><h2>{_shown(labels.text('report.waiting'))}</h2><p>{_shown(pairs)}</p>"
+        + _table(
+            [labels.text("report.record"), labels.text("report.same_as"), labels.text("report.score")],
+            [(a, b, _score(s)) for a, b, s in data.pairs_waiting],
+            numeric=frozenset({2}),
+        )
+        + f"<p>{_shown(candidates)}</p>"
+        + _table(
+            [
+                labels.column("organisations", "orgnr"),
+                labels.column("organisations", "name"),
+                labels.text("report.why"),
+            ],
+            data.candidates,
+        )
+        + "</section>"
+    )
 
 
 _STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #1b1b1b; }
-h1 { font-size: 1.6rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ccc; }
-.figures { display: flex; gap: 1rem; flex-wrap: wrap; }
-.figure { border: 1px solid #ccc; border-radius: 6px; padding: .6rem 1rem; min-width: 9rem; }
+body { font-family: system-ui, sans-serif; margin: 2rem auto; padding: 0 1rem; max-width: 80rem; color: #1b1b1b;
+  line-height: 1.4; }
+h1 { font-size: 1.6rem; } h2 { margin-top: 2.4rem; border-bottom: 1px solid #ccc; } h3 { margin-top: 1.6rem; }
+nav ol { columns: 2; padding-left: 1.4rem; }
+.headline { font-size: 1.15rem; font-weight: 600; }
+.figures { display: flex; gap: .8rem; flex-wrap: wrap; margin: .6rem 0; }
+.figure { border: 1px solid #ccc; border-radius: 6px; padding: .5rem .9rem; min-width: 9rem; max-width: 16rem; }
 .figure b { display: block; font-size: 1.6rem; }
-table { border-collapse: collapse; margin: .5rem 0; } td, th { border: 1px solid #ddd; padding: .25rem .5rem; }
-th { background: #f2f2f2; text-align: left; } svg text { font-size: 13px; } .bar { fill: #2f6f9f; }
-.failed { color: #a40000; font-weight: bold; } .empty { color: #666; }
+.figure.current_list { border: 2px solid #2f6f9f; } .figure.historical_list, .figure.weak_signal { color: #444; }
+table { border-collapse: collapse; margin: .5rem 0; } td, th { border: 1px solid #ddd; padding: .25rem .5rem;
+  vertical-align: top; text-align: left; }
+th { background: #f2f2f2; } td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+/* The same column widths in every evidence group, so the groups read as one list. */
+table.organisations { width: 100%; table-layout: fixed; } table.organisations td { overflow-wrap: anywhere; }
+table.organisations td:first-child { font-weight: 600; }
+table.organisations th:nth-child(1) { width: 19%; } table.organisations th:nth-child(2) { width: 11%; }
+table.organisations th:nth-child(3) { width: 18%; } table.organisations th:nth-child(4) { width: 11%; }
+table.organisations th:nth-child(5) { width: 9%; } table.organisations th:nth-child(6) { width: 13%; }
+small { color: #555; font-weight: normal; }
+ul.sources { margin: 0; padding-left: 1rem; } .where { color: #555; font-size: .85em; word-break: break-all; }
+svg { max-width: 100%; height: auto; display: block; margin: .5rem 0; }
+svg text { font-family: system-ui, sans-serif; font-size: 13px; } .bar { fill: #2f6f9f; }
+.failed { color: #a40000; font-weight: bold; } .empty, .note { color: #555; }
+@media print {
+  body { margin: 0; max-width: none; color: #000; font-size: 10pt; }
+  nav { display: none; }
+  th { background: none; border-bottom: 2px solid #000; } td, th, .figure { border-color: #999; }
+  .figure { box-shadow: none; } .bar { fill: #555; }
+  a { color: #000; text-decoration: none; }
+  a.source[href]::after { content: " (" attr(href) ")"; font-size: .8em; word-break: break-all; }
+  thead { display: table-header-group; }
+  tr, .figure, svg { break-inside: avoid; page-break-inside: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  section.big { break-before: page; page-break-before: always; }
+}
 """
 
 
-def render_html(data: ReportData) -> str:
-    months = list(data.changes_per_month)
-    kinds = sorted({k for counts in data.changes_per_month.values() for k in counts})
-    published = data.published_at.strftime("%Y-%m-%d %H:%M UTC") if data.published_at else "never"
-    figures = [
-        ("active organisations", data.active),
-        ("inactive", data.inactive),
-        ("unlisted, not yet inactive", data.unlisted_but_active),
-        ("changes this run", sum(data.changes_this_run.values())),
-        ("pairs waiting for review", len(data.pairs_waiting)),
-        ("register candidates", len(data.candidates)),
-    ]
+def render_html(data: ReportData, labels: Labels | None = None) -> str:
+    labels = labels or Labels()
     sections = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<!DOCTYPE html><html lang='{labels.lang}'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        "<title>ASF registry: environmental scan report</title>",
+        f"<title>{_shown(labels.text('report.title'))}</title>",
         f"<style>{_STYLE}</style></head><body>",
-        "<h1>Work-integrating social enterprises: environmental scan</h1>",
-        f"<p>Registry as published by run <code>{escape(data.run_id or '-')}</code> at {escape(published)}; "
-        f"report made {escape(data.generated_at.strftime('%Y-%m-%d %H:%M UTC'))}.</p>",
-        "<div class='figures'>"
-        + "".join(f"<div class='figure'><b>{value}</b>{escape(label)}</div>" for label, value in figures)
-        + "</div>",
-        "<h2>Organisations per activity area</h2>",
-        _bar_chart(data.per_area, "organisations per activity area"),
-        "<h2>Organisations per kommun in Stockholms län</h2>",
-        _bar_chart(data.per_kommun_in_stockholms_lan, "organisations per kommun in Stockholms län"),
-        "<h2>What changed in this run</h2>",
-        _table(["change", "count"], list(data.changes_this_run.items())),
-        _table(
-            ["registry ID", "organisation", "change", "field", "old value", "new value", "detail"],
-            [
-                (c.registry_id, c.name, c.change, c.field, c.old_value, c.new_value, c.detail)
-                for c in data.latest_changes
-            ],
-        ),
-        f"<h2>Changes over the last {MONTHS_SHOWN} months</h2>",
-        _bar_chart([(m, sum(data.changes_per_month[m].values())) for m in months], "changes per month"),
-        _table(["month", *kinds], [(m, *(data.changes_per_month[m].get(k, 0) for k in kinds)) for m in months]),
-        "<h2>Source health (this run)</h2>",
-        _table(
-            ["source", "status", "records", "quarantined", "error"],
-            [
-                (s.source, "ok" if s.ok else "FAILED: last good records kept", s.records, s.quarantined, s.error)
-                for s in data.source_health
-            ],
-        ),
-        "<h2>Waiting for a person</h2>",
-        f"<p>{len(data.pairs_waiting)} pairs to review (<code>asf-registry review</code>).</p>",
-        _table(["record", "may be the same as", "score"], [(a, b, _score(s)) for a, b, s in data.pairs_waiting]),
-        f"<p>{len(data.candidates)} organisations in the company register that look like ASF and are not in "
-        "the registry (table <code>register_candidates</code>).</p>",
-        _table(["orgnr", "name", "why"], data.candidates),
+        _header(data, labels),
+        _contents(data, labels),
+        _figures(data, labels),
+        _organisations(data, labels),
+        _geography(data, labels),
+        _areas(data, labels),
+        _changes(data, labels),
+        _months(data, labels),
+        _sources(data, labels),
+        _waiting(data, labels),
         "</body></html>",
     ]
     return "\n".join(sections)
@@ -273,3 +748,60 @@ def render_html(data: ReportData) -> str:
 
 def _score(score: float | None) -> str:
     return "" if score is None else f"{score:.2f}"
+
+
+# The key figures as Markdown, for the asset's metadata in the Dagster UI.
+
+
+def render_markdown(data: ReportData, labels: Labels | None = None) -> str:
+    labels = labels or Labels()
+    failed = [s.source for s in data.source_health if not s.ok]
+    sources = labels.text("report.md.sources", ok=len(data.source_health) - len(failed))
+    if failed:
+        sources += ", " + labels.text("report.md.failed", failed=", ".join(failed))
+    changes = ", ".join(f"{labels.code('change', k)} {v}" for k, v in data.changes_this_run.items())
+    area, kommun = _area_name(labels), _or(labels.text("report.unknown_kommun"))
+    lines = [
+        f"**{_md(labels.counted('report.active', data.active))}**",
+        "",
+        *(
+            f"- {_md(labels.counted(f'report.{code}', count) if f'report.{code}' in COUNTED else f'{code} {count}')}"
+            for code, count in data.per_evidence.items()
+        ),
+        f"- {_md(labels.counted('report.inactive', data.inactive))}; "
+        f"{_md(labels.counted('report.unlisted', data.unlisted_but_active))}",
+        "",
+        labels.text("report.md.changes", changes=changes) if changes else labels.text("report.no_changes"),
+        "",
+        _md(sources),
+        _md(
+            labels.text(
+                "report.md.waiting",
+                pairs=labels.counted("pairs", len(data.pairs_waiting)),
+                candidates=labels.counted("report.candidates", len(data.candidates)),
+            )
+        ),
+        "",
+        *_md_table(labels.text("report.area"), [(area(t.key), t.total) for t in _ordered(data.per_area, area)], labels),
+        "",
+        _md(labels.text("report.per_kommun")),
+        "",
+        *_md_table(
+            labels.column("organisations", "kommun_name"),
+            [(kommun(t.key), t.total) for t in _ordered(data.per_kommun_in_stockholms_lan, kommun)],
+            labels,
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def _md_table(first: str, rows: Sequence[tuple[str, int]], labels: Labels) -> list[str]:
+    return [
+        f"| {_md(first)} | {_md(labels.text('report.total'))} |",
+        "|---|---:|",
+        *(f"| {_md(name)} | {count} |" for name, count in rows),
+    ]
+
+
+def _md(text: str) -> str:
+    return redact_personnummer(text).replace("|", "\\|").replace("\n", " ")
