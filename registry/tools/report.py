@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
+from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
@@ -264,7 +265,7 @@ def _changes_per_month(session: Session, now: datetime) -> dict[str, dict[str, i
 def _source_health(latest: RunRow | None, titles: Mapping[str, str]) -> list[SourceHealthRow]:
     if latest is None:
         return []
-    return [
+    rows = [
         SourceHealthRow(
             source=source,
             ok=bool(figures.get("ok")),
@@ -273,8 +274,9 @@ def _source_health(latest: RunRow | None, titles: Mapping[str, str]) -> list[Sou
             error=figures.get("error"),
             title=titles.get(source, source),
         )
-        for source, figures in sorted(json.loads(latest.source_summary).items())
+        for source, figures in json.loads(latest.source_summary).items()
     ]
+    return sorted(rows, key=lambda row: (swedish_sort_key(row.title), row.source))
 
 
 # Rendering: every text goes through _shown; only Markup built here is trusted as HTML.
@@ -304,6 +306,22 @@ def _link(url: str | None, text: object, css: str = "") -> Markup:
         return _shown(text)
     klass = f" class='{css}'" if css else ""
     return Markup(f"<a{klass} href='{escape(url or '', quote=True)}'>{_shown(text)}</a>")
+
+
+def _file_name(url: str) -> str:
+    """A file: URL as the file's name and the place in it: the folder is this machine's, not the reader's."""
+    parts = urlsplit(url)
+    name = PurePosixPath(parts.path).name or url
+    return f"{name}#{parts.fragment}" if parts.fragment else name
+
+
+def _without_scheme(url: str | None) -> str:
+    """A web address as people write it: www.example.se rather than https://www.example.se/."""
+    text = url or ""
+    for scheme in ("https://", "http://"):
+        if text.lower().startswith(scheme):
+            text = text[len(scheme) :]
+    return text.rstrip("/") or (url or "")
 
 
 def _noun(labels: Labels, key: str, count: int) -> str:
@@ -428,7 +446,7 @@ def _source_cell(links: Sequence[SourceLink], labels: Labels) -> Markup:
     for link in links:
         shown = _link(link.url, link.title, "source")
         if link.url and not _linkable(link.url):
-            shown = Markup(f"{shown} <span class='where'>{_shown(link.url)}</span>")
+            shown = Markup(f"{shown} <span class='where'>{_shown(_file_name(link.url))}</span>")
         if not link.listed:
             shown = Markup(f"{shown} <small>({_shown(labels.text('report.not_listed'))})</small>")
         parts.append(f"<li>{shown}</li>")
@@ -450,7 +468,7 @@ def _organisation_row(organisation: ListedOrganisation, labels: Labels) -> str:
         labels.areas(",".join(organisation.activity_areas)),
         form,
         organisation.orgnr,
-        _link(organisation.website, organisation.website or ""),
+        _link(organisation.website, _without_scheme(organisation.website)),
         _source_cell(organisation.sources, labels),
     ]
     anchor = escape(f"org-{organisation.registry_id}", quote=True)
@@ -583,7 +601,7 @@ def _changes(data: ReportData, labels: Labels) -> str:
     if not data.changes_this_run:
         parts.append(_empty(labels.text("report.no_changes")))
         return "".join(parts) + "</section>"
-    counts = ", ".join(f"{labels.code('change', kind)} {count}" for kind, count in data.changes_this_run.items())
+    counts = " · ".join(f"{labels.code('change', kind)}: {count}" for kind, count in data.changes_this_run.items())
     parts.append(f"<p>{_shown(counts)}</p>")
     if data.changes_total > len(data.latest_changes):
         said = labels.text("report.changes_shown", shown=len(data.latest_changes), total=data.changes_total)
@@ -701,9 +719,12 @@ th { background: #f2f2f2; } td.n, th.n { text-align: right; font-variant-numeric
 /* The same column widths in every evidence group, so the groups read as one list. */
 table.organisations { width: 100%; table-layout: fixed; } table.organisations td { overflow-wrap: anywhere; }
 table.organisations td:first-child { font-weight: 600; }
-table.organisations th:nth-child(1) { width: 19%; } table.organisations th:nth-child(2) { width: 11%; }
-table.organisations th:nth-child(3) { width: 18%; } table.organisations th:nth-child(4) { width: 11%; }
-table.organisations th:nth-child(5) { width: 9%; } table.organisations th:nth-child(6) { width: 13%; }
+table.organisations th { overflow-wrap: anywhere; font-size: .85em; }
+table.organisations td:nth-child(5) { white-space: nowrap; }
+table.organisations th:nth-child(1) { width: 16%; } table.organisations th:nth-child(2) { width: 10%; }
+table.organisations th:nth-child(3) { width: 17%; } table.organisations th:nth-child(4) { width: 12%; }
+table.organisations th:nth-child(5) { width: 10%; } table.organisations th:nth-child(6) { width: 14%; }
+table.organisations th:nth-child(7) { width: 21%; }
 small { color: #555; font-weight: normal; }
 ul.sources { margin: 0; padding-left: 1rem; } .where { color: #555; font-size: .85em; word-break: break-all; }
 svg { max-width: 100%; height: auto; display: block; margin: .5rem 0; }

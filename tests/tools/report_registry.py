@@ -62,7 +62,7 @@ def _record(
 def _records() -> list[SourceRecordRow]:
     return [
         _record("skoopi", "ornen", "asf-1", "Örnens Städ", "https://skoopi.coop/asf/ornen"),
-        _record("city_list", "12", "asf-1", "Örnens Städ ek. för.", "file:///srv/city/lista.csv"),
+        _record("city_list", "12", "asf-1", "Örnens Städ ek. för.", "file:///srv/city/lista.csv#rad=12"),
         _record("skoopi", "cafe", "asf-2", "Café Solna", "https://skoopi.coop/asf/cafe?a=1&b=2"),
         _record("city_list", "13", "asf-3", "Zeta Montage", "file:///srv/city/lista.csv"),
         _record("skoopi", "akeriet", "asf-4", "Åkeriet", "https://skoopi.coop/asf/akeriet", listed=False),

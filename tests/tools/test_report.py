@@ -46,7 +46,7 @@ def test_every_active_organisation_is_listed_in_its_evidence_group_in_swedish_or
     )  # fmt: skip
     assert [(s.title, s.url) for s in ornen.sources] == [
         ("Skoopi – ASF-listan", "https://skoopi.coop/asf/ornen"),
-        ("Stockholms stad", "file:///srv/city/lista.csv"),
+        ("Stockholms stad", "file:///srv/city/lista.csv#rad=12"),
     ]
     akeriet = next(o for o in known.organisations["current_list"] if o.registry_id == "asf-4")
     assert not akeriet.listed and not akeriet.sources[0].listed
@@ -107,9 +107,9 @@ def test_the_page_in_swedish_lists_each_group_with_labels_and_links(known_sqlite
     )
     ornen = _group(page, "current_list").split("<tr id='org-asf-1'>")[1].split("</tr>")[0]
     for shown in ("Stockholm", "Städning och lokalvård, Trädgård, grönytor och utemiljö", "ekonomisk förening",
-                  "769600-0001", "<a href='https://ornen.example/'>https://ornen.example/</a>",
+                  "769600-0001", "<a href='https://ornen.example/'>ornen.example</a>",
                   "<a class='source' href='https://skoopi.coop/asf/ornen'>Skoopi – ASF-listan</a>",
-                  "Stockholms stad <span class='where'>file:///srv/city/lista.csv</span>"):  # fmt: skip
+                  "Stockholms stad <span class='where'>lista.csv#rad=12</span>"):  # fmt: skip
         assert shown in ornen
     assert "href='file:" not in page  # the city's folder is named, not linked
     assert "href='https://skoopi.coop/asf/cafe?a=1&amp;b=2'" in page
@@ -135,6 +135,7 @@ def test_the_change_log_reads_with_field_labels_and_code_labels(known_sqlite: Re
     assert "<td>Montering, förpackning och legotillverkning</td><td>Montering, förpackning och " in changes
     assert "<td>Särskild vinstutdelningsbegränsning (svb)</td><td>nej</td><td>ja</td>" in changes
     assert "<td>ny</td>" in changes and "<td>inte längre listad</td>" in changes and "<td>inaktiv</td>" in changes
+    assert "<p>ny: 1 · ändrad: 4 · inte längre listad: 1 · inaktiv: 1</p>" in changes
     # Added first, and a listed organisation's name leads to its row.
     assert changes.index("<td>ny</td>") < changes.index("<td>ändrad</td>")
     assert "<a href='#org-asf-2'>Café Solna</a>" in changes
