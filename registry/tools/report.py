@@ -389,7 +389,11 @@ def _bar_chart(rows: Sequence[tuple[str, int]], title: str, labels: Labels) -> M
 
 
 def _when(moment: datetime | None, labels: Labels) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else labels.text("report.never")
+    if moment is None:
+        return labels.text("report.never")
+    # SQLite gives the stored UTC moments back without their zone; astimezone() would read them as local time.
+    utc = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _header(data: ReportData, labels: Labels) -> str:
@@ -417,7 +421,7 @@ def _contents(data: ReportData, labels: Labels) -> str:
 
 
 def _figure(count: int, words: str, css: str = "") -> str:
-    return f"<div class='figure {css}'><b>{count}</b>{_shown(words)}</div>"
+    return f"<div class='figure {escape(css, quote=True)}'><b>{count}</b>{_shown(words)}</div>"
 
 
 def _figures(data: ReportData, labels: Labels) -> str:
