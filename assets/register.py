@@ -4,6 +4,8 @@ import time
 import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 import dagster as dg
 from sqlmodel import Session
@@ -15,8 +17,10 @@ from registry.identity.judgement_store import load_graph
 from registry.night import ResolvedNight
 from registry.register.api_refresh import refresh_matches
 from registry.register.bolagsverket import ParseReport
+from registry.register.company_register import RegisterInUse
 from registry.register.discovery import update_candidates
 from registry.register.enrichment import DISCOVERY_PHRASES, METHOD_REVIEW, RegisterMatch, enrich
+from registry.register.register_snapshot import BuildReport
 from registry.store.personal_data import PersonalDataFound
 
 REGISTER_GROUP = "register"
@@ -26,6 +30,10 @@ REGISTER_USED = "register_used"
 REGISTER_NOTE = "register"
 SNI_NOTE = "sni_codes"
 API_NOTE = "bolagsverket_api"
+# Metadata of company_register_snapshot's materializations: the job that built it, and whether a night did
+# (a night builds one only when it finds none it can use; the weekly job refreshes it).
+BUILT_BY = "built_by"
+BUILT_TONIGHT = "built_tonight"
 
 
 @dg.asset(
@@ -59,7 +67,7 @@ def company_register_snapshot(
             metadata=_refusal_metadata(parse) if parse else None,
         ) from exc
     report = refreshed.report
-    parse, info = report.parse, report.info
+    parse = report.parse
     context.log.info(f"register snapshot: {report.entries} organisations from {refreshed.source}")
     sni_note = company_register.config().sni_note()
     if sni_note:
@@ -72,25 +80,63 @@ def company_register_snapshot(
         )
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": report.entries,
-            "organisations": report.entries,
-            "previous_organisations": report.previous.organisations if report.previous else 0,
-            "header_recognised": parse.header,
-            "rows_read": parse.rows,
-            "sole_trader_rows_skipped": parse.personnummer_rows_skipped,
-            "malformed_lines": parse.malformed,
-            "malformed_examples": dg.MetadataValue.md("\n".join(f"- {e}" for e in parse.malformed_examples) or "none"),
-            "encoding": parse.encoding,
-            "unknown_codes": _codes(parse.unknown_codes) or "none",
-            "scb_rows_with_sni": report.scb.entries if report.scb else 0,
-            "sni_codes": sni_note or f"from {info.sni_source}",
-            "built_from_sample": info.sample,
-            "stale_builds_removed": len(report.removed_stale),
-            "source": refreshed.source,
-            "sha256": refreshed.sha256 or "n/a (local file)",
-            "build_seconds": round(time.perf_counter() - started, 1),
-            "snapshot": str(report.path),
+            **_build_metadata(report, refreshed.source, refreshed.sha256, sni_note, time.perf_counter() - started),
+            BUILT_BY: context.run.job_name,
         }
+    )
+
+
+def _build_metadata(
+    report: BuildReport, source: str, sha256: str | None, sni_note: str | None, seconds: float
+) -> dict[str, str | int | float | bool | dg.MetadataValue]:
+    """What a new snapshot holds and was built from: the same figures whichever job built it."""
+    parse, info = report.parse, report.info
+    return {
+        "dagster/row_count": report.entries,
+        "organisations": report.entries,
+        "previous_organisations": report.previous.organisations if report.previous else 0,
+        "header_recognised": parse.header,
+        "rows_read": parse.rows,
+        "sole_trader_rows_skipped": parse.personnummer_rows_skipped,
+        "malformed_lines": parse.malformed,
+        "malformed_examples": dg.MetadataValue.md("\n".join(f"- {e}" for e in parse.malformed_examples) or "none"),
+        "encoding": parse.encoding,
+        "unknown_codes": _codes(parse.unknown_codes) or "none",
+        "scb_rows_with_sni": report.scb.entries if report.scb else 0,
+        # Not SNI_NOTE's name: the CLI summary reads that from every materialization enriched_organisations' step
+        # records, and a night's build is one of them.
+        "sni": sni_note or f"from {info.sni_source}",
+        "built_from_sample": info.sample,
+        "stale_builds_removed": len(report.removed_stale),
+        "source": source,
+        "bulk_file": PurePosixPath(urlsplit(source).path).name,
+        "sha256": sha256 or "n/a (local file)",
+        "built_at": info.built_at or "unrecorded",
+        "build_seconds": round(seconds, 1),
+        "snapshot": str(report.path),
+    }
+
+
+def record_night_build(context: dg.AssetExecutionContext, register: RegisterInUse) -> None:
+    """Record a snapshot this night built as company_register_snapshot's materialization; a reused one is not.
+
+    Otherwise the UI says the register was never materialized while every night enriches from it."""
+    built = register.built
+    if built is None:
+        return
+    report = built.report
+    context.log.info(f"register snapshot built tonight from {built.bulk_file} ({built.reason})")
+    context.log_event(
+        dg.AssetMaterialization(
+            asset_key=company_register_snapshot.key,
+            description=f"Built by the night from the configured bulk file ({built.reason}).",
+            metadata={
+                **_build_metadata(report, str(built.bulk_file), None, register.sni_note, built.seconds),
+                BUILT_BY: context.run.job_name,
+                BUILT_TONIGHT: True,
+                "why_built": built.reason,
+            },
+        )
     )
 
 
@@ -133,6 +179,7 @@ def enriched_organisations(
         graph = load_graph(session)
     organisations = [(o.registry_id, o.cluster.members) for o in resolved_organisations.resolution.organisations]
     with company_register.open_register() as register:
+        record_night_build(context, register)
         if register.snapshot is None:
             # Published without register values; the publish gate stops a night that would clear many.
             context.log.warning(f"company register not used tonight: {register.note}")
@@ -168,6 +215,7 @@ def enriched_organisations(
             "matches": dg.MetadataValue.md(preview),
             REGISTER_USED: register.snapshot is not None,
             REGISTER_NOTE: register.note,
+            "register_snapshot_built_tonight": register.built is not None,
             SNI_NOTE: register.sni_note or "SNI codes from SCB's file",
             API_NOTE: api_note,
         },
@@ -210,6 +258,7 @@ def register_candidates(
     context: dg.AssetExecutionContext, company_register: CompanyRegister, registry_db: RegistryDatabase
 ) -> dg.MaterializeResult:
     with company_register.open_register() as register:
+        record_night_build(context, register)
         if register.snapshot is None:
             # No register tonight: the candidates found before stay as they are, unconfirmed.
             context.log.warning(f"register candidates not updated: {register.note}")

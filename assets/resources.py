@@ -137,7 +137,8 @@ class CompanyRegister(dg.ConfigurableResource):
 
     @contextmanager
     def open_register(self) -> Iterator[RegisterInUse]:
-        """The snapshot a night uses, or None and why not."""
+        """The snapshot a night uses, or None and why not; ``built`` when this opening built it (the asset
+        records that as company_register_snapshot's materialization: assets/register.py)."""
         with self.config().open_register() as register:
             yield register
 

@@ -6,11 +6,13 @@ The rules, in one place for the pipeline and for ``asf-registry doctor``:
   otherwise it builds from the named file (replay mode: the bundled sample when none is named);
 - live mode never uses the bundled samples: not to build from, not a snapshot built from them, not their SNI
   codes; a night then publishes without register data (or without SNI codes) and says why;
-- a night with no snapshot builds one from the configured file, never by downloading (that is the weekly job's).
+- a night with no snapshot builds one from the configured file, never by downloading (that is the weekly job's),
+  and says so (``RegisterInUse.built``), so the pipeline can record the build as the snapshot's materialization.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +44,19 @@ class RegisterInUse:
     note: str
     # Why the night has no SNI codes, when it has none.
     sni_note: str | None = None
+    # The snapshot this opening built, there being none it could use; None when it reused the current one.
+    built: NightBuild | None = None
+
+
+@dataclass(frozen=True)
+class NightBuild:
+    """A snapshot a night built from the configured bulk file because the path held none it could use."""
+
+    report: BuildReport
+    bulk_file: Path
+    # Why: what the path held before (nothing, an empty snapshot, one this release cannot read).
+    reason: str
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -195,12 +210,13 @@ class RegisterConfig:
             info, unreadable = None, f"the register snapshot at {path} cannot be read ({exc})"
         else:
             unreadable = None
+        built = None
         if info is None or info.organisations == 0:
-            built = self._first_build(unreadable or ("an empty snapshot" if info else None))
-            if isinstance(built, str):
-                yield RegisterInUse(None, built, self.sni_note())
+            outcome = self._first_build(unreadable or (f"an empty snapshot at {path}" if info else None))
+            if isinstance(outcome, str):
+                yield RegisterInUse(None, outcome, self.sni_note())
                 return
-            info = built
+            built, info = outcome, outcome.report.info
         elif self.live and info.sample:
             yield RegisterInUse(
                 None,
@@ -211,12 +227,12 @@ class RegisterConfig:
         # SNI codes from SCB's sample (a snapshot built before live mode refused it) are not used either.
         use_sni = not (self.live and info.sni_sample)
         with RegisterSnapshot(path, use_sni=use_sni) as snapshot:
-            yield RegisterInUse(snapshot, _describe(info, path), _sni_note(info, use_sni))
+            yield RegisterInUse(snapshot, _describe(info, path), _sni_note(info, use_sni), built)
 
-    def _first_build(self, replacing: str | None) -> SnapshotInfo | str:
+    def _first_build(self, replacing: str | None) -> NightBuild | str:
         """A snapshot built now from the configured file, or why there is none."""
+        what = replacing or f"no snapshot at {self.snapshot_path}"
         if self.downloads:
-            what = replacing or f"none at {self.snapshot_path}"
             return (
                 f"live mode, and no snapshot built from Bolagsverket's bulk file yet ({what}; the bundled sample is "
                 f"never used in live mode): {WEEKLY_JOB_HINT}"
@@ -225,11 +241,12 @@ class RegisterConfig:
         if refusal:
             return refusal
         min_share = self.min_share()  # a wrong setting fails the run: it is not a missing register
+        started = time.perf_counter()
         try:
             report = build_snapshot(self.bulk_file, self.snapshot_path, self.scb_file(), min_share=min_share)
         except (ValueError, FileNotFoundError) as exc:
             return f"no register snapshot could be built: {exc}"
-        return report.info
+        return NightBuild(report, self.bulk_file, what, time.perf_counter() - started)
 
 
 def _describe(info: SnapshotInfo, path: Path) -> str:

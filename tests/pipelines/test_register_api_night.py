@@ -34,7 +34,13 @@ def _with_credentials(monkeypatch: pytest.MonkeyPatch, fake: FakeBolagsverket) -
 
 
 def _api_note(result: dg.ExecuteInProcessResult) -> str:
-    return str(result.asset_materializations_for_node("enriched_organisations")[0].metadata["bolagsverket_api"].value)
+    # The step also records the register snapshot's materialization on a night that built it.
+    (own,) = [
+        m
+        for m in result.asset_materializations_for_node("enriched_organisations")
+        if m.asset_key == dg.AssetKey("enriched_organisations")
+    ]
+    return str(own.metadata["bolagsverket_api"].value)
 
 
 def _status_changes(db_url: str, run_id: str) -> list[tuple[str, str, str, str]]:

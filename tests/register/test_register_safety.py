@@ -185,7 +185,7 @@ def test_live_mode_never_uses_the_bundled_samples(
         monkeypatch.setenv("ASF_REGISTER_BULK_FILE", str(real_layout_file(tmp_path / "real.txt", 20)))
         weekly = run_weekly(instance)
         assert weekly.success
-        assert _metadata(weekly, "company_register_snapshot")["sni_codes"] == (
+        assert _metadata(weekly, "company_register_snapshot")["sni"] == (
             "no SNI codes: no SCB file is configured (ASF_SCB_BULK_FILE), and live mode never uses the bundled sample"
         )
         info = read_snapshot_info(snapshot)
