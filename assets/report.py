@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from assets.metadata import OWNER
 from assets.publish import PUBLISH_GROUP, registry_organisations
-from assets.register import register_candidates
+from assets.register import record_night_build, register_candidates
 from assets.resources import CompanyRegister, PublishPolicy, RegistryDatabase
 from assets.sources import SOURCES
 from registry import settings
@@ -44,8 +44,10 @@ def registry_report(
     now = datetime.now(UTC)
     labels = Labels(settings.language())
     titles = {name: source.SPEC.title for name, source in SOURCES.items()}
-    with Session(registry_db.engine()) as session, company_register.open_snapshot() as snapshot:
-        data = collect(session, pending_pairs(session, snapshot), now, source_titles=titles)
+    with Session(registry_db.engine()) as session, company_register.open_register() as register:
+        # Builds only when the night's earlier steps could not, or when the report is materialized alone.
+        record_night_build(context, register)
+        data = collect(session, pending_pairs(session, register.snapshot), now, source_titles=titles)
     page = render_html(data, labels)
     folder = publish_policy.report_path()
     folder.mkdir(parents=True, exist_ok=True)

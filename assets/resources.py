@@ -21,7 +21,6 @@ from registry.register.api_refresh import AnswerCache, RefreshLimits
 from registry.register.bolagsverket_api import BolagsverketApi, MissingCredentials
 from registry.register.bulk_download import DEFAULT_DEADLINE_SECONDS, DEFAULT_STALL_SECONDS
 from registry.register.company_register import Refreshed, RegisterConfig, RegisterInUse
-from registry.register.register_snapshot import RegisterSnapshot
 from registry.store.engines import shared_engine
 from registry.store.registry_access import RegistryUnavailable
 
@@ -141,12 +140,6 @@ class CompanyRegister(dg.ConfigurableResource):
         records that as company_register_snapshot's materialization: assets/register.py)."""
         with self.config().open_register() as register:
             yield register
-
-    @contextmanager
-    def open_snapshot(self) -> Iterator[RegisterSnapshot | None]:
-        """The snapshot alone (None when the night has none), for readers that need no explanation."""
-        with self.open_register() as register:
-            yield register.snapshot
 
 
 class BolagsverketApiAccess(dg.ConfigurableResource):

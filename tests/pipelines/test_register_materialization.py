@@ -9,7 +9,7 @@ import dagster as dg
 import pytest
 
 from pipelines.cli import register_notes
-from pipelines.definitions import NIGHTLY_JOB_NAME
+from pipelines.definitions import NIGHTLY_JOB_NAME, defs
 from registry.settings import DEFAULT_REGISTER_BULK_FILE
 from tests.pipeline_helpers import run_nightly
 
@@ -101,3 +101,15 @@ def test_the_run_summary_says_a_missing_sni_source_once_on_a_night_that_built_th
         result = run_nightly(instance)
         assert result.success and instance.get_latest_materialization_event(SNAPSHOT) is not None
     assert register_notes(result) == ["Company register: no SNI codes: the snapshot was built without SCB's file"]
+
+
+def test_the_report_materialized_alone_records_the_build_it_made(night_env: Path) -> None:
+    with dg.instance_for_test() as instance:
+        assert run_nightly(instance).success
+        # The snapshot is gone (moved away by hand, say) and only the report is materialized from the UI.
+        night_env.unlink()
+        job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
+        result = job.execute_in_process(instance=instance, asset_selection=[dg.AssetKey("registry_report")])
+        assert result.success
+        event = instance.get_latest_materialization_event(SNAPSHOT)
+    assert event is not None and event.run_id == result.run_id and event.step_key == "registry_report"
