@@ -25,6 +25,8 @@ from registry.store.personal_data import PersonalDataFound
 
 REGISTER_GROUP = "register"
 ENRICH_GROUP = "enrich"
+# Discovery reads the published registry (to leave out what it lists), so its group comes after publish.
+DISCOVER_GROUP = "discover"
 # Metadata of enriched_organisations that the CLI summary reads: whether the night used the register, and why not.
 REGISTER_USED = "register_used"
 REGISTER_NOTE = "register"
@@ -242,7 +244,7 @@ def _refresh_from_api(
 
 
 @dg.asset(
-    group_name=ENRICH_GROUP,
+    group_name=DISCOVER_GROUP,
     kinds={"python", "sqlmodel"},
     owners=[OWNER],
     pool=REGISTRY_WRITE_POOL,

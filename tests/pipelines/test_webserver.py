@@ -55,8 +55,8 @@ def test_webserver_lists_assets_with_their_groups(tmp_path: Path) -> None:
         "company_register_snapshot": "register",
         "enriched_organisations": "enrich",
         "registry_organisations": "publish",
-        "registry_report": "publish",
-        "register_candidates": "enrich",
+        "register_candidates": "discover",
+        "registry_report": "report",
     }
     assert process.returncode == 0, log_path.read_text()[-3000:]
 
