@@ -33,8 +33,9 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
+# Dagster's recommended local command: the webserver and the daemon, for the project in [tool.dg] (pyproject.toml).
 ui: setup
-	$(VENV)/bin/dagster dev -w workspace.yaml
+	$(VENV)/bin/dg dev
 
 clean:
 	rm -rf $(VENV) $(TOOLS)

@@ -1,4 +1,6 @@
-"""The Dagster UI starts from workspace.yaml and lists the project's assets with their groups."""
+"""The Dagster UI starts, both the way production runs it (dagster-webserver with a workspace file) and the way the
+README runs it locally (`dg dev`, from [tool.dg] in pyproject.toml), and lists the project's code location and
+its assets with their groups."""
 
 from __future__ import annotations
 
@@ -15,7 +17,14 @@ import requests
 
 from registry.settings import PROJECT_ROOT
 
-QUERY = "{ assetNodes { assetKey { path } groupName } }"
+QUERY = (
+    "{ workspaceOrError { ... on Workspace { locationEntries { name } } } assetNodes { assetKey { path } groupName } }"
+)
+# The command after the executable's name; the port is appended.
+COMMANDS = {
+    "dagster-webserver": ["-w", "workspace.yaml", "-h", "127.0.0.1", "-p"],
+    "dg": ["dev", "-h", "127.0.0.1", "-p"],
+}
 
 
 def _free_port() -> int:
@@ -25,14 +34,15 @@ def _free_port() -> int:
 
 
 @pytest.mark.webserver
-def test_webserver_lists_assets_with_their_groups(tmp_path: Path) -> None:
+@pytest.mark.parametrize("executable", sorted(COMMANDS))
+def test_webserver_lists_assets_with_their_groups(executable: str, tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
-    webserver = Path(sys.executable).with_name("dagster-webserver")
+    command = [str(Path(sys.executable).with_name(executable)), *COMMANDS[executable], str(port)]
     log_path = tmp_path / "webserver.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [str(webserver), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+            command,
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log,
@@ -40,7 +50,7 @@ def test_webserver_lists_assets_with_their_groups(tmp_path: Path) -> None:
         )
         try:
             url = f"http://127.0.0.1:{port}/graphql"
-            groups = _wait_for_asset_groups(url, process, log_path, deadline=time.monotonic() + 120)
+            locations, groups = _wait_for_asset_groups(url, process, log_path, deadline=time.monotonic() + 120)
         finally:
             process.send_signal(signal.SIGINT)
             try:
@@ -48,6 +58,7 @@ def test_webserver_lists_assets_with_their_groups(tmp_path: Path) -> None:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+    assert locations == ["asf_registry"]
     sources = ("city_list", "skoopi", "sofisam", "social_trade", "region_orebro", "integrationspakten")
     assert groups == {
         **{f"source_{s}": "ingest" for s in sources},
@@ -63,17 +74,19 @@ def test_webserver_lists_assets_with_their_groups(tmp_path: Path) -> None:
 
 def _wait_for_asset_groups(
     url: str, process: subprocess.Popen[bytes], log_path: Path, deadline: float
-) -> dict[str, str]:
+) -> tuple[list[str], dict[str, str]]:
+    """The code locations' names and each asset's group, once the webserver has loaded them."""
     last_error = ""
     while time.monotonic() < deadline:
         if process.poll() is not None:
             output = log_path.read_text()[-3000:]
             pytest.fail(f"dagster-webserver exited with {process.returncode}:\n{output}")
         try:
-            answer = requests.post(url, json={"query": QUERY}, timeout=10)
-            nodes = answer.json()["data"]["assetNodes"]
+            data = requests.post(url, json={"query": QUERY}, timeout=10).json()["data"]
+            nodes = data["assetNodes"]
             if nodes:
-                return {"/".join(n["assetKey"]["path"]): n["groupName"] for n in nodes}
+                locations = [entry["name"] for entry in data["workspaceOrError"]["locationEntries"]]
+                return locations, {"/".join(n["assetKey"]["path"]): n["groupName"] for n in nodes}
         except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
             last_error = repr(exc)
         time.sleep(1)
