@@ -37,8 +37,10 @@ def test_the_second_night_logs_what_changed_and_the_report_shows_it(
 ) -> None:
     with dg.instance_for_test() as instance:
         monkeypatch.setenv("ASF_REPLAY_AS_OF", FIRST_CAPTURE)
+        monkeypatch.setenv("ASF_LANG", "en")  # the first night's report in English, the second in Swedish
         first = run_nightly(instance)
         monkeypatch.delenv("ASF_REPLAY_AS_OF")
+        monkeypatch.delenv("ASF_LANG")
         second = run_nightly(instance)
     assert first.success and second.success
     first_log = change_log(nightly_env, first.run_id)
@@ -56,7 +58,13 @@ def test_the_second_night_logs_what_changed_and_the_report_shows_it(
     figures = second.asset_materializations_for_node("registry_report")[0].metadata
     assert figures["changes_this_run"].value == 3
     assert figures["active_organisations"].value == 28
-    assert "Changes this run: added 1, changed 1, unlisted 1" in figures["key_figures"].value
+    assert "Ändringar i körningen: ny 1, ändrad 1, inte längre listad 1" in figures["key_figures"].value
+    assert report.startswith("<!DOCTYPE html><html lang='sv'>")
+    english = Path(str(first.asset_materializations_for_node("registry_report")[0].metadata["dated_copy"].value))
+    assert english.read_text(encoding="utf-8").startswith("<!DOCTYPE html><html lang='en'>")
+    assert "Changes this run: added 27" in first.asset_materializations_for_node("registry_report")[0].metadata[
+        "key_figures"
+    ].value
     with Session(shared_engine(nightly_env)) as session:
         assert [r.changes for r in session.exec(select(RunRow).order_by(RunRow.published_at))] == [27, 3]
 
