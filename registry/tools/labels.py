@@ -361,6 +361,7 @@ TEXTS: dict[str, Said] = {
     "report.pairs_waiting": Said(
         "{pairs} att granska, med kommandot {command}.", "{pairs} to review, with the command {command}."
     ),
+    "report.no_pairs_waiting": Said("Inga par väntar på granskning.", "No pairs are waiting for review."),
     "report.record": Said("Post", "Record"),
     "report.same_as": Said("Kan vara samma som", "May be the same as"),
     "report.score": Said("Sannolikhet", "Probability"),

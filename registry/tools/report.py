@@ -679,8 +679,14 @@ def _sources(data: ReportData, labels: Labels) -> str:
 
 
 def _waiting(data: ReportData, labels: Labels) -> str:
-    pairs = labels.text(
-        "report.pairs_waiting", pairs=labels.counted("pairs", len(data.pairs_waiting)), command="asf-registry review"
+    pairs = (
+        labels.text(
+            "report.pairs_waiting",
+            pairs=labels.counted("pairs", len(data.pairs_waiting)),
+            command="asf-registry review",
+        )
+        if data.pairs_waiting
+        else labels.text("report.no_pairs_waiting")
     )
     candidates = labels.text(
         "report.candidates",

@@ -89,7 +89,8 @@ def test_the_page_in_swedish_lists_each_group_with_labels_and_links(known_sqlite
     assert "Registret har 8 aktiva organisationer:" in page
     assert "<b>6</b>på en aktuell ASF-lista" in page and "<b>1</b>bara på den stängda Sofisam-listan" in page
     assert "<b>1</b>inaktiv" in page and "<b>7</b>ändringar i körningen" in page
-    assert "<b>1</b>kandidat i bolagsregistret" in page and "0 par att granska" in page
+    assert "<b>1</b>kandidat i bolagsregistret" in page and "<b>0</b>par att granska" in page
+    assert "Inga par väntar på granskning." in page and "0 par att granska, med" not in page
     for code, names, heading in (
         ("current_list", CURRENT, "På en aktuell ASF-lista (6)"),
         ("historical_list", HISTORICAL, "Bara på den stängda Sofisam-listan (1)"),
@@ -149,7 +150,8 @@ def test_the_page_in_english(known_sqlite: ReportData) -> None:
     assert "The registry has 8 active organisations:" in page and "<b>6</b>on a current ASF list" in page
     assert "<h3>On a current ASF list (6)</h3>" in page and "<h3>Only on the closed Sofisam list (1)</h3>" in page
     assert "economic association" in page and "Cleaning, Gardening, green spaces &amp; outdoor care" in page
-    assert "0 pairs to review" in page and "<b>1</b>register candidate<" in page
+    assert "<b>0</b>pairs to review" in page and "No pairs are waiting for review." in page
+    assert "<b>1</b>register candidate<" in page
     assert "FAILED: last good records kept" in page and "Organisationer" not in page
 
 
