@@ -27,6 +27,10 @@ COMMANDS = {
 }
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -47,6 +51,9 @@ def test_webserver_lists_assets_with_their_groups(executable: str, tmp_path: Pat
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            # Ctrl-C as at a terminal: a test run started in the background (nohup, `cmd &`) inherits SIGINT
+            # ignored, and a server that leaves SIGINT to Python's default (dg dev) would never see it.
+            preexec_fn=_interruptible,
         )
         try:
             url = f"http://127.0.0.1:{port}/graphql"
