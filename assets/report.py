@@ -13,7 +13,8 @@ from assets.sources import SOURCES
 from registry import settings
 from registry.files.output_files import write_atomically
 from registry.tools.labels import Labels
-from registry.tools.report import collect, render_html, render_markdown
+from registry.tools.report import render_html, render_markdown
+from registry.tools.report_data import collect
 from registry.tools.review import pending_pairs
 
 REPORT_FILE = "registry_report.html"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from datetime import datetime
 
 from registry.publish.changes import Change
 from registry.publish.organisation_values import Evidence
@@ -35,7 +36,7 @@ from registry.register.register_codes import (
     STATUS_RESOLUTION,
 )
 from registry.settings import LANGUAGES
-from registry.store.columns import BY_TABLE
+from registry.store.columns import BY_TABLE, Kind
 
 
 @dataclass(frozen=True)
@@ -423,6 +424,9 @@ COUNTED: dict[str, Counted] = {
 }
 
 
+_BOOLEAN_FIELDS = frozenset(BY_TABLE["organisations"].names(kind=Kind.BOOLEAN))
+
+
 class Labels:
     """The table in one language."""
 
@@ -478,6 +482,36 @@ class Labels:
         if vocabulary is None:
             return []
         return [(code, said(self.lang)) for code, said in CODES[vocabulary].items()]
+
+    def field(self, name: str | None, table: str = "organisations") -> str:
+        """A published column's label; a field an older release tracked is shown by its name."""
+        if not name:
+            return ""
+        try:
+            return self.column(table, name)
+        except KeyError:
+            return name
+
+    def value(self, field: str | None, value: object) -> str:
+        """An organisation's value as a reader understands it: a code as its label, a boolean as ja/nej, a
+        moment to the minute. Takes the stored value or the change log's text of it."""
+        if value is None or value == "":
+            return ""
+        if isinstance(value, bool):
+            return self.boolean(value)
+        if isinstance(value, datetime):
+            return f"{value:%Y-%m-%d %H:%M}"
+        text = str(value)
+        if field in ("legal_form", "register_status", "evidence", "register_match"):
+            return self.code(field, text)
+        if field == "activity_areas":
+            return self.areas(text)
+        if field == "cpv_divisions":
+            # CPV titles hold commas: the divisions are told apart by semicolons.
+            return "; ".join(self.cpv(division.strip()) for division in text.split(",") if division.strip())
+        if field in _BOOLEAN_FIELDS and text in ("true", "false"):
+            return self.code("boolean", text)
+        return text
 
     def boolean(self, value: bool | None) -> str:
         return "" if value is None else self.code("boolean", "true" if value else "false")

@@ -107,29 +107,13 @@ def _when(moment: datetime | None) -> str:
 
 
 def _value(labels: Labels, field: str, value: object) -> str:
-    """A published value as an official reads it: codes with their labels."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return labels.boolean(value)
-    if isinstance(value, datetime):
-        return _when(value)
-    text = str(value)
-    if field == "legal_form":
-        return f"{text} ({labels.code('legal_form', text)})"
-    if field == "register_status":
-        return labels.code("register_status", text)
-    if field == "evidence":
-        return labels.code("evidence", text)
-    if field == "activity_areas":
-        return labels.areas(text)
-    if field == "cpv_divisions":
-        return "; ".join(labels.cpv(d.strip()) for d in text.split(",") if d.strip())
-    if field == "register_match":
-        return labels.code("register_match", text)
-    if field == "register_match_score":
-        return f"{float(text):.2f}"
-    return text
+    """A published value with its code where the code is what people quote (the legal form: 'EK')."""
+    shown = labels.value(field, value)
+    if field == "legal_form" and shown:
+        return f"{value} ({shown})"
+    if field == "register_match_score" and shown:
+        return f"{float(shown):.2f}"
+    return shown
 
 
 def render(session: Session, found: Found, labels: Labels) -> str:
@@ -213,7 +197,7 @@ def render(session: Session, found: Found, labels: Labels) -> str:
     for change in history:
         what = labels.code("change", change.change)
         if change.field:
-            field = labels.column("organisations", change.field) if change.field in _FIELDS else change.field
+            field = labels.field(change.field)
             before = _value(labels, change.field, change.old_value) or "–"
             after = _value(labels, change.field, change.new_value) or "–"
             what += f": {field}: {before} → {after}"
@@ -222,8 +206,6 @@ def render(session: Session, found: Found, labels: Labels) -> str:
         lines.append(f"  {_when(change.changed_at)}  {what}" + (f"  ({change.detail})" if change.detail else ""))
     return "\n".join(redact_personnummer(line) for line in lines)
 
-
-_FIELDS = set(ORGANISATIONS.names())
 
 
 def render_candidates(found: Found, asked: str, labels: Labels) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from registry.store.models import ChangeLogRow, Organisation, RegisterCandidate, RunRow, SourceRecordRow
-from registry.tools.report import ReportData, collect
+from registry.tools.report_data import ReportData, collect
 from tests.personal_numbers import TOLVAN
 from tests.registry_rows import SEEN, change, organisation, registry_with
 

@@ -13,7 +13,8 @@ from sqlmodel import Session, SQLModel
 from registry.reference.personnummer import contains_personnummer
 from registry.store.models import RunRow
 from registry.tools.labels import Labels
-from registry.tools.report import ReportData, Tally, collect, render_html, render_markdown, text_width
+from registry.tools.report import render_html, render_markdown, text_width
+from registry.tools.report_data import ReportData, Tally, collect
 from tests.registry_rows import SEEN, organisation, registry_with
 from tests.tools.report_registry import CURRENT, HISTORICAL, INACTIVE, MARKUP_NAME, NOW, WEAK, known_report
 

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from registry.tools.labels import Labels
-from registry.tools.report import ReportData, render_html
+from registry.tools.report import render_html
+from registry.tools.report_data import ReportData
 from tests.tools.report_registry import known_report
 
 BROWSER_TIMEOUT_S = 60
