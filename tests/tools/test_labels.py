@@ -55,3 +55,15 @@ def test_language_comes_from_the_option_then_asf_lang_then_swedish() -> None:
     assert settings.language("sv", env={"ASF_LANG": "en"}) == "sv"
     with pytest.raises(ValueError, match="sv, en"):
         settings.language(env={"ASF_LANG": "fi"})
+
+
+def test_a_value_reads_as_words_whether_stored_or_written_in_the_change_log() -> None:
+    sv = Labels("sv")
+    assert sv.value("register_status", "bankruptcy") == "pågående konkurs"
+    assert sv.value("svb", True) == "ja" and sv.value("svb", "false") == "nej"
+    assert sv.value("cpv_divisions", "55,90") == (
+        "55 Hotell-, restaurang- och detaljhandelstjänster; 90 Avlopps-, avfalls-, renhållnings- och miljötjänster"
+    )
+    assert sv.value("name", "true") == "true"  # only a boolean field's text is a boolean
+    assert sv.value("phone", None) == "" and sv.field("retired_field") == "retired_field"
+    assert Labels("en").value("evidence", "weak_signal") == "only on a general member list (not evidence of ASF)"
