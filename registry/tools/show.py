@@ -109,7 +109,7 @@ def _when(moment: datetime | None) -> str:
 def _value(labels: Labels, field: str, value: object) -> str:
     """A published value with its code where the code is what people quote (the legal form: 'EK')."""
     shown = labels.value(field, value)
-    if field == "legal_form" and shown:
+    if field == "legal_form" and shown and shown != value:
         return f"{value} ({shown})"
     if field == "register_match_score" and shown:
         return f"{float(shown):.2f}"
