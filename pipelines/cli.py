@@ -18,9 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
-from pipelines.inspect_cli import add_quarantine_command, add_show_command
+from pipelines.inspect_cli import add_quarantine_command, add_show_command, registry_session
 from pipelines.operations_cli import add_doctor_command, add_sources_command
 from pipelines.run_errors import step_failure_reasons
 from registry import settings
@@ -34,6 +32,7 @@ from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.store.registry_access import Purpose, RegistryUnavailable, check_registry, open_registry
 from registry.tools.compare import MODELS, compare, read_pairs, write_compared
 from registry.tools.dedupe import dedupe, read_input, write_output
+from registry.tools.export import TABLES as EXPORT_TABLES
 from registry.tools.export import ExportFormat, ExportOptions, export_registry, parse_since, write_organisations_csv
 from registry.tools.find import FindError, FindQuery, find_organisations, format_table
 from registry.tools.labels import Labels
@@ -183,15 +182,9 @@ def report_path(result: dg.ExecuteInProcessResult) -> Path | None:
 
 def _summary_after_run(summary: PublishSummary, result: dg.ExecuteInProcessResult, labels: Labels) -> str:
     database = settings.registry_db_url()
-    with _registry_session() as session:
+    with registry_session() as session:
         names = changed_names(session, summary.run_id)
     return format_summary(summary, settings.redact_url(database), labels, names, report_path(result))
-
-
-def _registry_session() -> Session:
-    # The analysts' commands read (and review adds decisions to) an existing registry: they never create one,
-    # and need no Dagster.
-    return Session(open_registry(settings.registry_db_url()))
 
 
 def _show_pair(number: int, total: int, pair: ReviewPair) -> str:
@@ -235,7 +228,7 @@ def review_command(args: argparse.Namespace) -> int:
         )
         return 2
     register = _register_if_built()
-    with _registry_session() as session:
+    with registry_session() as session:
         if args.import_path:
             try:
                 report = import_decisions(session, Path(args.import_path), reviewer, register=register)
@@ -439,7 +432,7 @@ def find_command(args: argparse.Namespace) -> int:
         active_only=not args.include_inactive,
         include_weak_signal=args.include_weak_signal,
     )
-    with _registry_session() as session:
+    with registry_session() as session:
         try:
             found = find_organisations(session, query)
         except FindError as exc:
@@ -550,7 +543,7 @@ def _add_export_command(commands: Commands) -> None:
         "--output", required=True, metavar="PATH", help="a file, or a directory for both tables (csv, parquet)"
     )
     export.add_argument(
-        "--table", choices=("organisations", "change_log"), help="csv and parquet: the one table to export"
+        "--table", choices=EXPORT_TABLES, help="csv and parquet: the one table to export"
     )
     export.add_argument(
         "--include-inactive",
@@ -591,6 +584,9 @@ def _add_find_command(commands: Commands) -> None:
     find.set_defaults(handler=find_command)
 
 
+LANG_HELP = "language of what it prints and writes: sv (default) or en; default ASF_LANG"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asf-registry",
@@ -616,9 +612,6 @@ def build_parser() -> argparse.ArgumentParser:
         # After the command too (`asf-registry find --lang en ...`); SUPPRESS keeps a --lang given before it.
         command.add_argument("--lang", choices=settings.LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP)
     return parser
-
-
-LANG_HELP = "language of what it prints and writes: sv (default) or en; default ASF_LANG"
 
 
 def installed_version() -> str:

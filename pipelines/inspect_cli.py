@@ -13,13 +13,15 @@ from registry.store.registry_access import open_registry
 from registry.tools import quarantine, show
 
 
-def _session() -> Session:
+def registry_session() -> Session:
+    """A session on the existing registry: the analysts' commands read it (and review adds decisions to it);
+    they never create one, and need no Dagster."""
     return Session(open_registry(settings.registry_db_url()))
 
 
 def show_command(args: argparse.Namespace) -> int:
     asked = " ".join(args.organisation)
-    with _session() as session:
+    with registry_session() as session:
         found = show.find_one(session, asked)
         if found.organisation is None:
             print(show.render_candidates(found, asked, args.labels))
@@ -43,7 +45,7 @@ def add_show_command(commands: Any) -> None:
 
 
 def quarantine_command(args: argparse.Namespace) -> int:
-    with _session() as session:
+    with registry_session() as session:
         held = quarantine.held_back(session, run_id=args.run, every_run=args.all)
     print(quarantine.render(held, args.labels))
     return 0

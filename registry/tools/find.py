@@ -71,7 +71,8 @@ class FindQuery:
     include_weak_signal: bool = False
 
 
-def _key(text: str) -> str:
+def search_key(text: str) -> str:
+    """Text as a query compares it: folded, with dots and hyphens as spaces ('ek. för.' is 'ek for')."""
     return " ".join(fold(text).replace(".", " ").replace("-", " ").split())
 
 
@@ -87,7 +88,7 @@ def resolve_kommun(text: str) -> Kommun:
 def _lan_table() -> dict[str, str]:
     table: dict[str, str] = {}
     for code, name in lan_names().items():
-        base = _key(name).removesuffix(" lan")
+        base = search_key(name).removesuffix(" lan")
         table[base] = code
         if base.endswith("s"):
             table.setdefault(base[:-1], code)  # "Stockholms län" is also written "Stockholm län"
@@ -103,7 +104,7 @@ def resolve_lan(text: str) -> tuple[str, str]:
         if code in names:
             return code, names[code]
         raise FindError("find.unknown_lan_code", text=text)
-    key = _key(value).removeprefix("region ").removesuffix(" lan")
+    key = search_key(value).removeprefix("region ").removesuffix(" lan")
     table = _lan_table()
     code = table.get(key) or table.get(key.removesuffix("s"))
     if code is None:
@@ -113,7 +114,7 @@ def resolve_lan(text: str) -> tuple[str, str]:
 
 def _legal_form_table() -> dict[str, str]:
     table = {code.lower(): code for code in LEGAL_FORMS}
-    table |= {_key(name): code for code, name in LEGAL_FORMS.items()}
+    table |= {search_key(name): code for code, name in LEGAL_FORMS.items()}
     table |= {
         "aktiebolaget": "AB",
         "ekonomiska foreningen": "EK",
@@ -133,7 +134,7 @@ def _legal_form_table() -> dict[str, str]:
 
 def resolve_legal_form(text: str) -> str:
     """'AB', 'ab', 'aktiebolag', 'ekonomisk förening', 'ek. för.', 'ideell förening' -> the Bolagsverket code."""
-    code = _legal_form_table().get(_key(text))
+    code = _legal_form_table().get(search_key(text))
     if code is None:
         raise FindError("find.unknown_legal_form", text=text, known=", ".join(LEGAL_FORMS))
     return code

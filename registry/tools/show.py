@@ -17,7 +17,6 @@ from rapidfuzz import fuzz, process
 from sqlmodel import Session, col, select
 
 from registry.reference.collation import swedish_sort_key
-from registry.reference.normalize import fold
 from registry.reference.orgnr import parse_orgnr
 from registry.reference.personnummer import redact_personnummer
 from registry.store.columns import ORGANISATIONS
@@ -28,6 +27,7 @@ from registry.store.models import (
     RegistryIdRedirect,
     SourceRecordRow,
 )
+from registry.tools.find import search_key
 from registry.tools.labels import Labels
 
 # How close a name must be to be offered when no name is equal, and how many are offered.
@@ -52,10 +52,6 @@ def _follow(session: Session, registry_id: str) -> str:
         registry_id = redirect.new_id
         seen.add(registry_id)
     return registry_id
-
-
-def _key(text: str) -> str:
-    return " ".join(fold(text).replace(".", " ").replace("-", " ").split())
 
 
 def _current(session: Session, organisations: list[Organisation]) -> list[Organisation]:
@@ -86,13 +82,14 @@ def find_one(session: Session, asked: str) -> Found:
         if by_orgnr:
             return Found(None, candidates=tuple(by_orgnr))
     everyone = list(session.exec(select(Organisation)))
-    wanted = _key(text)
-    equal = _current(session, [o for o in everyone if wanted in (_key(o.name), _key(o.register_name or ""))])
+    wanted = search_key(text)
+    named = [o for o in everyone if wanted in (search_key(o.name), search_key(o.register_name or ""))]
+    equal = _current(session, named)
     if len(equal) == 1:
         return Found(equal[0])
     if equal:
         return Found(None, candidates=tuple(equal))
-    names = {o.registry_id: _key(o.name) for o in everyone}
+    names = {o.registry_id: search_key(o.name) for o in everyone}
     close = process.extract(wanted, names, scorer=fuzz.WRatio, score_cutoff=CLOSE_NAME_SCORE, limit=None)
     by_id = {o.registry_id: o for o in everyone}
     ranked = sorted(close, key=lambda hit: (-hit[1], swedish_sort_key(by_id[hit[2]].name)))
