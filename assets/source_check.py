@@ -1,7 +1,8 @@
 """``asf-registry sources check``: what each source yields, as an operator reads it on the first live night to
-confirm or correct the sources file: the URLs fetched with their status, the list shape found on each page,
-the entry count against the expected range, the first entries with their fields and the page text each came
-from, what was not taken for an entry and why, and the warnings. Nothing is published.
+confirm or correct the sources file: the URLs fetched with their status (a redirect hop by hop, to the final
+URL), the list shape found on each page, the entry count against the expected range, the first entries with
+their fields and the page text each came from, what was not taken for an entry and why, and the warnings.
+Nothing is published.
 """
 
 from __future__ import annotations
@@ -20,21 +21,39 @@ FIRST_ENTRIES = 5
 _FIELDS = ("municipality", "orgnr_as_written", "activity", "website", "email", "phone", "address")
 
 
-class RecordingHttpClient(HttpClient):
-    """An HTTP client that remembers every URL it was asked for and what came of it."""
+@dataclass
+class Fetched:
+    """A URL a connector asked for, the redirects it answered with and how it ended: a moved page shows as its
+    old address, each hop with its status, and the final URL."""
 
-    fetched: list[tuple[str, str]]
+    url: str
+    # Each hop: the URL, its redirect status and where it led.
+    redirects: list[tuple[str, int, str]] = field(default_factory=list)
+    outcome: str = "no answer"
+    final_url: str | None = None
+
+
+class RecordingHttpClient(HttpClient):
+    """An HTTP client that remembers every URL it was asked for, its redirects and what came of it."""
+
+    fetched: list[Fetched]
+    _current: Fetched
 
     def get(self, url: str, *, immutable: bool = False) -> ArchivedResponse:
         if not hasattr(self, "fetched"):
             self.fetched = []
+        self._current = Fetched(url)
+        self.fetched.append(self._current)
         try:
             response = super().get(url, immutable=immutable)
         except FetchError as exc:
-            self.fetched.append((url, f"failed: {exc}"))
+            self._current.outcome = f"failed: {exc}"
             raise
-        self.fetched.append((url, f"HTTP {response.status}"))
+        self._current.outcome, self._current.final_url = f"HTTP {response.status}", response.url
         return response
+
+    def _redirected(self, url: str, status: int, target: str) -> None:
+        self._current.redirects.append((url, status, target))
 
 
 @dataclass
@@ -43,7 +62,7 @@ class SourceReport:
     title: str
     reader: str
     evidence: str
-    fetched: list[tuple[str, str]] = field(default_factory=list)
+    fetched: list[Fetched] = field(default_factory=list)
     # Per page: the shape found and its entry count.
     shapes: dict[str, tuple[str | None, int]] = field(default_factory=dict)
     records: int = 0
@@ -99,7 +118,9 @@ def format_reports(reports: Sequence[SourceReport]) -> str:
         verdict = "ok" if r.passed else "FAILS: " + "; ".join(r.problems)
         lines += [f"{r.name} — {r.title} (reader {r.reader}, {r.evidence}): {verdict}"]
         if r.fetched:
-            lines += ["  fetched:"] + [f"    {status:<10} {url}" for url, status in r.fetched]
+            lines.append("  fetched:")
+            for fetched in r.fetched:
+                lines += _fetched_lines(fetched)
         for url, (shape, entries) in r.shapes.items():
             lines.append(f"  shape: {shape or 'none found'} on {url} ({entries} entries)")
         expected = f"expected {r.expected[0]}-{r.expected[1]}" if r.expected else "no expected range"
@@ -121,3 +142,19 @@ def format_reports(reports: Sequence[SourceReport]) -> str:
     summary = f"{len(reports) - len(failed)} of {len(reports)} sources pass"
     lines.append(summary + (f"; failing: {', '.join(failed)}" if failed else "."))
     return "\n".join(lines)
+
+
+def _fetched_lines(fetched: Fetched) -> list[str]:
+    """The URL with its status; after a redirect, each hop on a line of its own and the final URL."""
+    if not fetched.redirects:
+        return [f"    {fetched.outcome:<10} {fetched.url}"]
+    (first, status, _), *hops = fetched.redirects
+    lines = [f"    {f'HTTP {status}':<10} {first}"]
+    lines += [f"      -> {f'HTTP {status}':<10} {url}" for url, status, _ in hops]
+    target = fetched.redirects[-1][2]
+    if fetched.final_url is None:
+        return [*lines, f"      -> {target}: {fetched.outcome}"]
+    # A permanent redirect is a page that moved: the sources file's urls can say where it is now.
+    moved = any(s in (301, 308) for _, s, _ in fetched.redirects)
+    note = "final URL; moved permanently: put it in the sources file" if moved else "final URL"
+    return [*lines, f"      -> {fetched.outcome:<10} {fetched.final_url} ({note})"]

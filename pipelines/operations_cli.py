@@ -73,11 +73,12 @@ def add_sources_command(commands: Any) -> None:
         "check",
         help="fetch (--live) or replay each source and show what it yields",
         description="For each source of the sources file (sources.toml, or ASF_SOURCES_FILE), or those named: the "
-        "URLs fetched with their HTTP status, the list shape found on each page, the entry count against "
-        "expected_entries, the first entries with their fields and the page text each came from, what was not "
-        "taken for an entry and why, and the warnings. Replays the raw archive unless --live (which fetches "
-        "politely: robots.txt and the per-host spacing on every host, redirects included, and archives what it "
-        "fetches). Publishes nothing. Exit code 1 when a source fails or is outside its expected range.",
+        "URLs fetched with their HTTP status (each redirect hop and the final URL), the list shape found on each "
+        "page, the entry count against expected_entries, the first entries with their fields and the page text "
+        "each came from, what was not taken for an entry and why, and the warnings. Replays the raw archive "
+        "unless --live (which fetches politely: robots.txt and the per-host spacing on every host, redirects "
+        "included, and archives what it fetches). Publishes nothing. Exit code 1 when a source fails or is "
+        "outside its expected range.",
     )
     check.add_argument("names", nargs="*", metavar="NAME", help="only these sources")
     check.add_argument("--live", action="store_true", help="fetch from the web instead of the raw archive")

@@ -312,19 +312,27 @@ class HttpClient:
             target = self._redirect_target(current, archived.status, archived.headers)
             if target is None:
                 return archived
+            self._redirected(current, archived.status, target)
             current = target
         raise self._too_many_redirects(url, current)
 
     def _archived(self, url: str, statuses: range) -> ArchivedResponse | None:
         """The archived answer for a URL, following archived redirects; None unless it ends in ``statuses``."""
         current = url
+        # Reported only when the archive has the answer: otherwise the page is fetched and its hops reported then.
+        hops: list[tuple[str, int, str]] = []
         for _ in range(self.max_redirects + 1):
             archived = self.archive.latest(current, statuses=frozenset(statuses) | REDIRECT_STATUSES)
             if archived is None:
                 return None
             target = self._redirect_target(current, archived.status, archived.headers)
             if target is None:
-                return archived if archived.status in statuses else None
+                if archived.status not in statuses:
+                    return None
+                for hop in hops:
+                    self._redirected(*hop)
+                return archived
+            hops.append((current, archived.status, target))
             current = target
         return None
 
@@ -353,8 +361,14 @@ class HttpClient:
             target = self._redirect_target(current, response.status, response.headers)
             if target is None:
                 return response
+            if check_robots:  # a page's redirect; robots.txt's own (check_robots=False) are not the page's
+                self._redirected(current, response.status, target)
             current = target
         raise self._too_many_redirects(url, current)
+
+    def _redirected(self, url: str, status: int, target: str) -> None:
+        """A page asked for by ``get`` answered ``status`` at ``url``, a redirect to ``target`` (live, or replayed
+        from the archive). Nothing to do here; a client that reports what it fetched records the hop."""
 
     def _check_robots(self, url: str) -> None:
         parser, problem = self._robots_for(url)

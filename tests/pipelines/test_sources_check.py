@@ -102,6 +102,8 @@ class _Site(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.paths: list[str] = []
+        # Each request's Host header and path: 127.0.0.1 and localhost are two hosts of this one server.
+        self.requests: list[tuple[str, str]] = []
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -109,9 +111,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.paths.append(self.path)
+        self.server.requests.append((self.headers.get("Host", ""), self.path))
+        if self.path == "/old/":
+            # The page moved to another host.
+            self.send_response(301)
+            self.send_header("Location", f"http://localhost:{self.server.server_address[1]}/new/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path == "/robots.txt":
             body, kind = b"User-agent: *\nDisallow: /intern/\n", "text/plain"
-        elif self.path == "/sociala-foretag/":
+        elif self.path in ("/sociala-foretag/", "/new/"):
             body, kind = (PAGES / "region_orebro_real.html").read_bytes(), "text/html; charset=utf-8"
         else:
             self.send_response(404)
@@ -155,6 +165,37 @@ def test_a_moved_page_is_one_line_in_the_file_and_checked_live(
     assert site.paths == ["/robots.txt", "/sociala-foretag/"]  # robots.txt first, politely
     # What was fetched live is archived like any live night's responses.
     assert RawArchive(tmp_path / "live-archive").latest(moved) is not None
+
+
+def test_a_redirect_shows_each_hop_and_the_final_url(
+    offline_env: None, site: _Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    port = site.server_address[1]
+    old, new = f"http://127.0.0.1:{port}/old/", f"http://localhost:{port}/new/"
+    text = DEFAULT_SOURCES_FILE.read_text(encoding="utf-8").replace(
+        "https://www.regionorebrolan.se/sv/regional-utveckling/kultur-och-civilsamhalle/civilsamhalle/sociala-foretag/",
+        old,
+    )
+    (tmp_path / "sources.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("ASF_SOURCES_FILE", str(tmp_path / "sources.toml"))
+    monkeypatch.setenv("ASF_RAW_ARCHIVE_DIR", str(tmp_path / "live-archive"))
+    assert main(["sources", "check", "--live", "region_orebro"]) == 0
+    out = capsys.readouterr().out
+    # The address in the file, its redirect and the page's new address: what the operator corrects the file to.
+    assert (
+        f"  fetched:\n    HTTP 301   {old}\n"
+        f"      -> HTTP 200   {new} (final URL; moved permanently: put it in the sources file)\n"
+    ) in out
+    assert "(3 entries)" in out
+    # Each host's robots.txt before its page.
+    assert site.requests == [
+        (f"127.0.0.1:{port}", "/robots.txt"), (f"127.0.0.1:{port}", "/old/"),
+        (f"localhost:{port}", "/robots.txt"), (f"localhost:{port}", "/new/"),
+    ]  # fmt: skip
+    # Replayed from what was archived, the check shows the same hops.
+    assert main(["sources", "check", "region_orebro"]) == 0
+    assert f"    HTTP 301   {old}\n      -> HTTP 200   {new} (final URL;" in capsys.readouterr().out
 
 
 def test_the_nightly_run_refuses_a_bad_sources_file_before_anything_runs(
