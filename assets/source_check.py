@@ -1,8 +1,8 @@
 """``asf-registry sources check``: what each source yields, as an operator reads it on the first live night to
 confirm or correct the sources file: the URLs fetched with their status (a redirect hop by hop, to the final
 URL), the list shape found on each page, the entry count against the expected range, the first entries with
-their fields and the page text each came from, what was not taken for an entry and why, and the warnings.
-Nothing is published.
+their fields and the page text each came from, and the parse warnings: those to look at first, then each
+part of a page not taken for an entry and why. Nothing is published.
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ class SourceReport:
     problems: list[str] = field(default_factory=list)
     first: list[tuple[str, dict[str, str], str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    # Of the warnings, those that are not expected (see CrawlContext.unexpected_warnings).
+    to_look_at: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -87,7 +88,8 @@ def check_source(connector: Connector, web: WebClient, settings: SourceSettings)
     batch = crawl_source(connector, ctx)
     report = SourceReport(spec.name, spec.title, spec.reader, spec.evidence, fetched=http.fetched, shapes=ctx.shapes,
                           records=len(batch.records), quarantined=len(batch.quarantined),
-                          expected=spec.expected_entries, warnings=ctx.warnings, notes=ctx.notes)  # fmt: skip
+                          expected=spec.expected_entries, warnings=ctx.warnings,
+                          to_look_at=ctx.unexpected_warnings)  # fmt: skip
     if not batch.ok:
         report.problems.append(f"failed: {batch.error}")
     else:
@@ -132,11 +134,17 @@ def format_reports(reports: Sequence[SourceReport]) -> str:
                 lines.append(f"    {name} — {described}")
                 if text:
                     lines.append(f"      page text: {text[:160]}")
-        if r.notes:
-            lines.append(f"  not taken for entries ({len(r.notes)}):")
-            lines += [f"    {note}" for note in r.notes[:10]]
-        lines.append(f"  warnings ({len(r.warnings)}):" if r.warnings else "  warnings: none")
-        lines += [f"    {w}" for w in r.warnings[:20]]
+        if r.warnings:
+            # The ones to look at first, whatever else the page holds that is not an entry.
+            look = f"{len(r.to_look_at)} to look at" if r.to_look_at else "all expected: parts of pages, not entries"
+            to_look_at = set(r.to_look_at)
+            shown = [*r.to_look_at, *(w for w in r.warnings if w not in to_look_at)]
+            lines.append(f"  warnings ({len(r.warnings)}, {look}):")
+            lines += [f"    {w}" for w in shown[:20]]
+            if len(shown) > 20:
+                lines.append(f"    ... and {len(shown) - 20} more")
+        else:
+            lines.append("  warnings: none")
         lines.append("")
     failed = [r.name for r in reports if not r.passed]
     summary = f"{len(reports) - len(failed)} of {len(reports)} sources pass"

@@ -32,25 +32,28 @@ class CrawlContext:
     city_list_dir: Path
     log: logging.Logger | logging.LoggerAdapter
     warnings: list[str] = field(default_factory=list)
-    # Parts of pages a reader did not take for entries because they plainly are not (section titles,
-    # navigation, an article's bullets): shown by `sources check`, not warnings.
-    notes: list[str] = field(default_factory=list)
+    # The warnings a person should look at: all but the expected ones, the parts of pages a reader did not take
+    # for entries because they plainly are not (section titles, navigation, guidance boxes, an article's
+    # bullets). Every page has those, so they would fail the parse_warnings check every night and teach the
+    # operator to ignore it: they are reported like any warning, and only these fail the check.
+    unexpected_warnings: list[str] = field(default_factory=list)
     # Per page read: the list shape found (None: none) and how many entries it held.
     shapes: dict[str, tuple[str | None, int]] = field(default_factory=dict)
     # The page text each entry was read from, by its name: what `sources check` shows beside it.
     texts: dict[str, str] = field(default_factory=dict)
 
-    def warn(self, message: str) -> None:
-        """Something was skipped or guessed while parsing: logged, and reported by the source's check. A message
-        may quote the page: personal numbers are cut out of it first."""
+    def warn(self, message: str, *, expected: bool = False) -> None:
+        """Something was skipped or guessed while parsing: logged, and reported by the source's check (failing it
+        unless ``expected``: what a healthy page gives too). A message may quote the page: personal numbers are
+        cut out of it first."""
         message = redact_personnummer(message)
-        self.log.warning(message)
+        if expected:
+            self.log.info(message)
+        else:
+            self.log.warning(message)
         self.warnings.append(message)
-
-    def note(self, message: str) -> None:
-        message = redact_personnummer(message)
-        self.log.debug(message)
-        self.notes.append(message)
+        if not expected:
+            self.unexpected_warnings.append(message)
 
     def found(self, url: str, shape: str | None, entries: int) -> None:
         self.shapes[url] = (shape, entries)

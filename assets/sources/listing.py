@@ -87,8 +87,8 @@ class Rejected:
 
     text: str
     reason: str
-    # It carried details an organisation would (a town, a link out, a phone): worth a parse warning. Section
-    # titles, navigation and an article's bullets are not.
+    # It carried details an organisation would (a town, a link out, a phone): a parse warning to look at.
+    # Section titles, navigation and an article's bullets are parse warnings too, but expected ones.
     looked_like_an_entry: bool = False
 
 
@@ -218,8 +218,8 @@ def entries_from_headings(
         if problem is None and not _DETAILS & fields.keys() and not _carries_the_name(name, fields):
             problem = _NOT_ITS_OWN
         if problem is not None:
-            # Only a heading the rules could not place (details, but links that are not its own) is a warning;
-            # a part of the page, a question or a title without details is plainly not an organisation.
+            # Only a heading the rules could not place (details, but links that are not its own) is a warning to
+            # look at; a part of the page, a question or a title without details is plainly not an organisation.
             rejected.append(Rejected(name, problem, looked_like_an_entry=problem == _NOT_ITS_OWN))
             continue
         link = heading.find("a", href=True)
@@ -356,12 +356,14 @@ def read_listing(root: Tag, page_url: str, shapes: Sequence[str]) -> ReadListing
 
 def read_page(ctx: CrawlContext, root: Tag, page_url: str, shapes: Sequence[str]) -> list[ListingEntry]:
     """A page's entries, telling ``ctx`` what was found (the shape, each entry's page text) and what was not
-    taken and why: a parse warning when it looked like an entry, a note when it plainly was not one."""
+    taken: each a parse warning with its reason, expected when it plainly was not an entry, one to look at when
+    it looked like one."""
     found = read_listing(root, page_url, shapes)
     ctx.found(page_url, found.shape, len(found.entries))
     for rejection in found.rejected:
-        message = f"{page_url}: not an entry: {rejection.text[:80]!r}: {rejection.reason}"
-        (ctx.warn if rejection.looked_like_an_entry else ctx.note)(message)
+        looked = rejection.looked_like_an_entry
+        what = "not taken, though it looked like an entry (look at the page)" if looked else "not an entry"
+        ctx.warn(f"{page_url}: {what}: {rejection.text[:80]!r}: {rejection.reason}", expected=not looked)
     for entry in found.entries:
         ctx.entry_text(entry.name, entry.text)
     return found.entries

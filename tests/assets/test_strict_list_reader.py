@@ -5,12 +5,14 @@ are entries, and what it leaves out is said with a reason."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from assets.sources.listing import read_listing
+from assets.sources.base import CrawlContext
+from assets.sources.listing import read_listing, read_page
 
 PAGES = Path(__file__).parent / "fixtures" / "list_pages"
 # The fixtures name cards as a shape of their own; the reader reads them as a heading per organisation.
@@ -73,3 +75,25 @@ def test_the_labelled_website_is_its_links_address_whatever_other_links_come_fir
     )
     fields = fields_from_elements([BeautifulSoup(html, "html.parser").div], "https://skoopi.coop/asf/basta/")
     assert fields == {"municipality": "Nykvarn", "website": "https://www.basta.se/"}
+
+
+def test_every_candidate_not_taken_is_a_parse_warning_with_its_reason() -> None:
+    html = (
+        "<body><nav><h3>Meny</h3><ul><li><a href='/start/'>Start</a></li></ul></nav><main>"
+        "<h2>Råd och stöd</h2><p><a href='https://coompanion.se/malardalen/'>Coompanion Mälardalen</a></p>"
+        "<h3>Starta eget med stöd</h3><p><a href='https://www.verksamt.se/starta'>verksamt.se</a></p>"
+        "<h3>re:form</h3><p>Kommun: Örebro</p></main></body>"
+    )
+    ctx = CrawlContext(http=None, city_list_dir=Path(), log=logging.getLogger("test"))  # type: ignore[arg-type]
+    entries = read_page(ctx, BeautifulSoup(html, "html.parser"), "https://x.se/", ("headings",))
+    assert [e.name for e in entries] == ["re:form"]
+    # The navigation and the guidance box are parse warnings with their reasons, expected (parts of the page):
+    # the parse_warnings check passes on them.
+    assert ctx.warnings == [
+        "https://x.se/: not an entry: 'Meny': outside the list (navigation, a side box or a form)",
+        "https://x.se/: not an entry: 'Råd och stöd': names a part of the page, not an organisation",
+        "https://x.se/: not taken, though it looked like an entry (look at the page): 'Starta eget med stöd': "
+        "only links to a site or an address that is not its own (a guidance or 'read more' box)",
+    ]
+    # The box the rules could not place is one to look at.
+    assert ctx.unexpected_warnings == ctx.warnings[2:]

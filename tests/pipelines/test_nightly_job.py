@@ -146,6 +146,14 @@ def test_every_check_passes_on_a_good_night(nightly_env: str) -> None:
     expected[("registry_organisations", "registry_not_empty")] = True
     expected[("registry_organisations", "no_personnummer_published")] = True
     assert _checks(result) == expected
+    # Parts of a page that are not entries are parse warnings with their reasons, expected: the check passes.
+    (orebro,) = (
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.asset_key.to_user_string() == "source_region_orebro" and e.check_name == "parse_warnings"
+    )
+    assert orebro.metadata["warnings"].value == orebro.metadata["expected"].value == 4
+    assert "'Råd och stöd': names a part of the page, not an organisation" in (orebro.description or "")
 
 
 def test_running_twice_gives_the_same_registry(nightly_env: str) -> None:
