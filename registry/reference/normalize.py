@@ -6,6 +6,9 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+import ftfy
+from ftfy.badness import is_bad
+
 # The letters Swedish names use, folded by table: the general path below is ten times slower, and folding
 # runs on every one of the register's three million names.
 _FOLD_TABLE = str.maketrans("åäöéèüáàæøëïîçñ", "aaoeeuaaaoeiicn")
@@ -31,10 +34,13 @@ def index_fold(text: str) -> str:
 
 
 def clean_display(text: str | None) -> str | None:
-    """Collapse whitespace of a value as written; empty becomes None."""
+    """Collapse whitespace of a value as written, and repair text that was UTF-8 read as Latin-1 ("KafÃ©
+    GlÃ¤ntan" -> "Kafé Gläntan"); empty becomes None."""
     if text is None:
         return None
     collapsed = " ".join(str(text).split())
+    if not collapsed.isascii() and is_bad(collapsed):
+        collapsed = ftfy.fix_encoding(collapsed)
     return collapsed or None
 
 

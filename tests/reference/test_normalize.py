@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from registry.reference.normalize import email_domain, fold, index_fold, normalise_phone, web_domain
+from registry.reference.normalize import clean_display, email_domain, fold, index_fold, normalise_phone, web_domain
 
 
 def test_fold_keeps_letters_but_drops_diacritics() -> None:
@@ -20,3 +20,11 @@ def test_domains_and_phones() -> None:
     assert normalise_phone("+46 8-123 45 67") == normalise_phone("08-123 45 67") == "081234567"
     assert normalise_phone("0046 8 123 45 67") == "081234567"
     assert normalise_phone("123") is None
+
+
+def test_text_that_was_utf8_read_as_latin1_is_repaired_for_display() -> None:
+    assert clean_display("KafÃ© GlÃ¤ntan  ekonomisk fÃ¶rening") == "Kafé Gläntan ekonomisk förening"
+    assert clean_display("Ã…terbruket SkÃ¶vde") == "Återbruket Skövde"
+    # Swedish text as it should be is left alone.
+    for written in ("Åre Östersund Ärla", "Café «Ö»", "Vägen ut! – kooperativen"):
+        assert clean_display(written) == written
