@@ -423,6 +423,21 @@ def keyword_areas(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def activity_words(text: str) -> list[str]:
+    """The words of ``text`` (searchable: lower case, å/ä/ö kept) that say what an organisation does, in
+    their order: 'Snickeri Mimosa' -> ['snickeri']; 'IT-återbruket Reboot' -> ['it', 'återbruket']."""
+    words = searchable(text)
+    starts = [m.start() for m in re.finditer(r"\S+", words)]
+    found: list[str] = []
+    for match in _KEYWORD_RE.finditer(words):
+        if _KEYWORDS[match.group()][0] is None:
+            continue
+        end = words.find(" ", match.end() - 1)
+        covered = words[max(s for s in starts if s <= match.start()) : len(words) if end < 0 else end]
+        found += [w for w in covered.split() if w not in found]
+    return found
+
+
 def _clean_sni(code: str) -> str | None:
     digits = re.sub(r"[\s.]", "", code)
     # 00000 is SCB's "unknown"; it would otherwise match nothing anyway, but keep it out of the reasons.

@@ -1,6 +1,8 @@
 """Street addresses as sources and the register write them, reduced to what tells two places apart: the street
-and the house number. "Storg. 12 B, 2 tr" and "Storgatan 12b" are one address; "Box 123" and "c/o ..." are
-not street addresses (a box says nothing about where an organisation works, and c/o names a person).
+and the house number, and the postcode or town where the address gives one. "Storg. 12 B, 2 tr" and
+"Storgatan 12b" are one address, "Storgatan 12, 972 31 Luleå" and "Storgatan 12, 222 22 Lund" two; "Box 123"
+and "c/o ..." are not street addresses (a box says nothing about where an organisation works, and c/o names a
+person).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from registry.reference.geography import find_kommun
 from registry.reference.normalize import fold
 
 # "Storg." -> "storgatan", "Kungsv." -> "kungsvagen": the abbreviations Swedish addresses use for the
@@ -17,6 +20,8 @@ from registry.reference.normalize import fold
 _ABBREVIATED_ENDINGS = (("g", "gatan"), ("gt", "gatan"), ("v", "vagen"), ("vg", "vagen"), ("pl", "platsen"))
 _SEGMENT = re.compile(r"^\s*([^\d,]*?[^\W\d_][^\d,]*?)\s+(\d+)\s*([a-z])?\b")
 _NOT_A_STREET = re.compile(r"^\s*(?:box|c/o|co|pl|postbox|fack)\b", re.IGNORECASE)
+# "972 31 Luleå", "97231 LULEÅ", "SE-972 31": a Swedish postcode and the postal town after it.
+_POSTCODE = re.compile(r"(?<!\d)(?:se-?\s?)?(\d{3})\s?(\d{2})(?!\d)\s*([^\W\d_][^\d,]*)?")
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,9 @@ class Street:
     number: str
     # The entrance letter ("12 B"), when written.
     letter: str = ""
+    postcode: str = ""
+    # The kommun code of the postal town or place written after the street, when it names one.
+    kommun: str = ""
 
     @property
     def name(self) -> str:
@@ -41,6 +49,8 @@ def same_street(x: Street, y: Street) -> bool:
     "Stora Södergatan")."""
     if x.number != y.number or (x.letter and y.letter and x.letter != y.letter):
         return False
+    if (x.postcode and y.postcode and x.postcode != y.postcode) or (x.kommun and y.kommun and x.kommun != y.kommun):
+        return False  # the same street name in another town
     if x.name == y.name or (min(len(x.name), len(y.name)) >= 5 and OSA.distance(x.name, y.name) <= 1):
         return True
     return len(x.words) == len(y.words) and all(_same_word(a, b) for a, b in zip(x.words, y.words, strict=True))
@@ -60,7 +70,8 @@ def street(address: str | None) -> Street | None:
     """The street and house number of an address, or None when it holds no street address."""
     if not address:
         return None
-    for segment in address.split(","):
+    segments = address.split(",")
+    for i, segment in enumerate(segments):
         if _NOT_A_STREET.match(segment):
             continue
         found = _SEGMENT.match(fold(segment))
@@ -72,8 +83,23 @@ def street(address: str | None) -> Street | None:
         words[-1] = _expanded(words[-1])
         if words[:2] == ["s", "t"]:  # "S:t Eriksgatan" (also "St Eriksgatan", "Sankt Eriksgatan": see same_street)
             words = ["sankt", *words[2:]]
-        return Street(tuple(words), found.group(2), found.group(3) or "")
+        postcode, kommun = _where(segments[i + 1 :], fold(segment)[found.end() :])
+        return Street(tuple(words), found.group(2), found.group(3) or "", postcode, kommun)
     return None
+
+
+def _where(after: list[str], rest_of_segment: str) -> tuple[str, str]:
+    """The postcode and the kommun of the place written after a street ("972 31 Luleå", "Uppsala")."""
+    postcode, kommun = "", ""
+    for text in (rest_of_segment, *after):
+        found = _POSTCODE.search(fold(text))
+        if found:
+            postcode = postcode or found.group(1) + found.group(2)
+            text = found.group(3) or ""
+        place = find_kommun(text.strip()) if text.strip() else None
+        if place is not None and not kommun:
+            kommun = place.code
+    return postcode, kommun
 
 
 def _expanded(word: str) -> str:

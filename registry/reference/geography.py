@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from registry.reference.normalize import fold
@@ -104,3 +104,28 @@ def place_suffix(folded_name: str) -> tuple[str, str | None]:
             if code:
                 return " ".join(tokens[width:]), code
     return folded_name, None
+
+
+@cache
+def regions() -> dict[str, frozenset[str]]:
+    """Regions that organisation names carry, folded -> the län they lie in: every län by its name
+    ('vasterbotten', 'vastra gotaland'), the landskap and the regions people name ('malardalen', 'sjuharad').
+    A län named after its kommun ('Uppsala', 'Kalmar') is left out: in a name it is the kommun."""
+    table = {fold(name).removesuffix(" lan").removesuffix("s"): frozenset({code}) for code, name in lan_names().items()}
+    for row in _rows("regions.csv"):
+        codes = frozenset(row["lan_codes"].split("|"))
+        key = fold(row["region"])
+        table[key] = table.get(key, frozenset()) | codes
+    places = _lookup()
+    return {region: codes for region, codes in table.items() if region not in places}
+
+
+@lru_cache(maxsize=1 << 14)
+def regions_named(folded_name: str) -> dict[str, frozenset[str]]:
+    """The regions a folded name names (one or two words each), with their län."""
+    table, tokens = regions(), folded_name.split()
+    groups = [" ".join(tokens[i : i + n]) for n in (1, 2) for i in range(len(tokens) - n + 1)]
+    found = {group: table[group] for group in groups if group in table}
+    # "Hälsinglands Sociala Kooperativ": the genitive names the region too.
+    found |= {group[:-1]: table[group[:-1]] for group in groups if group.endswith("s") and group[:-1] in table}
+    return found

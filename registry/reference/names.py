@@ -23,8 +23,9 @@ from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
 
+from registry.reference.activity_areas import activity_words
 from registry.reference.geography import lan_names, place_keys
-from registry.reference.legal_forms import form_word, longest_spelling, spellings
+from registry.reference.legal_forms import FORENING, form_word, longest_spelling, spellings, without_branch
 from registry.reference.normalize import fold
 
 _WORDS = re.compile(r"[&+]|[^\W_]+")
@@ -33,6 +34,10 @@ _ABBREVIATED = re.compile(r"(?<![\w.])([^\W\d_]+)\.(?!\w\.)")
 _ABBREVIATED_COMPOUND = re.compile(r"(?<![\w.])[^\W\d_]{2,}\.[^\W\d_]{2,}(?![\w.]*\.\w)")
 # "S:t Eriks", "S:ta Clara": the colon would split them.
 _SAINTS = re.compile(r"(?<!\w)s:(ta|t)(?!\w)")
+# "Gbg:s Returmarknad", "KFUM:s": a genitive written after a colon is the word's genitive ("gbgs").
+_COLON_GENITIVE = re.compile(r"(?<=\w):s(?!\w)")
+# "2:a Chansen", "3:e Steget": an ordinal is its number.
+_ORDINAL = re.compile(r"(?<=\d):[ae](?!\w)")
 
 ABBREVIATIONS = {
     "sthlm": "stockholm",
@@ -44,7 +49,20 @@ ABBREVIATIONS = {
     "kafeet": "cafe",
     "cafeet": "cafe",
     "koop": "kooperativ",
+    "nr": "nummer",
 }
+# Numbers written as words, as digits: "Hus nio" is "Hus 9", "Andra Chansen" "2:a Chansen". Not "en", "ett"
+# (also articles) or "sex".
+NUMBER_WORDS = {
+    "tva": "2", "tre": "3", "fyra": "4", "fem": "5", "sju": "7", "atta": "8", "nio": "9", "tio": "10",
+    "elva": "11", "tolv": "12", "forsta": "1", "andra": "2", "tredje": "3", "fjarde": "4", "femte": "5",
+}  # fmt: skip
+# What a list adds to say that an organisation is an ASF ("Kalmar Hunddagis – arbetsintegrerande socialt
+# företag"): it says what kind of enterprise, not which.
+DESIGNATIONS = (
+    ("arbetsintegrerande", "socialt", "foretag"), ("arbetsintegrerande", "sociala", "foretaget"),
+    ("ett", "arbetsintegrerande", "socialt", "foretag"),
+)  # fmt: skip
 # Words that say what kind of organisation it is, not which one: lists add and drop them.
 KIND_WORDS = frozenset({"kooperativ", "kooperativet", "kooperativen"})
 _KIND_ENDINGS = ("kooperativet", "kooperativen", "kooperativ")
@@ -65,22 +83,28 @@ _PLACE_KIND = {word: "kommun" for word in ("kommun", "kommuns", "stad", "stads")
 class ComparedName:
     # The name's distinctive words in their order, space-separated.
     words: str
-    # The legal form the name declares ('ab', 'ek', 'if', 'st', 'hb', or a foreign form), or None.
+    # The legal form the name declares ('ab', 'ek', 'if', 'st', 'hb', 'forening', a foreign form, or 'kommun'
+    # or 'region' for a name that is only a place and the kind of place), or None.
     legal_form: str | None
     # Words written as abbreviations, with a dot ("Skand.", "V.", "Intl."): they stand for a longer word.
     abbreviations: frozenset[str] = frozenset()
+    # The rests of cooperative compounds ("tradgards" of "Trädgårdskooperativet"): what kind of cooperative.
+    kind_compounds: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1 << 16)
 def compared_name(name: str, folding: Callable[[str], str] = fold) -> ComparedName:
     text = _SAINTS.sub(lambda m: " sankta " if m.group(1) == "ta" else " sankt ", folding(name))
+    text = _ORDINAL.sub("", _COLON_GENITIVE.sub("s", text))
     # "Trädg.service", "Arb.koop.": a compound with its first part abbreviated is one word.
     compounds = {m.group(0): m.group(0).replace(".", "") for m in _ABBREVIATED_COMPOUND.finditer(text)}
     for written, joined in compounds.items():
         text = text.replace(written, joined)
     abbreviated = frozenset(_ABBREVIATED.findall(text)) | set(compounds.values())
     words = [ABBREVIATIONS.get(w, w) for w in _initialisms_joined(_WORDS.findall(text))]
-    words, form = _without_legal_forms([form_word(w) or w for w in words])
+    words = [NUMBER_WORDS.get(w, w) for w in _kept_if_any_left(words, _without_designations(words))]
+    words, form = _without_legal_forms([form_word(w) or w for w in _kept_if_any_left(words, without_branch(words))])
+    kind_compounds = {k for w in words if (k := _without_kind(w)) and k != w}
     words = _kept_if_any_left(words, [k for w in words if (k := _without_kind(w))])
     without_place_words = _without_place_words(words, _WORDS.findall(name.casefold()))
     if _place_at_end(without_place_words) < len(without_place_words):
@@ -90,13 +114,28 @@ def compared_name(name: str, folding: Callable[[str], str] = fold) -> ComparedNa
         # ("Stockholms stad" / "Region Stockholm"), however it is written ("Malmö stad" / "Malmö kommun").
         kinds = sorted({_PLACE_KIND[w] for w in words if w in _PLACE_KIND})
         words = [*without_place_words, *kinds]
+        # A kommun or a region is a legal person of its own kind: "Haninge kommun" is not "Haninge
+        # Kommunfastigheter AB".
+        form = form or (kinds[0] if len(kinds) == 1 else None)
     if len(words) > 1 and words[0] in PREFIXES:
         words = words[1:]
     words = _kept_if_any_left(words, [w for w in words if w not in CONNECTORS])
     abbreviated |= {_without_kind(word) for word in abbreviated}  # "Hantv.koop." -> "hantv", still abbreviated
-    return ComparedName(" ".join(words), form, abbreviated & set(words))
+    kept = set(words)
+    return ComparedName(" ".join(words), form, abbreviated & kept, frozenset(kind_compounds & kept))
 
 
+@lru_cache(maxsize=1 << 14)
+def activity_of(name: str) -> frozenset[str]:
+    """The words of a name that say what the organisation does, folded as compared ("Snickeri Mimosa" ->
+    {"snickeri"}; "Cateringkooperativet Matglädje" -> {"cateringkooperativet", "catering"}), also the ones
+    that comparison removes as prefixes ("Kafé"). A list may put them before the name the register has
+    without them."""
+    words = {ABBREVIATIONS.get(w, w) for w in map(fold, activity_words(name))}
+    return frozenset(words | {_without_kind(w) for w in words})
+
+
+@lru_cache(maxsize=1 << 16)
 def _without_kind(word: str) -> str:
     """The word without what says it is a cooperative: '' for 'Kooperativet' or 'Arbetskooperativ' (and
     misspelt: 'Arbetskoperativ'); the rest of a compound that says what kind ('Cykelkooperativet' -> 'cykel',
@@ -123,6 +162,15 @@ def normalise_name(name: str, folding: Callable[[str], str] = fold) -> str:
 def declared_legal_form(name: str) -> str | None:
     """'Basta ek. för.' -> 'ek'; 'Yalla AB (svb)' -> 'ab'; 'Nordic Oy' -> 'oy'; a name that declares none -> None."""
     return compared_name(name).legal_form
+
+
+def _without_designations(words: list[str]) -> list[str]:
+    for designation in DESIGNATIONS:
+        n = len(designation)
+        for i in range(len(words) - n + 1):
+            if tuple(words[i : i + n]) == designation:
+                return words[:i] + words[i + n :]
+    return words
 
 
 def _kept_if_any_left(words: list[str], kept: list[str]) -> list[str]:
@@ -154,10 +202,16 @@ def _without_legal_forms(words: list[str]) -> tuple[list[str], str | None]:
     while i < len(words):
         for n in range(min(longest, len(words) - i), 0, -1):
             form = table.get(tuple(words[i : i + n]))
-            if form is not None and (not form.only_last or i + n == len(words)):
-                declared = declared or form.declared
-                i += n
-                break
+            at_the_end = i + n == len(words)
+            if form is None or (form.only_last and not (at_the_end or (form.also_first and i == 0))):
+                continue
+            if form.only_at_the_edges and not (i == 0 or at_the_end):
+                continue
+            # "Föreningen Gemenskap ek. för.": the named kind says more than "förening".
+            if declared is None or declared == FORENING:
+                declared = form.declared
+            i += n
+            break
         else:
             kept.append(words[i])
             i += 1

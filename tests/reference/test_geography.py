@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.reference.geography import find_kommun, kommuner, lan_names, place_suffix
+from registry.reference.geography import find_kommun, kommuner, lan_names, place_suffix, regions, regions_named
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "swedish-geodata"
 
@@ -65,3 +65,16 @@ def test_a_trailing_place_is_split_from_a_name_but_never_the_whole_name() -> Non
     assert place_suffix("grona hander i orebro") == ("grona hander", "1880")
     assert place_suffix("mora") == ("mora", None)
     assert place_suffix("macken") == ("macken", None)
+
+
+def test_every_region_lies_in_lan_that_exist_and_no_kommun_is_taken_for_a_region() -> None:
+    assert regions()["dalarna"] == {"20"} and regions()["vastra gotaland"] == {"14"}
+    assert regions()["malardalen"] == {"01", "03", "04", "18", "19"}
+    assert all(codes and codes <= set(lan_names()) for codes in regions().values())
+    assert "uppsala" not in regions() and "gotland" not in regions()  # kommuner, as names use them
+
+
+def test_a_name_names_a_region_also_in_the_genitive() -> None:
+    assert set(regions_named("halsinglands sociala kooperativ")) == {"halsingland"}
+    assert set(regions_named("grona vastra gotaland")) == {"vastra gotaland"}
+    assert regions_named("basta") == {}

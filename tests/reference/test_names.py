@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from registry.reference.names import compared_name, declared_legal_form, normalise_name
+from registry.reference.legal_forms import same_legal_form
+from registry.reference.names import activity_of, compared_name, declared_legal_form, normalise_name
 
 
 @pytest.mark.parametrize(
@@ -39,7 +40,7 @@ def test_legal_forms_case_diacritics_and_punctuation_do_not_count(name: str) -> 
         ("Macken HB", "hb"),
         ("Macken Kommanditbolag", "hb"),  # lists write HB for a kommanditbolag too
         ("Macken KB", "hb"),
-        ("Macken förening", None),  # an association, of a kind the name does not say
+        ("Macken förening", "forening"),  # an association, of a kind the name does not say
     ],
 )
 def test_swedish_forms_in_every_spelling_are_removed_and_declared(name: str, form: str | None) -> None:
@@ -50,8 +51,8 @@ def test_swedish_forms_in_every_spelling_are_removed_and_declared(name: str, for
 @pytest.mark.parametrize(
     ("name", "form"),
     [("Siemens AG", "ag"), ("Siemens Aktiengesellschaft", "ag"), ("Siemens GmbH", "gmbh"), ("Siemens Ltd", "ltd"),
-     ("Siemens Oy", "oy"), ("Siemens Oy Ab", "oy"), ("Siemens A/S", "as"), ("Siemens ASA", "as"),
-     ("Siemens Inc.", "inc")],
+     ("Siemens Oy", "oy"), ("Siemens Oy Ab", "oy"), ("Siemens A/S", "as"), ("Siemens ASA", "asa"),
+     ("Siemens ApS", "aps"), ("Siemens Inc.", "inc")],
 )  # fmt: skip
 def test_foreign_forms_are_forms_at_the_end_of_a_name(name: str, form: str) -> None:
     assert normalise_name(name) == "siemens"
@@ -138,3 +139,71 @@ def test_abbreviations_written_with_a_dot_are_kept_as_abbreviations() -> None:
     assert compared_name("Trädg.service Höör").abbreviations == {"tradgservice"}
     assert compared_name("K.F.U.M. Söder").abbreviations == frozenset()  # an initialism, not an abbreviation
     assert normalise_name("S:ta Clara Kafé") == normalise_name("Sankta Clara Café") == "sankta clara cafe"
+
+
+@pytest.mark.parametrize(
+    ("name", "form"),
+    [("Second Life Furniture B.V.", "bv"), ("Gröna Sp. z o.o.", "spzoo"), ("SIA Baltic Timber", "sia"),
+     ("Baltic Timber SIA", "sia"), ("UAB Linas", "uab")],
+)  # fmt: skip
+def test_other_european_forms_and_the_baltic_form_before_the_name(name: str, form: str) -> None:
+    assert declared_legal_form(name) == form
+    assert normalise_name(name) in ("second life furniture", "grona", "baltic timber", "linas")
+
+
+@pytest.mark.parametrize(
+    ("name", "form"),
+    [("Malmö Cykelkök id. för.", "if"), ("Caféet Hörnan ek. fr.", "ek"), ("Kafé Kvarnen ekon. fören.", "ek"),
+     ("Tvätteriet Vita Lakan ekonomisk fören.", "ek"), ("Fören. Kvarnbacken", "forening")],
+)  # fmt: skip
+def test_abbreviated_forms_as_lists_write_them(name: str, form: str) -> None:
+    assert declared_legal_form(name) == form
+
+
+def test_forening_inside_a_name_is_a_word_of_the_name() -> None:
+    assert normalise_name("Sociala Företagens Förening Väst") == "sociala foretagens forening vast"
+    assert declared_legal_form("Sociala Företagens Förening Väst") is None
+    assert declared_legal_form("Föreningen Gemenskap ek. för.") == "ek"  # the named kind says more
+
+
+def test_an_association_of_a_kind_not_said_may_be_either_swedish_association() -> None:
+    assert same_legal_form("forening", "ek") is None and same_legal_form("if", "forening") is None
+    assert same_legal_form("forening", "st") is False and same_legal_form("forening", "ab") is False
+    assert same_legal_form("asa", "as") is False and same_legal_form("ab", "ab") is True
+
+
+@pytest.mark.parametrize(
+    ("name", "compared", "form"),
+    [("Aurora Food Oyj, filial i Sverige", "aurora food", "oy"),
+     ("Kestrel Software Ltd, UK filial", "kestrel software", "ltd"),
+     ("Nordvik Facility Services AS, filial i Sverige", "nordvik facility services", "as"),
+     ("Hjälpsam Städ AB, NUF", "hjalpsam stad", "ab")],
+)  # fmt: skip
+def test_a_branch_is_its_company(name: str, compared: str, form: str) -> None:
+    assert normalise_name(name) == compared
+    assert declared_legal_form(name) == form
+
+
+def test_a_kommun_or_a_region_declares_what_kind_of_legal_person_it_is() -> None:
+    assert declared_legal_form("Haninge kommun") == "kommun"
+    assert declared_legal_form("Malmö stad") == "kommun"
+    assert declared_legal_form("Region Skåne") == "region"
+    assert declared_legal_form("Haninge Kommunfastigheter AB") == "ab"
+
+
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [("Gbg:s Returmarknad", "Göteborgs Returmarknad"), ("Hus nio Snickeri", "Hus 9 Snickeri"),
+     ("Kooperativet 2:a Chansen", "Kooperativet Andra Chansen"), ("Nr 10 Kafé", "Nummer 10 Kafé"),
+     ("Tre Kronor Städ", "3 Kronor Städ"),
+     ("Kalmar Hunddagis – arbetsintegrerande socialt företag", "Kalmar Hunddagis")],
+)  # fmt: skip
+def test_genitives_numbers_and_the_asf_designation_are_written_one_way(x: str, y: str) -> None:
+    assert normalise_name(x) == normalise_name(y)
+
+
+def test_what_a_name_says_the_organisation_does() -> None:
+    assert activity_of("Snickeri Mimosa") == {"snickeri"}
+    assert {"catering"} <= activity_of("Cateringkooperativet Matglädje")
+    assert "cafe" in activity_of("Kafé Navet AB")  # also a prefix that comparison removes
+    assert activity_of("Yalla Trappan") == frozenset()
