@@ -25,12 +25,16 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from registry.reference.addresses import Street, same_street
-from registry.reference.geography import place_suffix
-from registry.reference.names import compared_name
+from registry.reference.geography import place_suffix, regions_named
+from registry.reference.legal_forms import FILIAL, same_legal_form
+from registry.reference.names import activity_of, compared_name
 
 # Bolagsverket's organisationsform codes -> the legal form a name declares (registry/reference/normalize.py):
 # "ek. för." is an ekonomisk förening or a bostadsrättsförening, "HB" a handelsbolag or kommanditbolag.
-DECLARED_FORM_OF_CODE = {"EK": "ek", "BRF": "ek", "AB": "ab", "I": "if", "S": "st", "HB": "hb", "KB": "hb"}
+# A filial ("FL") is registered under its foreign company's name and form: "Aurora Food Oyj, filial i Sverige".
+DECLARED_FORM_OF_CODE = {
+    "EK": "ek", "BRF": "ek", "AB": "ab", "I": "if", "S": "st", "HB": "hb", "KB": "hb", "FL": FILIAL,
+}  # fmt: skip
 
 
 # -- the two sides -----------------------------------------------------------------------------------------------
@@ -45,6 +49,14 @@ class NameForms:
     place: str | None
     # Words written as abbreviations ("skand", "v"): each may stand for a longer word on the other side.
     abbreviations: frozenset[str] = frozenset()
+    # The rests of cooperative compounds ("tradgards"; registry/reference/names.py).
+    kind_compounds: frozenset[str] = frozenset()
+    # The name as written: what it says the organisation does is read from it when a comparison needs it.
+    written: str = ""
+
+    @property
+    def activity(self) -> frozenset[str]:
+        return activity_of(self.written)
 
     @cached_property
     def tokens(self) -> frozenset[str]:
@@ -87,7 +99,8 @@ COUNTRIES = {
 @lru_cache(maxsize=1 << 16)
 def name_forms(name: str) -> NameForms:
     compared = compared_name(name)
-    return NameForms(compared.words, *place_suffix(compared.words), abbreviations=compared.abbreviations)
+    return NameForms(compared.words, *place_suffix(compared.words), abbreviations=compared.abbreviations,
+                     kind_compounds=compared.kind_compounds, written=name)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -136,6 +149,9 @@ class NameWeights:
     levels: tuple[tuple[float, float], ...]
     # One name's words all appear in the other ("Basta" / "Basta arbetskooperativ Nykvarn"); None: not used.
     within: float | None = None
+    # ... and the other adds only what the organisation does, before the name ("Mimosa" / "Snickeri Mimosa
+    # ek. för.", "Stickan" / "Sömnadskooperativet Stickan"): how lists and the register write one business.
+    within_adding_activity: float | None = None
     # Every word of each name has its counterpart in the other, misspelt, abbreviated or moved ("Sociala
     # kooperativet Vinden" / "Vinden Socialt Kooperativ"): the names agree more than their similarity says.
     every_word_agrees: float | None = None
@@ -189,7 +205,8 @@ DEDUPE = WeightSet(
     # Most blocked pairs are not the same organisation: start from about 1 in 17.
     prior=-4.0,
     name=NameWeights(
-        levels=((95.0, 9.0), (90.0, 7.0), (85.0, 4.0), (75.0, 0.0), (0.0, -7.0)), within=4.0, every_word_agrees=7.0
+        levels=((95.0, 9.0), (90.0, 7.0), (85.0, 4.0), (75.0, 0.0), (0.0, -7.0)), within=4.0,
+        within_adding_activity=7.0, every_word_agrees=7.0,
     ),
     # Among pairs with similar names, sharing a kommun is about 20 times likelier for the same organisation.
     kommun=Agreement(3.0, -9.0),
@@ -280,6 +297,33 @@ def one_name_within_the_other(a: Side, b: Side) -> bool:
     return bool(shorter) and shorter < longer and any(len(t) >= 4 for t in shorter)
 
 
+def activities_differ(a: Side, b: Side) -> bool:
+    """Both names say what the organisation does, and nothing alike ("Kafé Navet" / "Cykelverkstan Navet")."""
+    x, y = a.name.activity, b.name.activity
+    return bool(x and y) and not x & y
+
+
+def added_activity(a: Side, b: Side) -> list[str]:
+    """When one name is the other with words that say what the organisation does before it ("Snickeri
+    Mimosa" / "Mimosa"), a cooperative compound anywhere ("Kålgården Odlingskooperativ"), or more of what it
+    does after a name that already says it ("Ljuspunkten Café" / "Ljuspunkten Café & Second Hand"): those
+    words; else []. Other words added after a name are part of another company's name ("Ringen" / "Ringen
+    Bilverkstad AB")."""
+    shorter, longer = sorted((a.name, b.name), key=lambda n: len(n.tokens))
+    words = longer.core.split()
+    added = [w for w in words if w not in shorter.tokens]
+    if not added or not shorter.tokens < longer.tokens:
+        return []
+    lists_more = bool(shorter.activity) and shorter.activity <= longer.activity
+    first_shared = next(i for i, w in enumerate(words) if w in shorter.tokens)
+    for i, word in enumerate(words):
+        if word in shorter.tokens or word in longer.kind_compounds:
+            continue
+        if word not in longer.activity or (i > first_shared and not lists_more):
+            return []
+    return added
+
+
 def name_evidence(a: Side, b: Side, w: WeightSet, known_similarity: float | None = None) -> Evidence:
     score = name_similarity(a, b) if known_similarity is None else known_similarity
     weight = next(weight for at_least, weight in w.name.levels if score >= at_least)
@@ -287,7 +331,15 @@ def name_evidence(a: Side, b: Side, w: WeightSet, known_similarity: float | None
     agrees = w.name.every_word_agrees
     if agrees is not None and weight < agrees and every_word_agrees(a, b):
         return Evidence("name", f"{outcome}, every word agrees", agrees)
-    if w.name.within is not None and weight < w.name.within and one_name_within_the_other(a, b):
+    within = w.name.within is not None and weight < w.name.within and one_name_within_the_other(a, b)
+    if within and activities_differ(a, b):
+        return Evidence("name", f"{outcome}, one name within the other, but they say they do different things",
+                        weight)  # fmt: skip
+    if within:
+        adding = w.name.within_adding_activity
+        if adding is not None and (added := added_activity(a, b)):
+            return Evidence("name", f"{outcome}, one name within the other, adding what it does ({' '.join(added)})",
+                            adding)  # fmt: skip
         return Evidence("name", f"{outcome}, one name within the other", w.name.within)
     return Evidence("name", outcome, weight)
 
@@ -341,11 +393,31 @@ def kommun_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
                 # The place was read from one name, and the other name says it too: it is part of the names
                 # (already compared), not a sign of where the organisation is.
                 return Evidence("kommun", "differs, but the place is in both names", 0.0)
+        if region := shared_region(a, b):
+            # "Stadsjobb Västerbotten" on Skellefteå's list and on Umeå's: one organisation for a region is
+            # listed where it works and registered where its seat is.
+            return Evidence("kommun", f"differs, both in {region}, which both names name", 0.0)
     return found
 
 
+def shared_region(a: Side, b: Side) -> str | None:
+    """A region (landskap, län, 'Mälardalen') that both names name and whose län both kommuner lie in."""
+    if not (a.kommun and b.kommun):
+        return None
+    theirs = regions_named(b.name.normalised)
+    for region, lan in regions_named(a.name.normalised).items():
+        if region in theirs and a.kommun[:2] in lan and b.kommun[:2] in lan:
+            return region
+    return None
+
+
 def legal_form_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
-    return _agreement("legal form", a.legal_form, b.legal_form, w.legal_form)
+    if not (a.legal_form and b.legal_form):
+        return None
+    same = same_legal_form(a.legal_form, b.legal_form)
+    if same is None:
+        return None  # "Föreningen X" and "X ek. för.": an association of either kind
+    return Evidence("legal form", "equal" if same else "differ", w.legal_form.equal if same else w.legal_form.differ)
 
 
 def website_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
@@ -372,10 +444,33 @@ def best_name(a: Side, b: Side) -> NameForms:
 _TYPO_FROM = 5
 
 
+# Compass words, each its direction: "Återbruk Syd" and "Återbruk Sydost" are two organisations, although one
+# word starts the other; "Norr" and "Norra" are one direction.
+DIRECTIONS = {
+    "norr": "n", "nord": "n", "norra": "n", "syd": "s", "sod": "s", "sodra": "s", "soder": "s", "ost": "e",
+    "ostra": "e", "oster": "e", "vast": "w", "vastra": "w", "vaster": "w", "nordost": "ne", "nordostra": "ne",
+    "sydost": "se", "sydostra": "se", "nordvast": "nw", "nordvastra": "nw", "sydvast": "sw", "sydvastra": "sw",
+    "mitt": "c", "mellersta": "c",
+}  # fmt: skip
+def _may_be_transliterated(x: str, y: str) -> bool:
+    return any(pair in x or pair in y for pair in ("aa", "ae", "oe"))
+
+
+def _transliterated(word: str) -> str:
+    """A folded word as it reads where a keyboard or system had no å, ä or ö and wrote "aa", "ae", "oe"
+    ("Traedgaardslaget" / "Trädgårdslaget")."""
+    return word.replace("aa", "a").replace("ae", "a").replace("oe", "o")
+
+
 def _same_word(x: str, y: str, abbreviations: frozenset[str]) -> bool:
     """Equal, one typo apart (words of five letters or more), one the start of the other ('serv'), or one
-    written as an abbreviation of the other ('skand.', 'v.')."""
+    written as an abbreviation of the other ('skand.', 'v.'). Two compass words are the same word only
+    when they name one direction."""
     if x == y:
+        return True
+    if x in DIRECTIONS and y in DIRECTIONS:
+        return DIRECTIONS[x] == DIRECTIONS[y]
+    if _may_be_transliterated(x, y) and _transliterated(x) == _transliterated(y):
         return True
     if (
         abs(len(x) - len(y)) <= 1
@@ -407,14 +502,24 @@ def words_without_counterpart(
     return left, right
 
 
+# Words that say who owns a firm ("Persson & Dotter", "Nilsson & Söner", "Bröderna Ek"): in one name only,
+# they name another firm than the bare surname does.
+FIRM_WORDS = frozenset({
+    "son", "soner", "sons", "dotter", "dottrar", "broderna", "bror", "syskonen", "co", "kompani", "partner",
+    "partners",
+})  # fmt: skip
+
+
 def word_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:
     if not w.word_differs:
         return None
     other = best_name(a, b)
     left, right = words_without_counterpart(a.name.words, other.words, a.name.abbreviations | other.abbreviations)
-    if not (left and right):
-        return None
-    return Evidence("words", f"differ ({' '.join(left)} / {' '.join(right)})", w.word_differs)
+    if left and right:
+        return Evidence("words", f"differ ({' '.join(left)} / {' '.join(right)})", w.word_differs)
+    if firm := [word for word in left or right if word in FIRM_WORDS]:
+        return Evidence("words", f"only one name says whose firm it is ({' '.join(firm)})", w.word_differs)
+    return None
 
 
 def number_evidence(a: Side, b: Side, w: WeightSet) -> Evidence | None:

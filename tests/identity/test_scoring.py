@@ -192,3 +192,71 @@ def test_every_word_agreeing_counts_more_than_the_similarity_says() -> None:
     found = scoring.name_evidence(a, b, DEDUPE, known_similarity=80.0)
     assert (found.outcome, found.weight) == ("similarity 80, every word agrees", 7.0)
     assert not scoring.every_word_agrees(_side("Nordic Bygg"), _side("Nordisk Bygg"))
+
+
+def _pair(x: str, y: str, kommun_x: str | None = "Solna", kommun_y: str | None = "Solna") -> tuple[str, str]:
+    def side(name: str, kommun: str | None) -> Side:
+        fields = {"municipality": kommun} if kommun else {}
+        return record_features(record("s", name + str(kommun), name, **fields)).side
+
+    return _explained(side(x, kommun_x), side(y, kommun_y))
+
+
+def test_a_list_may_put_what_the_organisation_does_before_the_registered_name() -> None:
+    verdict, why = _pair("Mimosa", "Snickeri Mimosa ekonomisk förening")
+    assert verdict == "match" and "one name within the other, adding what it does (snickeri) (+7.0)" in why
+    assert _pair("Stickan", "Sömnadskooperativet Stickan ek. för.")[0] == "match"
+    assert _pair("Ljuspunkten Café", "Ljuspunkten Café & Second Hand")[0] == "match"  # more of what it does
+    # Words after a name that says nothing of what it does belong to another company's name.
+    verdict, why = _pair("Kooperativet Ringen", "Ringen Bilverkstad AB")
+    assert verdict != "match" and "adding" not in why
+    # Without a kommun in common, the added words leave the pair to a person.
+    assert _pair("Mimosa", "Snickeri Mimosa ekonomisk förening", "Solna", "Malmö")[0] != "match"
+
+
+def test_two_names_that_say_they_do_different_things_are_not_one_within_the_other() -> None:
+    verdict, why = _pair("Kafé Navet AB", "Cykelverkstan Navet AB")
+    assert verdict == "no_match" and "they say they do different things" in why
+
+
+def test_a_regional_organisation_listed_in_two_kommuner_of_its_region() -> None:
+    verdict, why = _pair("Stadsjobb Västerbotten", "Stadsjobb Västerbotten", "Skellefteå", "Umeå")
+    assert verdict == "match" and "kommun differs, both in vasterbotten, which both names name (+0.0)" in why
+    assert _pair("Hälsinglands Sociala Kooperativ ek. för.", "Hälsinglands Sociala Kooperativ ek. för.",
+                 "Hudiksvall", "Bollnäs")[0] == "match"  # fmt: skip
+    # Outside the region the name names, two kommuner are two organisations.
+    assert _pair("Stadsjobb Västerbotten", "Stadsjobb Västerbotten", "Skellefteå", "Malmö")[0] == "no_match"
+    assert _pair("Stadsjobb", "Stadsjobb", "Skellefteå", "Umeå")[0] == "no_match"
+
+
+def test_whose_firm_it_is_tells_two_firms_apart() -> None:
+    verdict, why = _pair("Persson & Dotter Bageri AB", "Persson Bageri AB")
+    assert verdict != "match" and "only one name says whose firm it is (dotter)" in why
+    assert _pair("Nilsson & Söner Åkeri AB", "Nilssons Åkeri AB")[0] != "match"
+
+
+def test_compass_words_are_words_of_their_own() -> None:
+    verdict, why = _pair("Återbruk Syd AB", "Återbruk Sydost AB", None, None)
+    assert verdict != "match" and "words differ (syd / sydost)" in why
+    assert "words" not in _pair("Basta Norr", "Basta Norra")[1]
+
+
+def test_names_written_without_a_a_and_o() -> None:
+    verdict, why = _pair("Trädgårdslaget Äppelknyckarna", "Traedgaardslaget Aeppelknyckarna")
+    assert verdict == "match" and "words" not in why
+
+
+def test_legal_forms_that_cannot_be_one_legal_person() -> None:
+    verdict, why = _pair("Stiftelsen Lärkan", "Föreningen Lärkan")
+    assert verdict != "match" and "legal form differ (-8.0)" in why
+    assert "legal form" not in _pair("Föreningen Gemenskap", "Gemenskap ek. för.")[1]  # either kind of förening
+    assert _pair("Haninge kommun", "Haninge Kommunfastigheter AB", "Haninge", "Haninge")[0] == "no_match"
+    assert _pair("Fjordlaks ASA", "Fjordlaks AS", None, None)[0] == "no_match"
+    assert _pair("Second Life Furniture B.V.", "Second Life Furniture AB", None, None)[0] == "no_match"
+
+
+def test_the_same_street_in_another_town_is_no_evidence_of_one_place() -> None:
+    a = _side("Kafé Gemenskap", None, address="Storgatan 12, 972 31 Luleå")
+    b = _side("Kafé Gemenskap", None, address="Storgatan 12, 222 22 Lund")
+    verdict, why = _explained(a, b)
+    assert verdict != "match" and "street address differ" in why
