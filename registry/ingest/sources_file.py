@@ -116,17 +116,22 @@ def load_sources(path: Path, readers: Collection[str]) -> tuple[SourceConfig, ..
     sources = []
     for index, entry in enumerate(entries):
         line = starts[index] if index < len(starts) else 0
-        sources.append(_source(entry, path, line, _key_lines(text, line), readers))
+        sources.append(_source(entry, path, line, _key_lines(text, line) if line else {}, readers))
     seen: set[str] = set()
     for source in sources:
         if source.name in seen:
-            raise SourcesFileError(f"{path}:{source.line}: the source name {source.name!r} is used twice")
+            where = f"{path}:{source.line}" if source.line else str(path)
+            raise SourcesFileError(f"{where}: the source name {source.name!r} is used twice")
         seen.add(source.name)
     return tuple(sources)
 
 
+# An entry's header as TOML allows it: "[[source]]", "[[ source ]]", '[["source"]]', a comment after it.
+_ENTRY_HEADER = re.compile(r"""\s*\[\[\s*(source|"source"|'source')\s*\]\]\s*(#.*)?""")
+
+
 def _entry_lines(text: str) -> list[int]:
-    return [n for n, line in enumerate(text.splitlines(), start=1) if line.strip().startswith("[[source]]")]
+    return [n for n, line in enumerate(text.splitlines(), start=1) if _ENTRY_HEADER.fullmatch(line)]
 
 
 def _key_lines(text: str, start: int) -> dict[str, int]:
@@ -144,7 +149,9 @@ def _key_lines(text: str, start: int) -> dict[str, int]:
 
 def _source(entry: Any, path: Path, line: int, lines: Mapping[str, int], readers: Collection[str]) -> SourceConfig:
     def fail(message: str, key: str | None = None) -> SourcesFileError:
-        return SourcesFileError(f"{path}:{lines.get(key, line) if key else line}: {message}")
+        at = lines.get(key, line) if key else line
+        # Without a line (an entry written as an inline table), the message still names the source.
+        return SourcesFileError(f"{path}:{at}: {message}" if at else f"{path}: {message}")
 
     if not isinstance(entry, Mapping):
         raise fail("a [[source]] entry must be a table")
@@ -165,7 +172,8 @@ def _source(entry: Any, path: Path, line: int, lines: Mapping[str, int], readers
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
             raise fail(f"source {name}: {url!r} is not an http(s) URL", "urls")
     if not urls and reader not in LOCAL_READERS:
-        raise fail(f"source {name}: a {reader} source needs its list's URL in 'urls'", "reader")
+        # At the entry's start: the line that is missing could go anywhere in it.
+        raise fail(f"source {name}: a {reader} source needs its list's URL in 'urls'")
     evidence = entry["evidence"]
     if evidence not in EVIDENCE_CLASSES:
         raise fail(f"source {name}: evidence {evidence!r} is not one of {', '.join(EVIDENCE_CLASSES)}", "evidence")

@@ -59,7 +59,7 @@ def test_a_new_list_page_is_one_entry(tmp_path: Path) -> None:
     ("change", "line", "message"),
     [
         (('reader = "list_page"', 'reader = "listpage"'), 6, "unknown reader 'listpage' (known: city_list, list_page"),
-        (('urls = ["https://www.exempel.se/sociala-foretag/"]\n', ""), 6, "needs its list's URL in 'urls'"),
+        (('urls = ["https://www.exempel.se/sociala-foretag/"]\n', ""), 2, "needs its list's URL in 'urls'"),
         (('urls = ["https://www.exempel.se/sociala-foretag/"]', 'urls = ["www.exempel.se"]'), 7, "not an http(s) URL"),
         (('expected_entries = [2, 50]', 'expected_entries = [50, 2]'), 11, "must be [at least, at most]"),
         (('evidence = "current_list"', 'evidence = "asf"'), 8, "evidence 'asf' is not one of"),
@@ -77,6 +77,26 @@ def test_a_wrong_entry_is_refused_with_its_line(
         _load(tmp_path, GOOD.replace(*change))
     assert str(refused.value).startswith(f"{tmp_path / 'sources.toml'}:{line}: ")
     assert message in str(refused.value)
+
+
+@pytest.mark.parametrize("header", ["[[ source ]]", "  [[source]]  # the kommun's list", '[[ "source" ]]'])
+def test_the_line_is_found_however_the_entry_header_is_written(tmp_path: Path, header: str) -> None:
+    text = GOOD + GOOD.replace('name = "kommun_lista"', 'name = "region_lista"').replace("trust = 30", "trust = 2000")
+    with pytest.raises(SourcesFileError) as refused:
+        _load(tmp_path, text.replace("[[source]]", header))
+    # The second entry's trust line, not line 0.
+    assert str(refused.value).startswith(f"{tmp_path / 'sources.toml'}:{GOOD.count(chr(10)) + 9}: ")
+    assert "trust" in str(refused.value)
+
+
+def test_an_entry_without_a_header_line_is_named_not_put_at_line_0(tmp_path: Path) -> None:
+    inline = (
+        'source = [{name = "kommun_lista", title = "t", description = "d", reader = "listpage", '
+        'evidence = "current_list", trust = 30, min_valid_orgnr_share = "none"}]\n'
+    )
+    with pytest.raises(SourcesFileError) as refused:
+        _load(tmp_path, inline)
+    assert str(refused.value).startswith(f"{tmp_path / 'sources.toml'}: source kommun_lista: unknown reader")
 
 
 def test_a_file_that_is_not_toml_is_refused_with_its_line(tmp_path: Path) -> None:
