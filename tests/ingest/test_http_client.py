@@ -315,6 +315,35 @@ def test_each_redirect_hop_honours_robots_txt(server: _Server, tmp_path: Path) -
     assert not any(path == "/private/list" for path, _ in server.requests)
 
 
+def test_a_redirect_to_another_host_honours_that_hosts_robots_txt_and_spacing(
+    server: _Server, tmp_path: Path
+) -> None:
+    other = _Server()  # the second host: reached as localhost, with a robots.txt of its own
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        elsewhere = f"http://localhost:{other.server_address[1]}"
+        server.replies["/list"] = [Reply(301, b"", {"Location": f"{elsewhere}/list"})]
+        server.replies["/private-list"] = [Reply(301, b"", {"Location": f"{elsewhere}/private/list"})]
+        other.replies["/robots.txt"] = [Reply(200, b"User-agent: *\nDisallow: /private/\n")]
+        other.replies["/list"] = [Reply(200, b"the list")]
+        interval = 0.5
+        client = _client(tmp_path, min_interval=interval)
+        response = client.get_ok(server.url("/list"))
+        assert response.text() == "the list" and response.url == f"{elsewhere}/list"
+        # The second host's robots.txt is read before its page, and the page waits its turn after it.
+        assert [path for path, _ in other.requests] == ["/robots.txt", "/list"]
+        assert other.request_times[1] - other.request_times[0] >= interval * 0.95
+        # A redirect into what that robots.txt disallows is refused, and nothing is asked for there.
+        with pytest.raises(DisallowedByRobots, match=r"localhost:\d+/private/list is disallowed"):
+            client.get(server.url("/private-list"))
+        assert [path for path, _ in other.requests] == ["/robots.txt", "/list"]
+        # The first host's own robots.txt was read once, for the first host only.
+        assert [path for path, _ in server.requests] == ["/robots.txt", "/list", "/private-list"]
+    finally:
+        other.shutdown()
+        other.server_close()
+
+
 def test_a_stop_cuts_a_blocked_read_and_no_request_follows(server: _Server, tmp_path: Path) -> None:
     server.replies["/hang"] = [Reply(200, b"x" * 20, trickle=0.5)]
     client = _client(tmp_path, deadline=60)
