@@ -345,13 +345,16 @@ class ReadListing:
 
 
 def read_listing(root: Tag, page_url: str, shapes: Sequence[str]) -> ReadListing:
-    """Entries from the first shape, in order, that finds any, with what that shape did not take."""
+    """Entries from the first shape, in order, that finds any, with what that shape did not take; when none
+    finds any, what every shape did not take: why the page yields nothing."""
+    tried: list[Rejected] = []
     for shape in shapes:
         rejected: list[Rejected] = []
         entries = READERS[shape](root, page_url, rejected=rejected)
         if entries:
             return ReadListing(entries, shape, rejected)
-    return ReadListing([], None, [])
+        tried += rejected
+    return ReadListing([], None, tried)
 
 
 def read_page(ctx: CrawlContext, root: Tag, page_url: str, shapes: Sequence[str]) -> list[ListingEntry]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -58,6 +59,29 @@ def test_sofisam_without_captures_fails_with_the_reason(tmp_path: Path) -> None:
     )
     batch = crawl_source(SOFISAM, replay_ctx(tmp_path))
     assert batch.ok is False and "no capture" in (batch.error or "")
+
+
+def test_a_sofisam_capture_of_only_its_search_form_fails_the_source_with_the_reason(tmp_path: Path) -> None:
+    # Sofisam was a searchable database: a capture of the list path may hold the search form and no rows.
+    original = "https://sofisam.se/sociala-foretag/hitta-sociala-foretag.html"
+    cdx = [["urlkey", "timestamp", "original", "statuscode", "digest"], ["k", "20200611083047", original, "200", "d"]]
+    form = (
+        "<main><h1>Hitta sociala företag</h1><p>Sök bland de arbetsintegrerande sociala företagen.</p>"
+        "<form action='/sok'><h3>Sök företag</h3><label>Län <select name='lan'><option>Alla län</option>"
+        "<option>Örebro län</option></select></label><label>Bransch <input name='q'></label>"
+        "<button>Sök</button></form></main>"
+    )
+    archive = RawArchive(tmp_path)
+    archive.store(sofisam.cdx_url(sofisam.archived_path(SOFISAM.SPEC)), 200, {}, json.dumps(cdx).encode(), WHEN)
+    snapshot = sofisam.SNAPSHOT.format(timestamp="20200611083047", original=original)
+    archive.store(snapshot, 200, {"Content-Type": "text/html; charset=utf-8"}, form.encode(), WHEN)
+    ctx = replay_ctx(tmp_path)
+    batch = crawl_source(SOFISAM, ctx)
+    assert batch.ok is False and batch.records == []
+    assert (batch.error or "").startswith("no usable records (0 quarantined)")
+    # What the page held was considered, and each part is said not to be an entry, with why.
+    (warning,) = ctx.warnings
+    assert warning == f"{original}: not an entry: 'Sök företag': outside the list (navigation, a side box or a form)"
 
 
 def test_social_trade_member_cards() -> None:
