@@ -102,8 +102,10 @@ LIST_FORMS = {
     "if": ("ideel förening", "ideell forening", "förening", "Ideella Föreningen"),
     "st": ("stiftelsen", "Stiftelse"),
 }  # fmt: skip
-# Words lists put before a name that the register does not have.
-LIST_PREFIXES = ("Kooperativet ", "Föreningen ", "Café ", "Kafé ")
+# Words lists put before a name that the register does not have. "Föreningen" only before an association's
+# name: a list that calls an aktiebolag or a stiftelse "Föreningen X" names another legal person.
+LIST_PREFIXES = ("Kooperativet ", "Café ", "Kafé ")
+ASSOCIATION_PREFIXES = ("Föreningen ",)
 
 
 def written_as_a_list_writes_it(rnd: random.Random, bare: str, form: str) -> tuple[str, bool]:
@@ -113,7 +115,8 @@ def written_as_a_list_writes_it(rnd: random.Random, bare: str, form: str) -> tup
     if form in LIST_FORMS and rnd.random() < 0.35:
         name, changed = f"{name} {rnd.choice(LIST_FORMS[form])}", True
     if rnd.random() < 0.15:
-        name, changed = rnd.choice(LIST_PREFIXES) + name, True
+        prefixes = LIST_PREFIXES + (ASSOCIATION_PREFIXES if form in ("ek", "if") else ())
+        name, changed = rnd.choice(prefixes) + name, True
     return name, changed
 
 
