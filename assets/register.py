@@ -101,6 +101,8 @@ def _build_metadata(
         "rows_read": parse.rows,
         "sole_trader_rows_skipped": parse.personnummer_rows_skipped,
         "malformed_lines": parse.malformed,
+        # Rows a malformed line had swallowed, read on their own: without it a broken line would cost its neighbour.
+        "rows_recovered_after_malformed_lines": parse.rows_recovered,
         "malformed_examples": dg.MetadataValue.md("\n".join(f"- {e}" for e in parse.malformed_examples) or "none"),
         "encoding": parse.encoding,
         "unknown_codes": _codes(parse.unknown_codes) or "none",

@@ -93,6 +93,9 @@ class ParseReport:
     identity_types_skipped: dict[str, int] = field(default_factory=dict)
     malformed: int = 0
     malformed_examples: list[str] = field(default_factory=list)
+    # Rows a malformed line had swallowed (a quote it opened and never closed), read again on their own and
+    # counted like any other row: the malformed lines are the only rows lost.
+    rows_recovered: int = 0
     # Proceedings and deregistration codes not in the code tables (registry/register/register_codes.py),
     # counted per code: they gave no status, and a new code in the file should be added to the tables.
     unknown_codes: dict[str, int] = field(default_factory=dict)
@@ -110,6 +113,7 @@ class ParseReport:
         for code, count in other.unknown_codes.items():
             self.unknown_codes[code] = self.unknown_codes.get(code, 0) + count
         self.malformed += other.malformed
+        self.rows_recovered += other.rows_recovered
         self.malformed_examples.extend(other.malformed_examples[: max(0, 20 - len(self.malformed_examples))])
 
     def malformed_line(self, line_number: int | None, reason: str) -> None:

@@ -13,10 +13,17 @@ Rows identified by a person (sole traders' personnummer, samordningsnummer, an u
 dropped inside the engine, before any column is built from them: only their identity types are counted.
 Malformed rows are counted with a reason of ours, never their content. Stray and doubled quotes, NUL bytes,
 a BOM, very long fields and an encoding that is not UTF-8 read as the csv module would read them.
+
+A line that opens a quote and never closes it makes the reader take the next line into the same row: into its
+first field (when the quote was the line's first; the row then has its 11 fields) or as extra fields (Arrow
+hands the whole span to the invalid-row handler). Either way the broken line is counted as malformed and the
+rows it swallowed are read again on their own (``reread``), so no organisation is lost to a neighbour's
+typo. Only such rows cost Python work; a well-formed block pays one substring search of its identity column.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import threading
@@ -58,6 +65,10 @@ _RAW = [f"f{i}" for i in range(COLUMNS)]
 # The columns read after the identity (the 2nd and 3rd, namnskyddslöpnummer and country, are not kept).
 _USED = ["names", "form", "deregistered", "reason", "proceedings", "registered", "description", "address"]
 _MISSING = pa.array(["", "null", "NULL", "Null"])
+# A line that starts a row as Bolagsverket writes them: its first field (the identity) quoted and closed, then
+# the next field. A line of a value that spans lines (a description) almost never looks like this.
+_ROW_START = re.compile(r'^"[^"\n]*";')
+UNCLOSED_QUOTE = "a quote opened and never closed"
 
 SCHEMA = pa.schema(
     [
@@ -110,14 +121,31 @@ def read_prepared(
         raise BulkFileError(f"no header row ('{HEADER_FIRST_COLUMN};...' expected; {found})")
     if not sample.strip() or (header and not more):
         return
-    invalid: list[int] = []
+    invalid: list[str] = []
     lock = threading.Lock()
 
     def skip_invalid(row: pcsv.InvalidRow) -> str:
-        # Called from the reader's threads; the row's text is never kept.
+        # Called from the reader's threads. The text is held only until the rows in it are read again (after
+        # the block it came with): it never reaches the report, a log or an error.
         with lock:
-            invalid.append(row.actual_columns)
+            invalid.append(row.text)
         return "skip"
+
+    def read_again() -> pa.RecordBatch | None:
+        """The rows inside the spans the reader skipped since the last call, as a raw block; each line that
+        cannot be read is counted as malformed."""
+        with lock:
+            texts = invalid[:]
+            invalid.clear()
+        rows: list[list[str]] = []
+        for text in texts:
+            recovered, reasons = reread(text)
+            report.rows += len(recovered) + len(reasons)
+            report.rows_recovered += len(recovered)
+            for reason in reasons:
+                report.malformed_line(None, reason)
+            rows.extend(recovered)
+        return _raw_block(rows) if rows else None
 
     reader = pcsv.open_csv(
         buffered,
@@ -136,18 +164,22 @@ def read_prepared(
         try:
             for raw in _raw_batches(reader):
                 report.rows += raw.num_rows
-                pending.append(pool.submit(_read_block, raw, prepare))
-                if len(pending) > WORKERS and (done := _take(pending.popleft(), report)) is not None:
-                    yield done
+                for block in (raw, read_again()):
+                    if block is None:
+                        continue
+                    pending.append(pool.submit(_read_block, block, prepare))
+                    if len(pending) > WORKERS and (done := _take(pending.popleft(), report)) is not None:
+                        yield done
+            if (block := read_again()) is not None:
+                pending.append(pool.submit(_read_block, block, prepare))
             while pending:
                 if (done := _take(pending.popleft(), report)) is not None:
                     yield done
         finally:
             for waiting in pending:
                 waiting.cancel()
-            report.rows += len(invalid)
-            for actual in invalid:
-                report.malformed_line(None, f"{actual} fields instead of {COLUMNS}")
+            # A read that stopped early (a refused file, a consumer that stopped) still counts what it skipped.
+            read_again()
 
 
 def _read_block(
@@ -182,6 +214,62 @@ def _raw_batches(reader: pcsv.CSVStreamingReader) -> Iterator[pa.RecordBatch]:
             yield batch
 
 
+def reread(text: str) -> tuple[list[list[str]], list[str]]:
+    """The rows in a span of lines the reader could not split (a line that opened a quote and never closed it,
+    and the lines it swallowed): each line that starts a row, with the lines that continue its values, read
+    again on its own as the csv module reads it. Returns the rows that have COLUMNS fields and close every
+    quote, and a reason of ours (never the text) for each line of the parts that do not."""
+    lines = text.split("\n")
+    starts = [0, *(i for i in range(1, len(lines)) if _ROW_START.match(lines[i]))]
+    rows: list[list[str]] = []
+    reasons: list[str] = []
+    for begin, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        part = "\n".join(lines[begin:end])
+        try:
+            # A line break added after the part ends up inside a value only when a quote is still open there.
+            read = list(csv.reader(io.StringIO(part + "\n", newline=""), delimiter=";", quotechar='"', strict=False))
+        except csv.Error:  # a field longer than the csv module's limit
+            reason = "a field too long to read again"
+        else:
+            if len(read) == 1 and len(read[0]) == COLUMNS and not read[0][-1].endswith("\n"):
+                rows.append(read[0])
+                continue
+            unclosed = read and read[-1] and read[-1][-1].endswith("\n")
+            reason = UNCLOSED_QUOTE if unclosed else f"{sum(len(r) for r in read)} fields instead of {COLUMNS}"
+        # Malformed lines are what the report counts: two broken lines read as one part are two.
+        reasons.extend([reason] * (end - begin))
+    return rows, reasons
+
+
+def _raw_block(rows: list[list[str]]) -> pa.RecordBatch:
+    """Rows read again, as a block the reader could have given (every field as bytes)."""
+    return pa.RecordBatch.from_arrays(
+        [pa.array([row[i].encode("utf-8", "surrogatepass") for row in rows], pa.binary()) for i in range(COLUMNS)],
+        names=_RAW,
+    )
+
+
+def _split_merged(identity: pa.Array, merged: pa.Array, report: ParseReport) -> pa.Array:
+    """The identities of rows the reader merged with the broken lines before them, as the rows' own.
+
+    A line that opens a quote in its first field and never closes it swallows the next line up to that line's
+    opening quote: the first field then holds the broken line(s), a line break and 'NUMBER$TYPE"', and the
+    other ten fields are the next row's, read right. What follows the last line break, with the opening quote
+    given back, is the next row's first field as written; the lines before it are counted as malformed."""
+    rows = pc.indices_nonzero(merged).to_pylist()
+    own: dict[int, str] = {}
+    for i in rows:
+        broken, _, written = (identity[i].as_py() or "").rpartition("\n")
+        lines = broken.count("\n") + 1
+        report.rows += lines
+        report.rows_recovered += 1
+        for _ in range(lines):
+            report.malformed_line(None, UNCLOSED_QUOTE)
+        fields = next(csv.reader([f'"{written}'], delimiter=";", quotechar='"', strict=False), [""])
+        own[i] = fields[0] if fields else ""
+    return _replace(identity, merged, own.__getitem__, rows)
+
+
 def _text(column: pa.Array) -> pa.Array:
     """A column as text without NUL bytes; bytes that are not UTF-8 become U+FFFD, as errors='replace' does."""
     try:
@@ -191,14 +279,18 @@ def _text(column: pa.Array) -> pa.Array:
             [None if v is None else v.decode("utf-8", errors="replace") for v in column.to_pylist()], pa.string()
         )
     # Replacing costs a pass that copies every value; finding the smallest byte costs a tenth of it.
-    data = text.buffers()[2]
-    if (
-        data is not None
-        and data.size
-        and pc.min(pa.Array.from_buffers(pa.uint8(), data.size, [None, data])).as_py() == 0
-    ):
+    if _smallest_byte(text) == 0:
         text = pc.replace_substring(text, "\x00", "")
     return text
+
+
+def _smallest_byte(values: pa.Array) -> int:
+    """The smallest byte in the texts' data (256 for none): one pass over the bytes, without a copy, where a
+    search for a byte would cost a hundred times more."""
+    data = values.buffers()[2]
+    if data is None or not data.size:
+        return 256
+    return int(pc.min(pa.Array.from_buffers(pa.uint8(), data.size, [None, data])).as_py())
 
 
 def _optional(column: pa.Array) -> pa.Array:
@@ -226,6 +318,13 @@ def _replace(values: pa.Array, mask: pa.Array, make: Callable[[int], object], ro
 
 def _organisations(raw: pa.RecordBatch, report: ParseReport) -> pa.RecordBatch | None:
     identity = _text(raw.column(0))
+    # No identity holds a line break: one that does is a broken line and the row it swallowed (_split_merged).
+    # Its bytes are digits, letters, '$' and '-': none is as small as a line break, so one look at the smallest
+    # byte clears a block without searching each identity.
+    if _smallest_byte(identity) <= ord("\n"):
+        merged = pc.match_substring(identity, "\n")
+        if pc.any(merged).as_py():
+            identity = _split_merged(identity, merged, report)
     # 'number$kind' or 'number': with a '$' added, always two parts ('kind$' or '').
     parts = pc.split_pattern(pc.binary_join_element_wise(identity, "$", ""), "$", max_splits=1)
     number = pc.list_element(parts, 0)

@@ -430,6 +430,7 @@ def _write_info(
         **{k: getattr(info, k) for k in SnapshotInfo.__dataclass_fields__ if k != "recorded"},
         "rows_read": report.rows,
         "malformed_lines": report.malformed,
+        "rows_recovered_after_malformed_lines": report.rows_recovered,
         "sole_trader_rows_skipped": report.personnummer_rows_skipped,
         "encoding": report.encoding,
     }

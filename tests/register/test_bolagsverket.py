@@ -196,8 +196,62 @@ def test_doubled_and_stray_quotes_read_as_the_csv_module_reads_them(tmp_path: Pa
     expected = [
         next(csv.reader([line], delimiter=";", strict=False))[3].partition("$")[0] for line in (doubled, stray)
     ]
-    assert [e.name for e in entries] == [*expected, "Sist AB"]
+    assert [e.name for e in entries] == [*expected, "Efter AB", "Sist AB"]
     assert expected == ['Bageriet "Degen" AB', 'Kafé Solen" AB']
-    # The broken line and the one it swallowed are one unreadable row: skipped and counted, never quoted.
-    assert report.rows == 4 and report.identity_types_skipped == {"unreadable type": 1}
+    # The broken line is malformed (counted, never quoted); the row it swallowed is read on its own, whole.
+    assert (report.rows, report.entries, report.malformed, report.rows_recovered) == (5, 4, 1, 1)
+    assert report.identity_types_skipped == {} and report.personnummer_rows_skipped == 0
+    assert entries[2].orgnr == "769600-1234" and entries[2].postort == "SOLNA"
     assert "trasig" not in repr(report)
+
+
+def _company(orgnr: str, name: str, description: str = "null") -> str:
+    return quoted_row(f"{orgnr}$ORGNR-IDORG", "", "SE-LAND", f"{name}$FORETAGSNAMN-ORGNAM$2020-01-01", "AB-ORGFO",
+                      "", "", "", "2020-01-01", description, "Gatan 1$$SOLNA$17140$SE-LAND")  # fmt: skip
+
+
+SOLE_TRADER = quoted_row("191212121212$PERSON-IDORG", "", "SE-LAND", "Tolvan Tolvanssons Catering$FORETAGSNAMN-ORGNAM$2019-01-01",
+                         "E-ORGFO", "", "", "", "2019-01-01", "null", "Tolvgatan 12$$BOTKYRKA$14730$SE-LAND")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("broken", "recovered"),
+    [
+        # The quote opens the first field: the reader makes one 11-field row of the line and the next. Of the two
+        # broken lines in a row, the first swallows only the second, and the last row is read as ever.
+        ('"trasig rad utan citat;;', 2),
+        # A later field: the span has too many fields; the two broken lines in a row swallow the last row too.
+        ('"5566333331$ORGNR-IDORG";"";"SE-LAND";"Trasig AB', 3),
+        # Every field there, the last one cut: still not a row.
+        ('"5566333331$ORGNR-IDORG";"";"SE-LAND";"Trasig AB$FORETAGSNAMN-ORGNAM$2020-01-01";"AB-ORGFO";"";"";"";'
+         '"2020-01-01";"null";"Gatan 1$$SOLNA', 3),
+    ],
+    ids=["first field", "a middle field", "the last field"],
+)  # fmt: skip
+def test_a_line_that_never_closes_its_quote_is_malformed_and_loses_no_neighbour(
+    tmp_path: Path, broken: str, recovered: int
+) -> None:
+    swallowed = _company("7696001234", "Efter AB", "Trädgård\nmed arbetsträning.")  # a value on two lines
+    text = "\n".join([HEADER, _company("5590666664", "Före AB"), broken, swallowed, broken, SOLE_TRADER,
+                      broken, broken, _company("7696444442", "Sist AB")]) + "\n"  # fmt: skip
+    entries, report = _parse(_write(tmp_path / "bulk.txt", text))
+    assert [(e.orgnr, e.name) for e in entries] == [
+        ("559066-6664", "Före AB"),
+        ("769600-1234", "Efter AB"),
+        ("769644-4442", "Sist AB"),
+    ]
+    assert entries[1].description == "Trädgård\nmed arbetsträning." and entries[1].postort == "SOLNA"
+    # Four broken lines, each counted once, and every row they swallowed read (a sole trader's skipped as ever).
+    assert (report.rows, report.entries, report.malformed) == (8, 3, 4)
+    assert report.rows_recovered == recovered and report.identity_types_skipped == {"PERSON-IDORG": 1}
+    assert "Trasig" not in repr(report) and "trasig" not in repr(report) and "121212" not in repr(report)
+
+
+def test_the_snapshot_keeps_the_organisation_a_broken_line_swallowed(tmp_path: Path) -> None:
+    rows = [_company(f"5560{i:05d}0", f"Bolag Nummer{i} AB") for i in range(5)]
+    rows.insert(2, '"trasig rad utan citat;;')
+    bulk = _write(tmp_path / "bulk.txt", "\n".join([HEADER, *rows]) + "\n")
+    report = build_snapshot(bulk, tmp_path / "snapshot")
+    assert (report.entries, report.parse.malformed, report.parse.rows_recovered) == (5, 1, 1)
+    with RegisterSnapshot(tmp_path / "snapshot") as snapshot:
+        assert [e.name for e in snapshot.by_orgnr("556000-0020")] == ["Bolag Nummer2 AB"]
