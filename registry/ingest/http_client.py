@@ -11,7 +11,8 @@ Nothing waits for ever: each ``get`` has a total deadline (connect, headers, bod
 them, redirects and the robots.txt it needs), enforced by ``registry.deadlines`` shutting the sockets down when
 it passes; waits a server asks for (``Retry-After``) that would pass it end the retries instead. Redirects are
 followed here, not by requests, so every hop is checked against robots.txt, spaced by the per-host rate
-limit, archived, and counted against ``max_redirects``.
+limit, archived, and counted against ``max_redirects``. The few requests made outside the client (doctor's
+look at each source, the alert webhook) get the same total deadline from ``request_within``.
 """
 
 from __future__ import annotations
@@ -54,6 +55,17 @@ class NotInArchive(FetchError):
 
 class DisallowedByRobots(FetchError):
     pass
+
+
+class AnswerTooSlow(FetchError):
+    """A ``request_within`` got no complete answer within its deadline. The message names no address (a webhook's
+    may carry a token): the caller says which request it was."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"no complete answer within the deadline of {seconds:g} s (connect, headers and body together)"
+        )
+        self.seconds = seconds
 
 
 def user_agent(contact: str) -> str:
@@ -181,6 +193,56 @@ def retrying_session(retries: int, backoff: float) -> requests.Session:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+def request_within(
+    method: str,
+    url: str,
+    *,
+    deadline: float,
+    timeout: float,
+    session: requests.Session | None = None,
+    **kwargs: Any,
+) -> requests.Response:
+    """One request made outside ``HttpClient`` (nothing archived, no robots.txt, no spacing: doctor's look at a
+    source, an alert's webhook) under the same total deadline: connect, headers, body and any redirects requests
+    follows take at most ``deadline`` seconds together, each single connect or read at most ``timeout``.
+
+    The body is read before this returns (never ``stream``), so the deadline covers all of it. Raises
+    ``AnswerTooSlow`` when the deadline passed, requests' own error for any other failure, ``RunStopped`` when
+    the run is stopped. ``session`` must have ``DeadlineAdapter``s to be cut (the default, without retries, has).
+    """
+    if kwargs.get("stream"):
+        raise ValueError("request_within reads the whole body within the deadline; stream=True would leave it unread")
+    own = session is None
+    active_session = retrying_session(retries=0, backoff=0.0) if session is None else session
+    try:
+        with Deadline(deadline) as active:
+            try:
+                response = active_session.request(
+                    method, url, timeout=max(0.001, min(timeout, active.remaining())), **kwargs
+                )
+            except requests.RequestException as exc:
+                # The cut connection surfaces as whatever error its reader hit; the deadline is the real cause.
+                if active.is_cut:
+                    _check_cut(active, exc)
+                raise
+            # A body without a Content-Length ends when the connection does, so a cut one can look complete.
+            if active.is_cut:
+                _check_cut(active)
+            return response
+    finally:
+        if own:
+            active_session.close()
+
+
+def _check_cut(deadline: Deadline, cause: BaseException | None = None) -> None:
+    """Raise RunStopped when the run stopped, AnswerTooSlow when the deadline passed (the only two ways a
+    deadline is cut)."""
+    try:
+        deadline.check_not_cut()
+    except DeadlinePassed as passed:
+        raise AnswerTooSlow(passed.seconds) from cause or passed
 
 
 class HostRateLimiter:

@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from registry.ingest.http_client import AnswerTooSlow, request_within
+
 TLS_MODES = ("auto", "starttls", "ssl", "none")
 _PASSWORD_IN_URL = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+@", re.IGNORECASE)
 MAX_ERROR_CHARS = 4000
@@ -55,6 +57,7 @@ class AlertSettings:
     smtp_user: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
     ui_url: str | None = None
+    # Seconds for a whole webhook request (connect, headers and body together), and for each SMTP operation.
     timeout: float = 10.0
 
     @classmethod
@@ -156,12 +159,19 @@ def send_webhook(failure: RunFailure, settings: AlertSettings, attempts: int = 2
     problem = ""
     for _ in range(attempts):
         try:
-            response = requests.post(
+            response = request_within(
+                "POST",
                 settings.webhook_url,
+                deadline=settings.timeout,
+                timeout=settings.timeout,
                 data=body,
                 headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "asf-registry-alerts"},
-                timeout=settings.timeout,
             )
+        except AnswerTooSlow as exc:
+            # Not tried again: a hook too slow to answer once would most likely be again, and the sensor that
+            # sends the alert must end (at most one deadline per alert, not one per attempt).
+            problem = str(exc)
+            break
         except requests.RequestException as exc:
             problem = type(exc).__name__
             continue

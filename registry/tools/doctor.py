@@ -22,7 +22,7 @@ from pathlib import Path
 import requests
 
 from registry import settings
-from registry.ingest.http_client import user_agent
+from registry.ingest.http_client import AnswerTooSlow, request_within, user_agent
 from registry.ingest.raw_archive import RawArchive
 from registry.register.bolagsverket import first_line_fields, is_header, open_bulk_file
 from registry.register.bolagsverket_api import CLIENT_ID, CLIENT_SECRET
@@ -58,6 +58,7 @@ class DoctorOptions:
     min_free_archive_bytes: int = 2 * GIB
     min_free_register_bytes: int = 5 * GIB
     connect_timeout: float = 5.0
+    # Seconds for each source's whole answer (connect, headers, body and redirects together), and for any one read.
     http_timeout: float = 10.0
     disk_usage: Callable[[Path], int] = field(default=lambda path: shutil.disk_usage(path).free)
 
@@ -446,8 +447,18 @@ def _schema_finding(revision: str | None, tables: Collection[str]) -> Finding:
 # -- sources ---------------------------------------------------------------------------------------------------
 
 
+def get_within_deadline(url: str, *, headers: Mapping[str, str], timeout: float, **kwargs: object) -> requests.Response:
+    """A GET whose whole answer takes at most ``timeout`` seconds: a source that trickles its page a byte at a
+    time would otherwise keep doctor waiting for as long as it keeps trickling (a read timeout never trips)."""
+    return request_within("GET", url, deadline=timeout, timeout=timeout, headers=dict(headers), **kwargs)
+
+
 def check_sources(
-    env: Env, sources: Mapping[str, str], online: bool, timeout: float, get: Callable[..., requests.Response]
+    env: Env,
+    sources: Mapping[str, str],
+    online: bool,
+    timeout: float,
+    get: Callable[..., requests.Response] = get_within_deadline,
 ) -> list[Finding]:
     found: list[Finding] = []
     if online:
@@ -456,6 +467,8 @@ def check_sources(
             try:
                 response = get(url, headers=headers, timeout=timeout, allow_redirects=True)
                 status, problem = response.status_code, None if response.status_code < 400 else "HTTP error"
+            except AnswerTooSlow as exc:
+                status, problem = None, str(exc)
             except requests.RequestException as exc:
                 status, problem = None, type(exc).__name__
             if problem is None:
@@ -588,7 +601,7 @@ def run_checks(
     sources: Mapping[str, str],
     env: Mapping[str, str] | None = None,
     options: DoctorOptions | None = None,
-    get: Callable[..., requests.Response] = requests.get,
+    get: Callable[..., requests.Response] = get_within_deadline,
 ) -> list[Finding]:
     """Every check; ``sources`` maps each web source's name to the address its connector starts from."""
     env = dict(os.environ if env is None else env)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import socketserver
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -17,6 +19,7 @@ import pytest
 from pipelines.definitions import defs
 from pipelines.sensors import ALERT_SENSOR_NAME, alert_on_run_failure
 from registry.tools.alerts import AlertError, AlertSettings, RunFailure, notify, redact
+from tests.ingest.test_http_client import MARGIN, Reply, _Handler, _Server
 
 ALERT_VARS = (
     "ASF_ALERT_WEBHOOK_URL",
@@ -172,6 +175,36 @@ def test_a_webhook_that_fails_is_tried_again_then_reported(hooks: _Hooks) -> Non
     with pytest.raises(AlertError, match=r"webhook at 127.0.0.1 did not accept the alert: HTTP 502") as raised:
         notify(FAILURE, settings)
     assert "T0KEN" not in str(raised.value)  # the URL's token is not repeated in logs
+
+
+class _TricklingHookHandler(_Handler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.do_GET()  # the reply queued for the path, trickled like a page
+
+
+@pytest.fixture
+def trickling_hooks() -> Iterator[_Server]:
+    server = _Server()
+    server.RequestHandlerClass = _TricklingHookHandler
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("unsized", [False, True], ids=["content-length", "until-close"])
+def test_a_webhook_that_trickles_its_answer_fails_at_the_deadline(trickling_hooks: _Server, unsized: bool) -> None:
+    # A byte every 0.2 s: no single read reaches the 1 s timeout, the answer would take 10 s (20 s with the retry).
+    trickling_hooks.replies["/hook/T0KEN"] = [Reply(200, b"x" * 50, trickle=0.2, unsized=unsized)]
+    settings = dataclasses.replace(AlertSettings(webhook_url=trickling_hooks.url("/hook/T0KEN")), timeout=1.0)
+    expected = r"webhook at 127.0.0.1 did not accept the alert: no complete answer within the deadline of 1 s"
+    started = time.monotonic()
+    with pytest.raises(AlertError, match=expected) as raised:
+        notify(FAILURE, settings)
+    assert time.monotonic() - started < 1 + MARGIN
+    assert "T0KEN" not in str(raised.value)
+    assert len(trickling_hooks.requests) == 1  # a hook too slow once is not waited for twice
 
 
 def test_email_reaches_every_recipient_with_login(smtp: _SmtpSink) -> None:

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,6 +19,7 @@ from registry.store.db import create_schema, make_engine
 from registry.store.migrate import known_revisions
 from registry.tools.doctor import GIB, DoctorOptions, Finding, Status, run_checks
 from tests.doctor_helpers import ROOMY, closed_port, healthy_env
+from tests.ingest.test_http_client import MARGIN, Reply, _Server
 
 
 @pytest.fixture
@@ -126,6 +128,30 @@ def test_online_sources_that_do_not_answer_are_warnings(env: dict[str, str], sit
     assert checks["source good"].status is Status.OK
     assert checks["source down"].status is Status.WARN and "HTTP error 503" in checks["source down"].message
     assert checks["source gone"].status is Status.WARN and "ConnectionError" in checks["source gone"].message
+
+
+@pytest.fixture
+def trickling() -> Iterator[_Server]:
+    server = _Server()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("unsized", [False, True], ids=["content-length", "until-close"])
+def test_a_source_that_trickles_its_page_is_given_up_at_the_deadline(
+    env: dict[str, str], trickling: _Server, unsized: bool
+) -> None:
+    # A byte every 0.2 s: no single read reaches the 1 s timeout, the page would take 10 s.
+    trickling.replies["/list"] = [Reply(200, b"x" * 50, trickle=0.2, unsized=unsized)]
+    options = DoctorOptions(online=True, http_timeout=1, disk_usage=ROOMY.disk_usage)
+    started = time.monotonic()
+    checks = _by_check(run_checks({"slow": trickling.url("/list")}, env, options))
+    assert time.monotonic() - started < 1 + MARGIN + 3  # the other checks (database, disk) take well under 3 s
+    slow = checks["source slow"]
+    assert slow.status is Status.WARN
+    assert "does not answer (no complete answer within the deadline of 1 s" in slow.message
 
 
 def test_offline_sources_are_looked_up_in_the_archive(env: dict[str, str]) -> None:
