@@ -23,11 +23,13 @@ from registry.reference.geography import find_kommun
 from registry.reference.personnummer import contains_personnummer, redact_personnummer
 from registry.register.register_codes import (  # noqa: F401 (the statuses are read from here too)
     DEREGISTRATION_REASONS,
+    ORGANISATION_IDENTITY_TYPES,
     STATUS_ACTIVE,
     STATUS_BANKRUPTCY,
     STATUS_DEREGISTERED,
     STATUS_LIQUIDATION,
     deregistration_reason_code,
+    name_rank,
     read_proceedings,
     register_status,
 )
@@ -49,10 +51,6 @@ LEGAL_FORMS = {
     "OFB": "ömsesidigt försäkringsbolag",
     "EGTS": "europeisk gruppering för territoriellt samarbete",
 }
-# Identity types (the part after "$") that name an organisation. PERSON-IDORG (a sole trader's personnummer) and
-# SAMORDNR-IDORG (a samordningsnummer) name a person; a type not known here is not stored either, and is
-# counted by type in the parse report rather than guessed at.
-ORGANISATION_IDENTITY_TYPES = frozenset({"ORGNR-IDORG", "GDNR-IDORG", ""})
 _POSTCODE = re.compile(r"^\d{3}\s?\d{2}$")
 IDENTITY_WRITTEN = re.compile(r"^\s*(?:16)?\d{6}[-\s]?\d{4}\s*$")
 
@@ -144,21 +142,20 @@ def detect_encoding(sample: bytes) -> str:
 
 
 def read_names(field_value: str) -> tuple[str, tuple[str, ...]]:
-    primary: str | None = None
-    others: list[str] = []
+    """(the name shown, the other names) from 'name$TYPE-ORGNAM$date|...', as the name types' table
+    (register_codes.NAME_TYPES) says: the first of the first main type, else the first listed."""
+    names: list[tuple[str, int]] = []
     for part in field_value.split("|"):
         pieces = part.split("$")
         name = pieces[0].strip()
         if not name or name.lower() == "null":
             continue
-        kind = pieces[1] if len(pieces) > 1 else ""
-        if primary is None and kind.startswith("FORETAGSNAMN"):
-            primary = name
-        else:
-            others.append(name)
-    if primary is None and others:
-        primary = others.pop(0)
-    return primary or "", tuple(o for o in others if o != primary)
+        names.append((name, name_rank(pieces[1] if len(pieces) > 1 else "")))
+    if not names:
+        return "", ()
+    shown = min(range(len(names)), key=lambda i: (names[i][1], i))
+    primary = names[shown][0]
+    return primary, tuple(name for i, (name, _) in enumerate(names) if i != shown and name != primary)
 
 
 def read_address(value: str | None) -> tuple[str | None, str | None, str | None]:

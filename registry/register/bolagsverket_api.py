@@ -20,6 +20,7 @@ from typing import Any
 import requests
 
 from registry.ingest.http_client import FetchError, HostRateLimiter, interruptible_sleep, retrying_session
+from registry.register.register_codes import name_rank
 from registry.settings import BOLAGSVERKET_API_URL, BOLAGSVERKET_TOKEN_URL
 
 TOKEN_URL = BOLAGSVERKET_TOKEN_URL
@@ -72,18 +73,23 @@ def _errors(part: object, where: str) -> list[str]:
 
 
 def _name(part: Any) -> str | None:
-    """The company name (FORETAGSNAMN) when the answer lists several names, else the first."""
+    """The name shown when the answer lists several, by the bulk file's rule (register_codes.NAME_TYPES: the
+    first of the first main type, else the first listed)."""
     if isinstance(part, str):
         return part
     if isinstance(part, Mapping):
         listed = part.get("organisationsnamnLista") or part.get("namnLista")
         if isinstance(listed, list) and listed:
             names = [n for n in listed if isinstance(n, Mapping)]
-            main = next((n for n in names if (n.get("organisationsnamntyp") or {}).get("kod") == "FORETAGSNAMN"), None)
-            first = main or (names[0] if names else listed[0])
-            return first.get("namn") if isinstance(first, Mapping) else str(first)
+            if not names:
+                return str(listed[0])
+            return min(names, key=lambda n: name_rank(str(_code(n.get("organisationsnamntyp")) or ""))).get("namn")
         return part.get("namn")
     return None
+
+
+def _code(part: Any) -> object:
+    return part.get("kod") if isinstance(part, Mapping) else None
 
 
 def _proceedings(part: Any) -> tuple[str, ...] | None:

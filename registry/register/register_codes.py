@@ -1,6 +1,7 @@
 """Bolagsverket's codes for ongoing and concluded proceedings and for deregistration, with what each means and
-which register status it gives. Data, read by the bulk-file parser and the API client; written out as
-docs/register_codes.md (``python -m registry.register.register_codes``).
+which register status it gives, and the identity and name types of a row with what the registry does with
+each. Data, read by the bulk-file parser and the API client; written out as docs/register_codes.md
+(``python -m registry.register.register_codes``).
 
 The bulk file's proceedings field lists each proceeding that was started, ``<code>-AVOMFO$<date>``, and each
 one that ended, ``<code><how>-AVSLAVOMFO$<date>``: a bankruptcy that was concluded appears twice
@@ -78,6 +79,68 @@ DEREGISTRATION_REASONS = {
     "VERKUPP": "Verksamheten har upphört",
     "VDSAK": "Verkställande direktör saknas",
 }
+
+
+
+@dataclass(frozen=True)
+class IdentityType:
+    code: str  # after the '$' of organisationsidentitet ('5560160680$ORGNR-IDORG'); "" for none written
+    meaning: str
+    # Whether a row of this type may be stored: only types that name an organisation. Its number is checked all
+    # the same (a person's number under an organisation's type is skipped).
+    stored: bool
+    handling: str
+
+
+# What the registry does with each type of identity. A person's identity never reaches a column of the snapshot:
+# such rows are dropped inside the engine and counted per type (ParseReport.identity_types_skipped).
+IDENTITY_TYPES: tuple[IdentityType, ...] = (
+    IdentityType("ORGNR-IDORG", "Organisationsnummer", True,
+                 "Stored. A number whose third digit is 0 or 1 (a month: a person's number) is skipped and counted "
+                 "as `ORGNR-IDORG holding a personnummer`."),
+    IdentityType("GDNR-IDORG", "GD-nummer: an organisation's number that is not an organisationsnummer", True,
+                 "Stored like an organisationsnummer, with the same check for a person's number."),
+    IdentityType("", "no type written (`5560160680`)", True,
+                 "Read as an organisationsnummer, with the same check (counted as `unlabelled holding a "
+                 "personnummer` when it fails)."),
+    IdentityType("PERSON-IDORG", "Personnummer: a sole trader (enskild näringsidkare), that is a person", False,
+                 "Never stored: dropped before any column is built from the row; counted as `PERSON-IDORG`."),
+    IdentityType("SAMORDNR-IDORG", "Samordningsnummer: a person's number for someone not folkbokförd in Sweden",
+                 False, "Never stored: dropped like a personnummer; counted as `SAMORDNR-IDORG`."),
+)  # fmt: skip
+ORGANISATION_IDENTITY_TYPES = frozenset(t.code for t in IDENTITY_TYPES if t.stored)
+UNKNOWN_IDENTITY_TYPES = (
+    "Never stored: a type not in this table is not known to name an organisation and could name a person. "
+    "Counted under the type as written (`unreadable type` when the text after the `$` does not look like one)."
+)
+
+
+@dataclass(frozen=True)
+class NameType:
+    code: str  # in the bulk file, before '-ORGNAM' ('Exempel AB$FORETAGSNAMN-ORGNAM$2016-11-15')
+    api_code: str  # the API's organisationsnamntyp.kod
+    meaning: str
+    # A main type's name is the one shown (the first main type in this order that the organisation has); every
+    # other name is an alias that register matching searches too (the trading names lists use).
+    main: bool
+
+
+NAME_TYPES: tuple[NameType, ...] = (
+    NameType("FORETAGSNAMN", "FORETAGSNAMN", "Företagsnamn: the registered business name", True),
+    NameType("NAMN", "NAMN", "Namn: a registered name that is not a företagsnamn", True),
+    NameType("SARS_FORNAMN", "SARSKILT_FORETAGSNAMN", "Särskilt företagsnamn (bifirma): a name for part of the "
+             "business", False),
+    NameType("FORNAMN_FRSPRAK", "FORNAMN_FRSPRAK", "Företagsnamn på främmande språk: the business name in another "
+             "language", False),
+)  # fmt: skip
+_MAIN_NAME_RANK = {code: i for i, t in enumerate(NAME_TYPES) if t.main for code in (t.code, t.api_code)}
+
+
+def name_rank(code: str) -> int:
+    """How strongly a name of type ``code`` (bulk file's or API's, '-ORGNAM' or not) claims to be the name shown:
+    the main types in table order, then every other type (and none) alike."""
+    return _MAIN_NAME_RANK.get(code.strip().removesuffix("-ORGNAM"), len(NAME_TYPES))
+
 
 STARTED, ENDED = "-AVOMFO", "-AVSLAVOMFO"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -176,8 +239,36 @@ def codes_markdown() -> str:
         "|---|---|",
         *(f"| `{code}` | {meaning} |" for code, meaning in DEREGISTRATION_REASONS.items()),
         "",
+        "## Identity types (`organisationsidentitet`: `<number>$<type>`)",
+        "",
+        "Rows that are not stored are dropped before any column of the snapshot is built from them; only their",
+        "types are counted (`identity_types_skipped` in the build's report), never their numbers.",
+        "",
+        "| type | meaning | stored | what the registry does |",
+        "|---|---|---|---|",
+        *(_identity_row(t) for t in IDENTITY_TYPES),
+        f"| any other | unknown | never | {UNKNOWN_IDENTITY_TYPES} |",
+        "",
+        "## Name types (`organisationsnamn`: `<name>$<type>-ORGNAM$<date>`, several joined by `|`)",
+        "",
+        "The name shown is the organisation's name of the first main type in this table's order, or the first",
+        "name listed when it has none. Every other name, of whatever type (one not in this table too), is kept",
+        "as an alias that register matching searches like the main name.",
+        "",
+        "| type in the bulk file | in the API | meaning | use |",
+        "|---|---|---|---|",
+        *(
+            f"| `{t.code}` | `{t.api_code}` | {t.meaning} | {'main name' if t.main else 'alias'} |"
+            for t in NAME_TYPES
+        ),
+        "",
     ]
     return "\n".join(lines)
+
+
+def _identity_row(kind: IdentityType) -> str:
+    code = f"`{kind.code}`" if kind.code else "(none)"
+    return f"| {code} | {kind.meaning} | {'yes' if kind.stored else 'never'} | {kind.handling} |"
 
 
 if __name__ == "__main__":

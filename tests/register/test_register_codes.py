@@ -9,19 +9,24 @@ from pathlib import Path
 import pytest
 
 from registry.register.bolagsverket import ParseReport
+from registry.register.bolagsverket_api import parse_organisation
 from registry.register.bulk_columns import iter_entries
 from registry.register.register_codes import (
+    IDENTITY_TYPES,
+    NAME_TYPES,
     PROCEEDINGS,
     STATUS_ACTIVE,
     STATUS_BANKRUPTCY,
     STATUS_DEREGISTERED,
     STATUS_RECONSTRUCTION,
+    IdentityType,
     codes_markdown,
     read_proceedings,
     register_status,
 )
+from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.settings import PROJECT_ROOT
-from tests.register_files import HEADER, quoted_row
+from tests.register_files import HEADER, quoted_row, register_row
 
 
 def _status(proceedings: str, deregistered: bool = False) -> str:
@@ -74,6 +79,83 @@ def test_a_code_nobody_documented_gives_no_status_and_is_counted() -> None:
 
 def test_the_documented_table_is_the_one_the_code_reads() -> None:
     assert (PROJECT_ROOT / "docs" / "register_codes.md").read_text(encoding="utf-8") == codes_markdown()
+    documented = codes_markdown()
+    for kind in (*IDENTITY_TYPES, *NAME_TYPES):
+        assert f"| `{kind.code}` |" in documented or not kind.code, kind
+
+
+def _read(*rows: str) -> tuple[list, ParseReport]:
+    report = ParseReport()
+    text = "\n".join([HEADER, *rows]) + "\n"
+    return list(iter_entries(io.BufferedReader(io.BytesIO(text.encode())), report)), report
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [*IDENTITY_TYPES, IdentityType("UTLANDSK-IDORG", "a type nobody documented", False, "")],
+    ids=lambda k: k.code or "(none)",
+)
+def test_each_identity_type_is_stored_or_skipped_as_documented(kind: IdentityType) -> None:
+    # A legal person's number (third digit 2 or more) whatever the type: only the type decides.
+    identity = f"5560160680${kind.code}" if kind.code else "5560160680"
+    entries, report = _read(register_row(identity, "Exempel Bygg AB"))
+    if kind.stored:
+        assert [e.orgnr for e in entries] == ["556016-0680"] and report.identity_types_skipped == {}
+    else:
+        assert entries == [] and report.identity_types_skipped == {kind.code: 1}
+        assert report.personnummer_rows_skipped == 1 and report.malformed == 0
+
+
+@pytest.mark.parametrize("kind", [k for k in IDENTITY_TYPES if k.stored], ids=lambda k: k.code or "(none)")
+def test_a_persons_number_under_an_organisations_type_is_skipped(kind: IdentityType) -> None:
+    identity = f"8112189876${kind.code}" if kind.code else "8112189876"  # a month in the third place: a person
+    entries, report = _read(register_row(identity, "Tolvan Tolvanssons Catering"))
+    assert entries == []
+    assert report.identity_types_skipped == {f"{kind.code or 'unlabelled'} holding a personnummer": 1}
+
+
+def test_a_gd_nummer_is_stored_and_found_in_the_snapshot(tmp_path: Path) -> None:
+    bulk = tmp_path / "bulk.txt"
+    bulk.write_text("\n".join([HEADER, register_row("3020004573$GDNR-IDORG", "Exempelstiftelsen Gröna Rum"),
+                               register_row("5560160680$ORGNR-IDORG", "Exempel Bygg AB")]) + "\n",
+                    encoding="utf-8")  # fmt: skip
+    report = build_snapshot(bulk, tmp_path / "snapshot")
+    assert report.entries == 2 and report.parse.identity_types_skipped == {}
+    with RegisterSnapshot(tmp_path / "snapshot") as snapshot:
+        assert [e.name for e in snapshot.by_orgnr("302000-4573")] == ["Exempelstiftelsen Gröna Rum"]
+        assert "302000-4573" in {e.orgnr for e in snapshot.candidates("Exempelstiftelsen Gröna Rum")}
+
+
+def _names(*listed: tuple[str, str]) -> str:
+    return "|".join(f"{name}${code}-ORGNAM$2020-01-01" for name, code in listed)
+
+
+@pytest.mark.parametrize(
+    ("listed", "shown", "aliases"),
+    [
+        # The main name wins wherever it is listed; the others are aliases.
+        ((("Gröna Jobb", "SARS_FORNAMN"), ("Exempel Bygg AB", "FORETAGSNAMN")), "Exempel Bygg AB", ("Gröna Jobb",)),
+        ((("Green Jobs", "FORNAMN_FRSPRAK"), ("Gröna Jobbet", "NAMN")), "Gröna Jobbet", ("Green Jobs",)),
+        ((("Gröna Jobbet", "NAMN"), ("Exempel Bygg AB", "FORETAGSNAMN")), "Exempel Bygg AB", ("Gröna Jobbet",)),
+        # No main type: the first listed is shown. A type nobody documented is an alias like the others.
+        ((("Gröna Jobb", "SARS_FORNAMN"), ("Green Jobs", "FORNAMN_FRSPRAK"), ("GJ", "NYTT_NAMN")), "Gröna Jobb",
+         ("Green Jobs", "GJ")),
+    ],
+    ids=["FORETAGSNAMN", "NAMN", "FORETAGSNAMN before NAMN", "no main type"],
+)  # fmt: skip
+def test_each_name_type_is_the_name_shown_or_an_alias_as_documented(
+    listed: tuple[tuple[str, str], ...], shown: str, aliases: tuple[str, ...]
+) -> None:
+    row = quoted_row("5560160680$ORGNR-IDORG", "", "SE-LAND", _names(*listed), "AB-ORGFO", "", "", "",
+                     "2020-01-01", "null", "Gatan 1$$SOLNA$17140$SE-LAND")  # fmt: skip
+    (entry,), _ = _read(row)
+    assert (entry.name, entry.other_names) == (shown, aliases)
+    # The API names the main type by the same table (its own codes: SARSKILT_FORETAGSNAMN for SARS_FORNAMN).
+    api_codes = {t.code: t.api_code for t in NAME_TYPES}
+    answer = {"organisationsnamn": {"organisationsnamnLista": [
+        {"namn": name, "organisationsnamntyp": {"kod": api_codes.get(code, code)}} for name, code in listed
+    ]}}  # fmt: skip
+    assert parse_organisation("556016-0680", answer).name == shown
 
 
 SCB_HEADER = (
