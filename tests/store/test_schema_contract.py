@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, text
 
-from registry.store.columns import PUBLISHED_TABLES
+from registry.store.columns import MEANINGS_SV, PUBLISHED_TABLES
 from registry.store.contract import V1_VIEWS, V2_VIEWS, VIEWS
 from registry.store.db import create_schema, make_engine
 from registry.store.schema_doc import DOC_PATH, TABLE_MODELS, _type, generate
+from registry.tools.export import VIEWS as EXPORTED_VIEWS
 from tests.registry_rows import organisation, registry_with
 
 
@@ -84,3 +85,10 @@ def test_the_v2_view_says_which_orgnr_a_fuzzy_match_found_and_how_sure(registry_
         ("asf-none", None, None, None),
     ]
     assert "register_match" not in v1_columns  # v1 stays as documented
+
+
+def test_every_exported_column_has_its_swedish_meaning_and_no_meaning_names_a_column_that_is_not() -> None:
+    # The about sheet of a Swedish export reads these; a misspelt key would silently show the English meaning.
+    for table, view_name in EXPORTED_VIEWS.items():
+        view = next(v for v in VIEWS if v.name == view_name)
+        assert set(MEANINGS_SV[table]) == set(view.columns), table
