@@ -34,6 +34,14 @@ and a number formatted as a date comes as the number Excel stores (no column the
 
 CSV fields are capped by the csv module itself (``csv.field_size_limit``, set to ``MAX_CELL_CHARS`` for the
 process in registry/__init__.py); a field over it becomes an error naming the file and the line.
+
+A quote that is never closed makes the csv module take the lines after it into one value: the rows it
+swallows would be published as part of one record's name ("D Kooperativ;Solna E;Solna"). So a CSV file is
+refused, naming the line the quote opened on, when a quote is still open at the end of the file, when a value
+that spans lines has its closing quote followed by more text (the quote that ends it was some other value's),
+or when a value that spans lines holds a line that reads as a row of its own (as many separators as the
+header has columns). A value with a line break of its own (Excel writes one quoted) and a quote in the middle
+of one line's value (``"Solen" AB``, read as ``Solen AB``) are read as before.
 """
 
 from __future__ import annotations
@@ -124,6 +132,36 @@ def _has_content(cells: list[str]) -> bool:
     return any(cell.strip() for cell in cells)
 
 
+class _Lines:
+    """The lines of a file as the csv reader takes them, the last one kept: a record on one line that strict
+    quoting refuses is read again leniently from it."""
+
+    def __init__(self, f: Iterator[str]) -> None:
+        self._f = f
+        self.last = ""
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        self.last = next(self._f)
+        return self.last
+
+
+def _holds_a_row(cells: list[str], delimiter: str, width: int) -> bool:
+    """Whether a value of a record that spans lines holds a line with as many fields as the header: a row a quote
+    left open has swallowed. A line break of a value's own (an address's second line) rarely has ``width - 1``
+    separators; with one column there is no telling, and nothing is said."""
+    if width < 2:
+        return False
+    return any(
+        part.count(delimiter) + 1 >= width
+        for cell in cells
+        if "\n" in cell or "\r" in cell
+        for part in cell.splitlines()
+    )
+
+
 def csv_rows(
     path: Path,
     *,
@@ -145,9 +183,13 @@ def csv_rows(
             first_line = f.readline(64 * 1024)
             delimiter = max(";,\t", key=first_line.count)
             f.seek(0)
-        reader = csv.reader(f, delimiter=delimiter)
+        lines = _Lines(f)
+        # Strict: a quote still open at the end of the file, or text after a closing quote, is an error instead
+        # of being read into the value (see the module's docstring for what is done with each).
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         budget = _Budget(path.name, limits) if limits else None
         rows_with_content = 0
+        width = 0  # the header's columns with a name (the first row with content)
         while True:
             line = reader.line_num + 1
             try:
@@ -155,12 +197,23 @@ def csv_rows(
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise SpreadsheetRefused(f"{path.name}, line {line}: {_csv_problem(exc)}") from None
+                if reader.line_num > line or not _quote_in_a_line(exc):
+                    problem = _csv_problem(exc, reader.line_num)
+                    raise SpreadsheetRefused(f"{path.name}, line {line}: {problem}") from None
+                # A quote in the middle of one line's value: read as the csv module always read it.
+                cells = _lenient(lines.last, delimiter, f"{path.name}, line {line}")
             except UnicodeDecodeError:
                 raise SpreadsheetRefused(
                     f"{path.name}, near line {line}: not {chosen.replace('-sig', '').upper()} text "
                     "(save it as 'CSV UTF-8')"
                 ) from None
+            if not width and _has_content(cells):
+                width = sum(1 for cell in cells if cell.strip())
+            elif reader.line_num > line and _holds_a_row(cells, delimiter, width):
+                raise SpreadsheetRefused(
+                    f"{path.name}, line {line}: a quoted value runs from line {line} to line {reader.line_num} and "
+                    "holds lines that read as rows of their own (a quote never closed where its value ends): refused"
+                )
             if limits and budget and cells:
                 where = f"{path.name}, line {line}"
                 if _has_content(cells):
@@ -177,11 +230,34 @@ def csv_rows(
             yield line, cells
 
 
-def _csv_problem(exc: csv.Error) -> str:
+# What the csv module says, in strict mode, when a quote is still open at the end of the file.
+_END_IN_QUOTES = "unexpected end of data"
+
+
+def _quote_in_a_line(exc: csv.Error) -> bool:
+    """A strict-mode complaint about a quote (text after a closing one) that the lenient reading tolerates."""
+    return "expected after" in str(exc)
+
+
+def _lenient(line: str, delimiter: str, where: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise SpreadsheetRefused(f"{where}: {_csv_problem(exc, 0)}") from None
+
+
+def _csv_problem(exc: csv.Error, last_line: int) -> str:
     if "field larger than field limit" in str(exc):
         return (
             f"a field longer than {csv.field_size_limit():,} characters, the limit for one cell (a quote "
             "that is never closed makes the rest of the file one field): refused"
+        )
+    if str(exc) == _END_IN_QUOTES:
+        return "a quote opened on this line is never closed (the rest of the file would be one value): refused"
+    if _quote_in_a_line(exc):
+        return (
+            f"a quoted value runs from this line to line {last_line} and its closing quote is followed by more "
+            "text (a quote never closed where its value ends): refused"
         )
     return f"not readable as CSV ({exc})"
 

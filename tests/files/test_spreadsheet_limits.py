@@ -275,6 +275,57 @@ def test_a_quote_never_closed_names_the_line_it_opens_on(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        # The audit's file: a name opens a quote that never closes; the next row went into the name.
+        (
+            'Namn;Kommun\nA Kooperativ;Solna\n"D Kooperativ;Solna\nE;Solna\n',
+            "citat.csv, line 3: a quote opened on this line is never closed (the rest of the file would be one "
+            "value): refused",
+        ),
+        # The last line, without a line break after it.
+        (
+            'Namn;Kommun\nA Kooperativ;Solna\n"D Kooperativ;Solna',
+            "citat.csv, line 3: a quote opened on this line is never closed (the rest of the file would be one "
+            "value): refused",
+        ),
+        # Closed by the opening quote of a later row's value, with that value's text after it.
+        (
+            'Namn;Kommun\n"D Kooperativ;Solna\nE;Solna\n"F AB";Solna\n',
+            "citat.csv, line 2: a quoted value runs from this line to line 4 and its closing quote is followed by "
+            "more text (a quote never closed where its value ends): refused",
+        ),
+        # Closed by a stray quote at the end of a later row: no complaint from the csv module at all.
+        (
+            'Namn;Kommun\n"D Kooperativ;Solna\nE;Solna\nF AB;Solna"\nG;Solna\n',
+            "citat.csv, line 2: a quoted value runs from line 2 to line 4 and holds lines that read as rows of "
+            "their own (a quote never closed where its value ends): refused",
+        ),
+    ],
+    ids=["at-the-end", "last-line", "closed-by-a-later-value", "closed-by-a-stray-quote"],
+)
+def test_a_csv_quote_never_closed_is_refused_with_the_file_and_line_and_nothing_swallowed_is_published(
+    tmp_path: Path, content: str, reason: str
+) -> None:
+    (tmp_path / "citat.csv").write_text(content, encoding="utf-8")
+    (tmp_path / "lista.csv").write_text(GOOD_LIST, encoding="utf-8")
+    names, warnings = _crawl(tmp_path)
+    assert names == ["Södra Gårdens Kooperativ"]  # the whole file is skipped, its good rows too, as for any limit
+    assert warnings == [f"city list citat.csv skipped: {reason}"]
+
+
+def test_a_csv_value_with_its_own_line_break_or_a_quote_inside_is_read_as_before(tmp_path: Path) -> None:
+    (tmp_path / "lista.csv").write_text(
+        'Namn;Adress;Kommun\n"Gröna Händer";"Storgatan 1\n123 45 Solna";Solna\n"Solen" AB;Torget 2;Växjö\n'
+        '"Macken; cykel och café";"Box 12\r\nVäxjö";Växjö\n',
+        encoding="utf-8",
+    )
+    names, warnings = _crawl(tmp_path)
+    assert names == ["Gröna Händer", "Solen AB", "Macken; cykel och café"]
+    assert warnings == []
+
+
+@pytest.mark.parametrize(
     ("limits", "content", "reason"),
     [
         (SpreadsheetLimits(max_rows=3), "Namn\na\nb\nc\n", "rader.csv, line 4: more than 3 rows: refused"),
