@@ -230,14 +230,20 @@ def _refresh_from_api(
     context: dg.AssetExecutionContext, access: BolagsverketApiAccess, matches: dict[str, RegisterMatch]
 ) -> tuple[dict[str, RegisterMatch], str]:
     """The matches with the API's current status and name, when credentials are set; never fails the night."""
-    api = access.client()
-    if api is None:
-        return matches, "not used (no ASF_BOLAGSVERKET_CLIENT_ID / ASF_BOLAGSVERKET_CLIENT_SECRET)"
-    if not any(m.entry is not None for m in matches.values()):
-        return matches, "not used (no organisation is matched to the register tonight)"
-    refreshed, report = refresh_matches(
-        matches, api, access.cache(), datetime.now(UTC), access.limits(), log=context.log.info
-    )
+    try:
+        api = access.client()
+        if api is None:
+            return matches, "not used (no ASF_BOLAGSVERKET_CLIENT_ID / ASF_BOLAGSVERKET_CLIENT_SECRET)"
+        if not any(m.entry is not None for m in matches.values()):
+            return matches, "not used (no organisation is matched to the register tonight)"
+        refreshed, report = refresh_matches(
+            matches, api, access.cache(), datetime.now(UTC), access.limits(), log=context.log.info,
+            warn=context.log.warning,
+        )  # fmt: skip
+    except Exception as exc:  # the refresh is a bonus between weekly files: nothing in it may fail the night
+        note = f"not used tonight: the refresh failed ({type(exc).__name__}: {exc})"
+        context.log.warning(f"Bolagsverket's API {note}; the register values are the weekly file's")
+        return matches, note
     if report.stopped:
         context.log.warning(f"Bolagsverket's API: {report.summary()}; the rest keep the snapshot's values")
     else:

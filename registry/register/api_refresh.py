@@ -5,8 +5,9 @@ A bankruptcy or a deregistration this week should not wait for Sunday's file. So
 each night asks the API about the organisations matched to the register (a few hundred look-ups, spaced to
 stay under the API's rate limit) and lets its answer correct the snapshot's status and name. Answers are
 cached for ``max_age`` (a re-run the same night asks nothing again). Nothing here can hold up or fail the
-night: a look-up that fails, a run of the time given to the refresh, or an answer without the data keeps the
-snapshot's values, and the report says what happened.
+night: a look-up that fails, a run of the time given to the refresh, an answer without the data or one that
+cannot be read (counted, logged, not cached), even an error nobody foresaw keeps the snapshot's values for the
+organisations not yet refreshed, and the report says what happened.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ class RefreshReport:
     asked: int = 0
     from_cache: int = 0
     not_found: int = 0
+    # Look-ups whose answer held items that are not organisations and no organisation with the orgnr: a failure
+    # (not "not found"), logged, not cached, so the next night asks again.
+    unreadable: int = 0
     # Registry ID -> what the API changed ("register_status: active -> bankruptcy").
     changed: dict[str, list[str]] = field(default_factory=dict)
     # Why the refresh stopped before every organisation was looked up; None when it did not.
@@ -53,6 +57,8 @@ class RefreshReport:
             f"{self.asked} looked up ({self.from_cache} from the cache), {len(self.changed)} changed, "
             f"{self.not_found} not found"
         )
+        if self.unreadable:
+            text += f", {self.unreadable} answered with data that could not be read"
         return f"{text}; stopped early: {self.stopped}" if self.stopped else text
 
 
@@ -121,10 +127,34 @@ def refresh_matches(
     now: datetime,
     limits: RefreshLimits = RefreshLimits(),
     log: Callable[[str], None] = lambda _message: None,
+    warn: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, RegisterMatch], RefreshReport]:
-    """The night's register matches with the API's status and name for each matched organisation."""
+    """The night's register matches with the API's status and name for each matched organisation.
+
+    ``log`` hears of each change, ``warn`` (default: ``log``) of each answer that could not be read. An
+    unexpected error stops the refresh, not the night: what was refreshed before it is kept, and
+    ``report.stopped`` names the error (the caller logs it with the summary)."""
     result = dict(matches)
     report = RefreshReport()
+    warn = warn or log
+    try:
+        _refresh(matches, result, report, api, cache, now, limits, log, warn)
+    except Exception as exc:  # an error nobody foresaw in the refresh must not fail the night that called it
+        report.stopped = f"an unexpected error ({type(exc).__name__}: {exc})"
+    return result, report
+
+
+def _refresh(
+    matches: Mapping[str, RegisterMatch],
+    result: dict[str, RegisterMatch],
+    report: RefreshReport,
+    api: BolagsverketApi,
+    cache: AnswerCache,
+    now: datetime,
+    limits: RefreshLimits,
+    log: Callable[[str], None],
+    warn: Callable[[str], None],
+) -> None:
     with Deadline(limits.deadline_seconds) as deadline:
         for registry_id, match in sorted(matches.items()):
             entry = match.entry
@@ -151,8 +181,15 @@ def refresh_matches(
                     else:
                         report.stopped = f"the API did not answer: {exc}"
                     break
-                cache.put(entry.orgnr, answer, now)
+                if not answer.malformed:
+                    cache.put(entry.orgnr, answer, now)
             organisation = _registration(answer, entry.orgnr)
+            if organisation is None and answer.malformed:
+                report.unreadable += 1
+                # The errors name parts and JSON types, never values.
+                warn(f"{registry_id} ({entry.orgnr}): Bolagsverket's API answered with data that could not be "
+                     f"read ({'; '.join(answer.errors)}); the snapshot's values are kept")  # fmt: skip
+                continue
             if organisation is None:
                 report.not_found += 1
                 continue
@@ -160,4 +197,3 @@ def refresh_matches(
             if changes:
                 report.changed[registry_id] = changes
                 log(f"{registry_id} ({entry.orgnr}): {'; '.join(changes)} (Bolagsverket's API)")
-    return result, report

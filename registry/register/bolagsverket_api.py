@@ -2,8 +2,10 @@
 
 OAuth2 client credentials come from the environment (ASF_BOLAGSVERKET_CLIENT_ID, ASF_BOLAGSVERKET_CLIENT_SECRET),
 never from code; the token is cached until shortly before it expires. Requests are spaced to stay under the
-reported 60-100 requests a minute, and a 429 waits for Retry-After. Every part of an answer may carry its own
-``fel`` (error), so an HTTP 200 can hold no data: such errors are collected, never taken for data.
+reported 60-100 requests a minute, and a 429 waits for Retry-After (seconds or an HTTP date; a wait longer
+than ``max_retry_after`` is a failed request, not a stalled night). Every part of an answer may carry its own
+``fel`` (error), so an HTTP 200 can hold no data: such errors are collected, never taken for data; an item or
+a part of the wrong JSON type is such an error too, never an exception.
 For matching by name the bulk file is the tool; this client checks single organisations: the nightly job
 refreshes the registry's own organisations' status and name with it between weekly bulk files
 (registry/register/api_refresh.py).
@@ -11,10 +13,13 @@ refreshes the registry's own organisations' status and name with it between week
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -58,6 +63,31 @@ class ApiOrganisation:
 class ApiAnswer:
     organisations: list[ApiOrganisation] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Items of the answer's list that are not organisations (not JSON objects): said in ``errors``, counted here.
+    malformed: int = 0
+
+
+# Retry-After when a 429 gives none, or one that cannot be read.
+DEFAULT_RETRY_AFTER = 10.0
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float:
+    """How long a Retry-After header asks to wait: delay-seconds or an HTTP date (RFC 9110), never negative;
+    DEFAULT_RETRY_AFTER when missing or unreadable (a header is no reason to fail)."""
+    if value is None or not value.strip():
+        return DEFAULT_RETRY_AFTER
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return DEFAULT_RETRY_AFTER
+        # An HTTP date is in GMT; one written without a zone is read as UTC rather than as local time.
+        when = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return max(0.0, seconds) if math.isfinite(seconds) else DEFAULT_RETRY_AFTER
 
 
 def _errors(part: object, where: str) -> list[str]:
@@ -82,7 +112,7 @@ def _name(part: Any) -> str | None:
         if isinstance(listed, list) and listed:
             names = [n for n in listed if isinstance(n, Mapping)]
             if not names:
-                return str(listed[0])
+                return listed[0] if isinstance(listed[0], str) else None
             return min(names, key=lambda n: name_rank(str(_code(n.get("organisationsnamntyp")) or ""))).get("namn")
         return part.get("namn")
     return None
@@ -96,6 +126,8 @@ def _proceedings(part: Any) -> tuple[str, ...] | None:
     if not isinstance(part, Mapping) or part.get("fel"):
         return None
     listed = part.get("pagaendeAvvecklingsEllerOmstruktureringsforfarandeLista") or []
+    if not isinstance(listed, list):
+        return None  # a list of the wrong type says nothing about proceedings, as an error does
     return tuple(str(item["kod"]) for item in listed if isinstance(item, Mapping) and item.get("kod"))
 
 
@@ -111,31 +143,51 @@ def _json(answer: requests.Response, url: str) -> Any:
     return payload
 
 
+_PARTS = ("organisationsnamn", "organisationsform", "verksamOrganisation", "verksamhetsbeskrivning",
+          "naringsgrenOrganisation", "postadressOrganisation", "avregistreradOrganisation", PROCEEDINGS)  # fmt: skip
+
+
+def _object(part: object) -> Mapping[str, Any]:
+    """A part of the answer as a JSON object: anything else (a list, a string) reads as an empty one."""
+    return part if isinstance(part, Mapping) else {}
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def parse_organisation(orgnr: str, data: Mapping[str, Any]) -> ApiOrganisation:
+    """One organisation of an answer. A part of the wrong JSON type is an error of the answer (said by its key,
+    never its value) and says nothing, as a missing part does: never an exception that would stop the night."""
     errors: list[str] = []
-    for key in ("organisationsnamn", "organisationsform", "verksamOrganisation", "verksamhetsbeskrivning",
-                "naringsgrenOrganisation", "postadressOrganisation", "avregistreradOrganisation",
-                PROCEEDINGS):  # fmt: skip
-        errors += _errors(data.get(key), key)
+    for key in _PARTS:
+        part = data.get(key)
+        if part is not None and not isinstance(part, Mapping) and not (key == "organisationsnamn" and _text(part)):
+            errors.append(f"{key}: {type(part).__name__}, not an object")
+        errors += _errors(part, key)
     errors += _errors(data, "organisation")
-    form = data.get("organisationsform") or {}
-    active = (data.get("verksamOrganisation") or {}).get("kod")
-    description = (data.get("verksamhetsbeskrivning") or {}).get("beskrivning")
-    sni = (data.get("naringsgrenOrganisation") or {}).get("sni") or []
-    address = ((data.get("postadressOrganisation") or {}).get("postadress")) or {}
-    deregistered = data.get("avregistreradOrganisation")
+    form = _object(data.get("organisationsform"))
+    active = _object(data.get("verksamOrganisation")).get("kod")
+    sni = _object(data.get("naringsgrenOrganisation")).get("sni")
+    address = _object(_object(data.get("postadressOrganisation")).get("postadress"))
+    deregistered = _object(data.get("avregistreradOrganisation"))
+    name = _name(data.get("organisationsnamn"))
     return ApiOrganisation(
         orgnr=orgnr,
-        name=_name(data.get("organisationsnamn")),
-        legal_form=form.get("kod") if isinstance(form, Mapping) else None,
-        legal_form_text=form.get("klartext") if isinstance(form, Mapping) else None,
+        name=_text(name),
+        legal_form=_text(form.get("kod")),
+        legal_form_text=_text(form.get("klartext")),
         active=None if active is None else active == "JA",
-        deregistered=isinstance(deregistered, Mapping) and bool(deregistered.get("avregistreringsdatum")),
-        description=description,
-        sni=tuple((s.get("kod", ""), s.get("klartext", "")) for s in sni if isinstance(s, Mapping) and s.get("kod")),
-        street=address.get("utdelningsadress"),
-        postcode=address.get("postnummer"),
-        postort=address.get("postort"),
+        deregistered=bool(deregistered.get("avregistreringsdatum")),
+        description=_text(_object(data.get("verksamhetsbeskrivning")).get("beskrivning")),
+        sni=tuple(
+            (str(s.get("kod", "")), str(s.get("klartext", "")))
+            for s in (sni if isinstance(sni, list) else [])
+            if isinstance(s, Mapping) and s.get("kod")
+        ),
+        street=_text(address.get("utdelningsadress")),
+        postcode=_text(address.get("postnummer")),
+        postort=_text(address.get("postort")),
         errors=tuple(errors),
         proceedings=_proceedings(data.get(PROCEEDINGS)),
     )
@@ -153,12 +205,16 @@ class BolagsverketApi:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = interruptible_sleep,
         timeout: float = 30.0,
+        max_retry_after: float = 120.0,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._credentials = (client_id, client_secret)
         self.token_url, self.base_url = token_url, base_url.rstrip("/")
         # Its connections can be cut by a Deadline (and by a stopped run), like every request of the pipeline.
         self.session = session or retrying_session(retries=2, backoff=1.0)
         self.clock, self.sleep, self.timeout = clock, sleep, timeout
+        # ``clock`` spaces requests (monotonic); ``now`` reads a Retry-After given as a date (the wall clock).
+        self.max_retry_after, self.now = max_retry_after, now
         self.limiter = HostRateLimiter(60.0 / requests_per_minute, clock=clock, sleep=sleep)
         self._token: tuple[str, float] | None = None
 
@@ -218,17 +274,35 @@ class BolagsverketApi:
                 renewed = True
                 continue
             if answer.status_code == 429:
-                self.sleep(float(answer.headers.get("Retry-After", "10")))
+                wait = retry_after_seconds(answer.headers.get("Retry-After"), self.now())
+                if wait > self.max_retry_after:
+                    # A gateway asking for minutes or hours would hold the night up: the refresh stops instead.
+                    raise FetchError(f"{url} answered HTTP 429, asking to wait {wait:.0f} s")
+                self.sleep(wait)
                 continue
             if answer.status_code != 200:
                 raise FetchError(f"{url} answered HTTP {answer.status_code}")
-            payload = _json(answer, url)
-            result = ApiAnswer(errors=_errors(payload, "answer"))
-            for item in payload.get("organisationer") or []:
-                parsed = parse_organisation(f"{digits[:6]}-{digits[6:]}", item)
-                if parsed.name is None and parsed.errors:
-                    result.errors += list(parsed.errors)
-                else:
-                    result.organisations.append(parsed)
-            return result
+            return read_answer(_json(answer, url), f"{digits[:6]}-{digits[6:]}")
         raise FetchError(f"{url}: still rate limited after 5 attempts")
+
+
+def read_answer(payload: Mapping[str, Any], orgnr: str) -> ApiAnswer:
+    """An answer's organisations and errors. An item that is not a JSON object is counted as malformed and
+    said among the errors (its type, never its value); a list that is not a list holds no organisation."""
+    result = ApiAnswer(errors=_errors(payload, "answer"))
+    listed = payload.get("organisationer") or []
+    if not isinstance(listed, list):
+        result.errors.append(f"organisationer: {type(listed).__name__}, not a list")
+        result.malformed += 1
+        listed = []
+    for index, item in enumerate(listed):
+        if not isinstance(item, Mapping):
+            result.errors.append(f"organisationer[{index}]: {type(item).__name__}, not an object")
+            result.malformed += 1
+            continue
+        parsed = parse_organisation(orgnr, item)
+        if parsed.name is None and parsed.errors:
+            result.errors += list(parsed.errors)
+        else:
+            result.organisations.append(parsed)
+    return result

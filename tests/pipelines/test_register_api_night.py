@@ -4,6 +4,7 @@ the registry and its change log before Sunday's bulk file; without credentials t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -91,3 +92,35 @@ def test_an_api_that_is_down_never_holds_up_the_night(
             text("SELECT register_status FROM registry_v1_organisations WHERE orgnr IS NOT NULL")
         ).scalars()
         assert set(statuses) == {"active"}  # the snapshot's values, published as on any night
+
+
+def test_an_api_answer_that_cannot_be_read_never_fails_the_night(
+    registry: str, fake: FakeBolagsverket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _with_credentials(monkeypatch, fake)
+    fake.raw_body = b'{"organisationer": ["7696222228", 5]}'  # items that are not organisations
+    with dg.instance_for_test() as instance:
+        result = run_nightly(instance)
+    assert result.success
+    assert "4 answered with data that could not be read" in _api_note(result)
+    assert _status_changes(registry, result.run_id) == []  # the snapshot's values, as on any night
+
+
+def test_a_refresh_that_breaks_lets_the_night_continue_on_the_weekly_file(
+    registry: str, fake: FakeBolagsverket, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _with_credentials(monkeypatch, fake)
+    # The answers' cache beside the snapshot is not a database (a disk that filled up, a copy cut short).
+    cache = tmp_path / "register" / "api_cache.sqlite"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(b"not a database" * 100)
+    with dg.instance_for_test() as instance:
+        result = run_nightly(instance)
+    assert result.success
+    assert _api_note(result).startswith("not used tonight: the refresh failed (DatabaseError: ")
+    assert fake.lookups == []
+    with shared_engine(registry).connect() as connection:
+        statuses = connection.execute(
+            text("SELECT register_status FROM registry_v1_organisations WHERE orgnr IS NOT NULL")
+        ).scalars()
+        assert set(statuses) == {"active"}

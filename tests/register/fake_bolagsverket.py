@@ -31,6 +31,8 @@ class FakeBolagsverket(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.tokens_issued = 0
         self.rate_limit_first = rate_limit_first
+        # The Retry-After of that first 429: delay-seconds or an HTTP date, as RFC 9110 allows either.
+        self.retry_after = "0"
         # (path, Authorization header, body) of every request.
         self.seen: list[tuple[str, str, str]] = []
         # Orgnrs looked up (after the token check), in order.
@@ -75,7 +77,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(401, {"fel": "invalid token"})
         if fake.rate_limit_first:
             fake.rate_limit_first = False
-            return self._send(429, {}, {"Retry-After": "0"})
+            return self._send(429, {}, {"Retry-After": fake.retry_after})
         number = json.loads(body)["identitetsbeteckning"]
         fake.lookups.append(number)
         if fake.delay:

@@ -3,15 +3,17 @@ gateway: what it changes, what it asks, and that nothing it meets can fail the n
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
 
 from registry.register.api_refresh import AnswerCache, RefreshLimits, refresh_matches
-from registry.register.bolagsverket_api import BolagsverketApi
+from registry.register.bolagsverket_api import ApiAnswer, BolagsverketApi
 from registry.register.enrichment import RegisterMatch
 from tests.factories import register_entry
 from tests.register.fake_bolagsverket import FakeBolagsverket, running_fake
@@ -140,3 +142,65 @@ def test_proceedings_are_not_read_when_the_deregistration_part_failed(tmp_path: 
                              None, (), None, None, None, errors=("avregistreradOrganisation: TEKNISKT_FEL",),
                              proceedings=())  # fmt: skip
     assert refreshed(BAKERY, answer) == (BAKERY, [])
+
+
+def test_a_retry_after_written_as_a_date_is_waited_for_not_raised(tmp_path: Path) -> None:
+    with running_fake(rate_limit_first=True) as fake:
+        fake.retry_after = format_datetime(datetime.now(UTC) - timedelta(seconds=5), usegmt=True)  # already past
+        result, report = refresh_matches(MATCHES, _api(fake), AnswerCache(tmp_path / "cache.sqlite"), NOW)
+    assert report.stopped is None and report.asked == 4
+    assert result["asf-bakery"].entry is not None and result["asf-bakery"].entry.status == "bankruptcy"
+
+
+def test_an_answer_that_cannot_be_read_is_a_counted_failure_never_cached(
+    fake: FakeBolagsverket, tmp_path: Path
+) -> None:
+    fake.raw_body = json.dumps({"organisationer": ["7696222228", ["KK"]]}).encode()
+    warnings: list[str] = []
+    cache = AnswerCache(tmp_path / "cache.sqlite")
+    result, report = refresh_matches(MATCHES, _api(fake), cache, NOW, warn=warnings.append)
+    # Every organisation was asked about, none lost its value, and none was taken for "not found".
+    assert result == MATCHES and report.stopped is None
+    assert (report.asked, report.unreadable, report.not_found) == (4, 4, 0)
+    assert "4 answered with data that could not be read" in report.summary()
+    assert len(warnings) == 4 and "organisationer[0]: str, not an object" in warnings[0]
+    assert "7696222228" not in " ".join(warnings)  # what the answer held is not repeated, only its JSON types
+    # Not cached: the next run asks again and takes a good answer.
+    fake.raw_body = None
+    again, report = refresh_matches(MATCHES, _api(fake), cache, NOW + timedelta(hours=1))
+    assert report.from_cache == 0 and report.unreadable == 0
+    assert again["asf-bakery"].entry is not None and again["asf-bakery"].entry.status == "bankruptcy"
+
+
+class _BrokenAfter(BolagsverketApi):
+    """A client that meets a bug nobody foresaw after ``good`` look-ups."""
+
+    def __init__(self, fake: FakeBolagsverket, good: int) -> None:
+        super().__init__("id", "secret", token_url=fake.token_url, base_url=fake.url, requests_per_minute=6000)
+        self.good = good
+
+    def organisation(self, orgnr: str) -> ApiAnswer:
+        if self.good == 0:
+            raise KeyError("kod")
+        self.good -= 1
+        return super().organisation(orgnr)
+
+
+def test_an_unexpected_error_stops_the_refresh_and_keeps_what_it_refreshed(
+    fake: FakeBolagsverket, tmp_path: Path
+) -> None:
+    result, report = refresh_matches(MATCHES, _BrokenAfter(fake, good=1), AnswerCache(tmp_path / "c.sqlite"), NOW)
+    assert report.stopped == "an unexpected error (KeyError: 'kod')"
+    assert "stopped early: an unexpected error (KeyError: 'kod')" in report.summary()
+    # Sorted by registry ID: the bakery was refreshed before the error; the rest keep the snapshot's values.
+    assert result["asf-bakery"].entry is not None and result["asf-bakery"].entry.status == "bankruptcy"
+    assert {k: v for k, v in result.items() if k != "asf-bakery"} == {
+        k: v for k, v in MATCHES.items() if k != "asf-bakery"
+    }
+
+
+def test_a_corrupt_cache_stops_the_refresh_not_the_caller(fake: FakeBolagsverket, tmp_path: Path) -> None:
+    cache = AnswerCache(tmp_path / "cache.sqlite")
+    (tmp_path / "cache.sqlite").write_bytes(b"not a database, a disk that filled up" * 100)
+    result, report = refresh_matches(MATCHES, _api(fake), cache, NOW)
+    assert result == MATCHES and report.stopped is not None and "DatabaseError" in report.stopped
