@@ -156,13 +156,12 @@ def _fetched_lines(fetched: Fetched) -> list[str]:
     """The URL with its status; after a redirect, each hop on a line of its own and the final URL."""
     if not fetched.redirects:
         return [f"    {fetched.outcome:<10} {fetched.url}"]
-    (first, status, _), *hops = fetched.redirects
-    lines = [f"    {f'HTTP {status}':<10} {first}"]
-    lines += [f"      -> {f'HTTP {status}':<10} {url}" for url, status, _ in hops]
-    target = fetched.redirects[-1][2]
-    if fetched.final_url is None:
-        return [*lines, f"      -> {target}: {fetched.outcome}"]
+    lines: list[str] = []
+    for url, status, _ in fetched.redirects:
+        lines.append(f"{'      -> ' if lines else '    '}{f'HTTP {status}':<10} {url}")
+    if fetched.final_url is None:  # the last redirect led nowhere that answered
+        return [*lines, f"      -> {fetched.redirects[-1][2]}: {fetched.outcome}"]
     # A permanent redirect is a page that moved: the sources file's urls can say where it is now.
-    moved = any(s in (301, 308) for _, s, _ in fetched.redirects)
+    moved = any(status in (301, 308) for _, status, _ in fetched.redirects)
     note = "final URL; moved permanently: put it in the sources file" if moved else "final URL"
     return [*lines, f"      -> {fetched.outcome:<10} {fetched.final_url} ({note})"]
