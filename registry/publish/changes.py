@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from registry.register.bolagsverket import STATUS_ACTIVE
+from registry.register.bolagsverket import STATUS_ACTIVE, STATUS_DEREGISTERED
 from registry.store.columns import ORGANISATIONS
 
 
@@ -24,8 +24,12 @@ class Change(StrEnum):
     UNLISTED = "unlisted"
     INACTIVATED = "inactivated"
     RELISTED = "relisted"
-    # The company register no longer has it as an active registration.
+    # The company register has deregistered it (register_status became 'deregistered').
     DEREGISTERED = "deregistered"
+    # Its status in the company register changed otherwise: a bankruptcy, liquidation, reconstruction or other
+    # proceeding began or ended (docs/register_codes.md). Not a deregistration: a company in bankruptcy is still
+    # registered, and an official reading "deregistered" would be told something untrue.
+    STATUS_CHANGED = "status_changed"
 
 
 # Published fields whose change is news to the scan (declared in registry/store/columns.py).
@@ -52,17 +56,24 @@ def as_text(value: object) -> str | None:
 
 
 def field_changes(registry_id: str, old: Mapping[str, object], new: Mapping[str, object]) -> list[ChangeEntry]:
-    """One entry per tracked field whose value differs; a registration leaving 'active' is a deregistration."""
+    """One entry per tracked field whose value differs; a change of register status says what kind it is."""
     entries = []
     for name in TRACKED_FIELDS:
         before, after = as_text(old.get(name)), as_text(new.get(name))
         if before == after:
             continue
-        kind = Change.CHANGED
-        if name == "register_status" and after is not None and after != STATUS_ACTIVE:
-            kind = Change.DEREGISTERED
+        kind = status_change(before, after) if name == "register_status" else Change.CHANGED
         entries.append(ChangeEntry(registry_id, kind, name, before, after))
     return entries
+
+
+def status_change(before: str | None, after: str | None) -> Change:
+    """The kind of a register_status change: deregistered only when the register deregistered it; any other
+    new status in the register (a bankruptcy begun, a liquidation ended) is status_changed. A status lost (no
+    register value any more: the publish gate counts those) or first learnt as active is an ordinary change."""
+    if after is None or (before is None and after == STATUS_ACTIVE):
+        return Change.CHANGED
+    return Change.DEREGISTERED if after == STATUS_DEREGISTERED else Change.STATUS_CHANGED
 
 
 @dataclass(frozen=True)

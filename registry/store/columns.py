@@ -214,11 +214,15 @@ CHANGE_LOG = Table("change_log", (
     Column("changed_at", TS, "When the run published the change (UTC)", "Changed at", "Ändrad", nullable=False),
     Column("registry_id", T, "The organisation changed", "Registry ID", "Register-ID", nullable=False),
     Column("change", T, "added, changed, merged, split, unlisted (no source lists it), inactivated, relisted, "
-           "deregistered (the company register no longer has it as active)", "Change", "Ändring", nullable=False),
-    Column("field", T, "For 'changed': the published field", "Field", "Fält"),
-    Column("old_value", T, "The value before (changed), or the retired ID (merged)", "Before", "Före"),
-    Column("new_value", T, "The value after (changed), the surviving ID (merged), the new ID (split), the name "
-           "(added)", "After", "Efter"),
+           "deregistered (the company register deregistered it), status_changed (its register status changed "
+           "otherwise: a bankruptcy, liquidation or reconstruction began or ended)", "Change", "Ändring",
+           nullable=False),
+    Column("field", T, "For 'changed', 'deregistered' and 'status_changed': the published field", "Field",
+           "Fält"),
+    Column("old_value", T, "The value before (changed, deregistered, status_changed), or the retired ID "
+           "(merged)", "Before", "Före"),
+    Column("new_value", T, "The value after (changed, deregistered, status_changed), the surviving ID (merged), "
+           "the new ID (split), the name (added)", "After", "Efter"),
     Column("detail", T, "Why, in words", "Detail", "Förklaring"),
 ))  # fmt: skip
 
@@ -306,11 +310,13 @@ MEANINGS_SV: dict[str, dict[str, str]] = {
         "changed_at": "När körningen publicerade ändringen (UTC)",
         "registry_id": "Organisationen som ändrades",
         "change": "added (ny), changed (ändrad), merged (sammanslagen), split (delad), unlisted (ingen källa "
-        "listar den), inactivated (inaktiv), relisted (listad igen), deregistered (inte längre aktiv i "
-        "bolagsregistret)",
-        "field": "För 'changed': det publicerade fältet",
-        "old_value": "Värdet före (changed), eller det avvecklade ID:t (merged)",
-        "new_value": "Värdet efter (changed), det gällande ID:t (merged), det nya ID:t (split), namnet (added)",
+        "listar den), inactivated (inaktiv), relisted (listad igen), deregistered (avregistrerad i "
+        "bolagsregistret), status_changed (ny status i bolagsregistret: en konkurs, likvidation eller "
+        "rekonstruktion har inletts eller avslutats)",
+        "field": "För 'changed', 'deregistered' och 'status_changed': det publicerade fältet",
+        "old_value": "Värdet före (changed, deregistered, status_changed), eller det avvecklade ID:t (merged)",
+        "new_value": "Värdet efter (changed, deregistered, status_changed), det gällande ID:t (merged), det nya "
+        "ID:t (split), namnet (added)",
         "detail": "Varför, i ord",
     },
 }

@@ -104,6 +104,7 @@ CODES: dict[str, dict[str, Said]] = {
         Change.INACTIVATED: Said("inaktiv", "inactivated"),
         Change.RELISTED: Said("listad igen", "listed again"),
         Change.DEREGISTERED: Said("avregistrerad", "deregistered"),
+        Change.STATUS_CHANGED: Said("ny status i bolagsregistret", "new status in the company register"),
     },
     "register_status": {
         STATUS_ACTIVE: Said("aktiv", "active"),

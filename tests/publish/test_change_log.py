@@ -1,5 +1,5 @@
 """The change log over several simulated nights: added, changed, merged, split, unlisted, inactivated,
-relisted, deregistered; with per-value provenance. On SQLite and PostgreSQL."""
+relisted, deregistered, status_changed; with per-value provenance. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ from registry.identity.registry_ids import assign_registry_ids
 from registry.identity.resolve import resolve
 from registry.ingest.records import SourceRecord
 from registry.night import ResolvedNight, SourceBatch
+from registry.publish.changes import Change, field_changes
 from registry.publish.publish import PublishSummary, publish
 from registry.register.bolagsverket import RegisterEntry
 from registry.register.enrichment import RegisterMatch
 from registry.store.db import create_schema, make_engine, transaction
 from registry.store.models import ChangeLogRow, FieldProvenanceRow, Organisation, RegistryIdRedirect
+from registry.tools.labels import Labels
 from tests.factories import record, register_entry
 
 SOURCES = ("skoopi", "city_list", "social_trade")
@@ -132,6 +134,51 @@ def test_register_values_say_they_come_from_the_register_and_deregistration_is_l
     assert ("Kooperativet Macken", "deregistered", "register_status", "active", "deregistered") in log(engine, 2)
     # Still listed by a source: deregistered in the register, but the registry keeps it active with the news.
     assert organisation(engine, "Kooperativet Macken").active
+
+
+def test_a_bankruptcy_is_a_status_change_not_a_deregistration(engine: Engine) -> None:
+    macken = replace(MACKEN, orgnr="769600-1234")
+    night(engine, 1, [macken, RETUREN], register=REGISTER)
+
+    def in_register(status: str) -> dict[str, RegisterEntry]:
+        return {"769600-1234": register_entry("769600-1234", "Kooperativet Macken ekonomisk förening", status=status)}
+
+    night(engine, 2, [macken, RETUREN], register=in_register("bankruptcy"))
+    assert log(engine, 2) == [("Kooperativet Macken", "status_changed", "register_status", "active", "bankruptcy")]
+    night(engine, 3, [macken, RETUREN], register=in_register("deregistered"))
+    assert log(engine, 3) == [
+        ("Kooperativet Macken", "deregistered", "register_status", "bankruptcy", "deregistered")
+    ]
+    # What an official reads: a bankruptcy is not called a deregistration, in either language.
+    sv, en = Labels("sv"), Labels("en")
+    assert (sv.code("change", "status_changed"), en.code("change", "status_changed")) == (
+        "ny status i bolagsregistret",
+        "new status in the company register",
+    )
+    assert sv.code("change", "deregistered") == "avregistrerad"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "kind"),
+    [
+        ("active", "deregistered", Change.DEREGISTERED),
+        ("liquidation", "deregistered", Change.DEREGISTERED),
+        (None, "deregistered", Change.DEREGISTERED),
+        ("active", "bankruptcy", Change.STATUS_CHANGED),
+        ("active", "reconstruction", Change.STATUS_CHANGED),
+        ("active", "liquidation", Change.STATUS_CHANGED),
+        ("bankruptcy", "active", Change.STATUS_CHANGED),  # a bankruptcy concluded
+        ("reconstruction", "bankruptcy", Change.STATUS_CHANGED),
+        (None, "bankruptcy", Change.STATUS_CHANGED),  # first matched, and in bankruptcy: news
+        (None, "active", Change.CHANGED),  # first matched and active: nothing happened in the register
+        ("bankruptcy", None, Change.CHANGED),  # a value lost, as the publish gate counts them
+    ],
+)
+def test_each_register_status_change_has_the_kind_that_says_what_happened(
+    before: str | None, after: str | None, kind: Change
+) -> None:
+    (entry,) = field_changes("asf-x", {"register_status": before}, {"register_status": after})
+    assert (entry.change, entry.field, entry.old_value, entry.new_value) == (kind, "register_status", before, after)
 
 
 def test_unlisted_then_inactive_after_the_configured_runs_then_relisted(engine: Engine) -> None:
