@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -41,6 +42,41 @@ class FieldLoss:
 
 
 @dataclass(frozen=True)
+class GateReason:
+    """Why the gate blocks a night, as data: ``kind`` names the sentence and ``values`` fill it, so that each
+    reader's language can say it (registry/tools/labels.py, "gate.<kind>"); ``str()`` is the English one the
+    check's description carries in the Dagster UI."""
+
+    kind: str
+    values: Mapping[str, Any]
+
+    SOURCE_COLLAPSED = "source_collapsed"
+    RETIRING = "retiring"
+    FIELD_LOSS = "field_loss"
+    PERSONAL_DATA = "personal_data"
+
+    def __str__(self) -> str:
+        v = self.values
+        if self.kind == GateReason.SOURCE_COLLAPSED:
+            return f"source {v['source']} collapsed: {v['explanation']}"
+        if self.kind == GateReason.RETIRING:
+            return (
+                f"{v['retiring']} of {v['active_before']} active organisations ({v['share']:.0%}) would stop being "
+                f"listed or become inactive; at most {v['max_share']:.0%} may in one run"
+            )
+        if self.kind == GateReason.FIELD_LOSS:
+            return (
+                f"{v['lost']} of {v['had']} organisations would lose their {v['field']} ({v['share']:.0%}); at most "
+                f"{v['max_share']:.0%} may in one run (was the company register complete tonight?)"
+            )
+        return str(v.get("message", self.kind))
+
+    def as_data(self) -> dict[str, Any]:
+        """The reason as JSON: what the check's metadata carries for the command line to say."""
+        return {"kind": self.kind, **self.values}
+
+
+@dataclass(frozen=True)
 class Rehearsal:
     summary: PublishSummary
     field_losses: dict[str, FieldLoss]
@@ -49,6 +85,7 @@ class Rehearsal:
 @dataclass(frozen=True)
 class GateVerdict:
     passed: bool
+    # The English sentences of ``blocked_by``.
     reasons: list[str]
     active_before: int
     retiring: int
@@ -56,6 +93,7 @@ class GateVerdict:
     collapsed_sources: dict[str, str]
     summary: PublishSummary
     field_losses: dict[str, FieldLoss] = field(default_factory=dict)
+    blocked_by: list[GateReason] = field(default_factory=list)
 
 
 def _holding(session: Session, name: str) -> int:
@@ -95,26 +133,52 @@ def rehearse(
         session.rollback()
 
 
-def field_loss_reasons(losses: Mapping[str, FieldLoss], max_share: float) -> list[str]:
+def field_losses_blocking(losses: Mapping[str, FieldLoss], max_share: float) -> list[GateReason]:
     """Why the losses block the night: one reason per field cleared on more than ``max_share`` of the
     organisations that had it."""
     return [
-        f"{loss.lost} of {loss.had_value} organisations would lose their {loss.field} ({loss.share:.0%}); at most "
-        f"{max_share:.0%} may in one run (was the company register complete tonight?)"
+        GateReason(
+            GateReason.FIELD_LOSS,
+            {
+                "field": loss.field,
+                "lost": loss.lost,
+                "had": loss.had_value,
+                "share": loss.share,
+                "max_share": max_share,
+            },
+        )
         for loss in losses.values()
         if loss.lost and loss.share > max_share
     ]
 
 
-def collapsed_sources(session: Session, night: ResolvedNight, max_record_drop: float) -> dict[str, str]:
-    collapsed = {}
+def field_loss_reasons(losses: Mapping[str, FieldLoss], max_share: float) -> list[str]:
+    """``field_losses_blocking`` in English."""
+    return [str(reason) for reason in field_losses_blocking(losses, max_share)]
+
+
+def _collapses(session: Session, night: ResolvedNight, max_record_drop: float) -> list[GateReason]:
+    collapsed = []
     for batch in night.batches:
         if not batch.ok:
             continue  # a failed source contributes its last good records: nothing of it is retired
         health = assess(batch.records, listed_keys(session, batch.source), max_record_drop)
         if health.collapsed:
-            collapsed[batch.source] = health.explanation
-    return collapsed
+            values = {
+                "source": batch.source,
+                "records": health.records,
+                "last_published": health.previously_listed,
+                "max_drop": max_record_drop,
+                # The count the source had to reach (source_health.assess's floor).
+                "expected": (1 - max_record_drop) * health.previously_listed,
+                "explanation": health.explanation,
+            }
+            collapsed.append(GateReason(GateReason.SOURCE_COLLAPSED, values))
+    return sorted(collapsed, key=lambda reason: reason.values["source"])
+
+
+def collapsed_sources(session: Session, night: ResolvedNight, max_record_drop: float) -> dict[str, str]:
+    return {r.values["source"]: r.values["explanation"] for r in _collapses(session, night, max_record_drop)}
 
 
 def judge(
@@ -127,8 +191,8 @@ def judge(
     max_record_drop: float,
     max_field_loss_share: float = DEFAULT_MAX_FIELD_LOSS_SHARE,
 ) -> GateVerdict:
-    collapsed = collapsed_sources(session, night, max_record_drop)
-    reasons = [f"source {name} collapsed: {why}" for name, why in sorted(collapsed.items())]
+    reasons = _collapses(session, night, max_record_drop)
+    collapsed = {r.values["source"]: r.values["explanation"] for r in reasons}
     try:
         rehearsal = rehearse(session, night, trust, inactive_after_runs)
     except PersonalDataFound as exc:
@@ -137,22 +201,26 @@ def judge(
             quarantined=0, per_source={}, per_evidence={}, failed_sources=[],
         )  # fmt: skip
         rehearsal = Rehearsal(empty, {})
-        reasons.append(str(exc))
+        reasons.append(GateReason(GateReason.PERSONAL_DATA, {"columns": list(exc.columns), "message": str(exc)}))
     summary = rehearsal.summary
     share = summary.retiring / summary.active_before if summary.active_before else 0.0
     if share > max_retiring_share:
-        reasons.append(
-            f"{summary.retiring} of {summary.active_before} active organisations ({share:.0%}) would stop being "
-            f"listed or become inactive; at most {max_retiring_share:.0%} may in one run"
-        )
-    reasons += field_loss_reasons(rehearsal.field_losses, max_field_loss_share)
+        values = {
+            "retiring": summary.retiring,
+            "active_before": summary.active_before,
+            "share": share,
+            "max_share": max_retiring_share,
+        }
+        reasons.append(GateReason(GateReason.RETIRING, values))
+    reasons += field_losses_blocking(rehearsal.field_losses, max_field_loss_share)
     return GateVerdict(
         passed=not reasons,
-        reasons=reasons,
+        reasons=[str(reason) for reason in reasons],
         active_before=summary.active_before,
         retiring=summary.retiring,
         retiring_share=share,
         collapsed_sources=collapsed,
         summary=summary,
         field_losses=rehearsal.field_losses,
+        blocked_by=reasons,
     )

@@ -10,18 +10,27 @@ commands, with ``{name}`` placeholders; ``COUNTED``: the ones whose noun follows
 Code reads them through ``Labels(lang)``: ``labels.text("find.count", ...)``, ``labels.code("evidence", ...)``.
 A code with no label is shown as it is, never dropped: an older value still reads. Tests check that both
 languages have every key with the same placeholders, and that every code the registry writes has a label.
+
+``PHRASES``: the sentences the lower stages write in English and store (quarantine reasons, register notes,
+register candidates' reasons, change-log details, the parts of a match's explanation), each recognised by a
+pattern and said again in the reader's language when shown (``labels.phrase``, ``labels.explanation``): what
+is stored never changes, and a sentence no pattern reads is shown as written.
 """
 
 from __future__ import annotations
 
+import re
 import string
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from registry.publish.changes import Change
 from registry.publish.organisation_values import Evidence
 from registry.reference.activity_areas import AREAS, CPV_DIVISIONS, CPV_DIVISIONS_SV, area_by_code
+from registry.reference.personnummer import REDACTED_PERSONNUMMER, redact_personnummer
 from registry.register.bolagsverket import LEGAL_FORMS
+from registry.register.company_register import WEEKLY_JOB_HINT
 from registry.register.enrichment import METHOD_NAME, METHOD_NONE, METHOD_ORGNR, METHOD_PERSON, METHOD_REVIEW
 from registry.register.register_codes import (
     STATUS_ACTIVE,
@@ -61,6 +70,22 @@ class Counted:
         if lang == "sv":
             return self.sv_one if count == 1 else self.sv_many
         return self.en_one if count == 1 else self.en_many
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A stored English sentence, recognised by ``pattern``, and how it reads in each language. The pattern's
+    named groups are the sentence's values; ``values`` says how a group reads when it is not shown as
+    written: a vocabulary of CODES, ``fields:<table>`` (column names joined by " and ", read as their labels),
+    ``counted:<key>`` (a number and its noun, COUNTED) or ``phrases:<table>`` (another sentence of PHRASES)."""
+
+    pattern: re.Pattern[str]
+    said: Said
+    values: Mapping[str, str] = field(default_factory=dict)
+
+
+def _phrase(pattern: str, sv: str, en: str, **values: str) -> Phrase:
+    return Phrase(re.compile(pattern), Said(sv, en), values)
 
 
 # Legal forms' English names; the Swedish ones are Bolagsverket's own (registry/register/bolagsverket.py).
@@ -132,6 +157,22 @@ CODES: dict[str, dict[str, Said]] = {
         "missing": Said("saknas", "missing"),
     },
     "boolean": {"true": Said("ja", "yes"), "false": Said("nej", "no")},
+    # The sources' titles in the report, by source name. sources.toml gives each source one title (the
+    # Dagster UI's); a source without one here (one an operator added) is shown by that title.
+    "source": {
+        "city_list": Said("Stockholms stad – stadens ASF-lista", "City of Stockholm – curated ASF list"),
+        "skoopi": Said("Skoopi – ASF-listan", "Skoopi – the ASF list"),
+        "sofisam": Said("Sofisam (arkiverad)", "Sofisam (archived)"),
+        "social_trade": Said("Social Trade – medlemmar", "Social Trade – members"),
+        "region_orebro": Said("Region Örebro län – sociala företag", "Region Örebro län – social enterprises"),
+        "integrationspakten": Said("Integrationspakten – medlemmar", "Integrationspakten – members"),
+    },
+    # "expected at least / at most" in a source's entry-count check (PHRASES "check").
+    "bound": {"least": Said("minst", "least"), "most": Said("högst", "most")},
+    # Who says a published value, beside the sources and the registers (field_provenance.source).
+    "provenance": {
+        "derived": Said("härledd ur andra uppgifter", "derived from other values"),
+    },
 }
 
 # The published columns that hold codes, and the vocabulary of their labels.
@@ -148,11 +189,10 @@ COLUMN_VOCABULARIES: dict[tuple[str, str], str] = {
 
 TEXTS: dict[str, Said] = {
     # The run summary (pipelines/cli.py).
+    # Each figure is a number with its noun (COUNTED "summary.*"): "1 ny", "2 nya".
     "summary.published": Said(
-        "Registret är publicerat: {active} aktiva organisationer ({added} nya, {unlisted} inte längre listade, "
-        "{inactive} inaktiva), {records} källposter, {quarantined} i karantän.",
-        "Registry published: {active} active organisations ({added} new, {unlisted} no longer listed, "
-        "{inactive} inactive), {records} source records, {quarantined} quarantined.",
+        "Registret är publicerat: {active} ({added}, {unlisted}, {inactive}), {records}, {quarantined}.",
+        "Registry published: {active} ({added}, {unlisted}, {inactive}), {records}, {quarantined}.",
     ),
     "summary.changes": Said("Ändringar: {changes}", "Changes: {changes}"),
     "summary.no_changes": Said("Ändringar: inga", "Changes: none"),
@@ -164,9 +204,13 @@ TEXTS: dict[str, Said] = {
     "summary.report": Said("Rapport: {path}", "Report: {path}"),
     "summary.no_report": Said("Ingen rapport skrevs: {reason}", "No report was written: {reason}"),
     "summary.quarantine": Said(
-        "{count} poster i karantän: se dem med  asf-registry quarantine",
-        "{count} records quarantined: see them with  asf-registry quarantine",
+        "{records}: se {them} med  asf-registry quarantine", "{records}: see {them} with  asf-registry quarantine"
     ),
+    "summary.them": Said("dem", "them"),
+    "summary.it": Said("den", "it"),
+    # The notes on the company register (registry/register/company_register.py, PHRASES "register_note").
+    "summary.register_not_used": Said("Bolagsregistret användes inte: {note}", "Company register not used: {note}"),
+    "summary.register_note": Said("Bolagsregistret: {note}", "Company register: {note}"),
     "summary.database": Said("Databas: {database}", "Database: {database}"),
     "summary.added_names": Said("Nya:", "Added:"),
     "summary.unlisted_names": Said("Inte längre listade:", "No longer listed:"),
@@ -180,6 +224,44 @@ TEXTS: dict[str, Said] = {
         "Inget publicerades: registret behåller sitt tidigare innehåll.",
         "Nothing was published: the registry keeps its previous state.",
     ),
+    # A failed check of a blocked night (pipelines/cli.py), and the reasons said from the check's data.
+    "run.check": Said("kontroll {check}: {reason}", "check {check}: {reason}"),
+    # {records}: a number of records with its noun (COUNTED "records").
+    "check.record_count_stable": Said(
+        "{records} mot {last_published} senast publicerade: ett fall på mer än {max_drop:.0%} (minst {expected:.0f} "
+        "väntades)",
+        "{records} against {last_published} last published: a drop of more than {max_drop:.0%} (at least "
+        "{expected:.0f} expected)",
+    ),
+    # The publish gate's reasons (registry/publish/gate.py, GateReason).
+    "gate.source_collapsed": Said(
+        "källan {source} rasade: {records} mot {last_published} senast publicerade, ett fall på mer än "
+        "{max_drop:.0%} (minst {expected:.0f} väntades)",
+        "source {source} collapsed: {records} against {last_published} last published, a drop of more "
+        "than {max_drop:.0%} (at least {expected:.0f} expected)",
+    ),
+    "gate.retiring": Said(
+        "{retiring} av {active_before} aktiva organisationer ({share:.0%}) skulle sluta listas eller bli inaktiva; "
+        "högst {max_share:.0%} får det i en körning",
+        "{retiring} of {active_before} active organisations ({share:.0%}) would stop being listed or become "
+        "inactive; at most {max_share:.0%} may in one run",
+    ),
+    "gate.field_loss": Said(
+        "{lost} av {had} organisationer skulle bli utan {field} ({share:.0%}); högst {max_share:.0%} får det i en "
+        "körning (var bolagsregistret komplett i natt?)",
+        "{lost} of {had} organisations would lose their {field} ({share:.0%}); at most {max_share:.0%} may in one "
+        "run (was the company register complete tonight?)",
+    ),
+    "gate.personal_data": Said(
+        "ett personnummer eller samordningsnummer hittades i {columns}: inget publicerades och registret behåller "
+        "sitt tidigare innehåll (numret visas inte; leta efter det i källornas uppgifter för den kolumnen)",
+        "a personal identity number (personnummer or samordningsnummer) was found in {columns}: nothing was "
+        "published and the registry keeps its previous state (the number is not shown; look for it in the "
+        "sources' data for that column)",
+    ),
+    # Where a personnummer was, wherever text is shown (the stored marker is REDACTED_PERSONNUMMER).
+    "personnummer.redacted": Said("[personnummer borttaget]", REDACTED_PERSONNUMMER),
+    "and": Said("och", "and"),
     # show (registry/tools/show.py).
     "show.redirected": Said(
         "{old} är ett avvecklat register-ID: organisationen heter nu {new}.",
@@ -234,6 +316,45 @@ TEXTS: dict[str, Said] = {
     "export.about_meaning": Said("Betydelse", "Meaning"),
     "export.about_codes": Said("Koder", "Codes"),
     "export.cannot": Said("Kan inte exportera till {output}: {reason}", "Cannot export to {output}: {reason}"),
+    # Why an output cannot be written (registry/tools/export.py, ExportError), and the redaction warning.
+    "export.no_table": Said(
+        "det finns ingen tabell {table!r} att exportera; det finns {tables}",
+        "there is no table {table!r} to export; there are {tables}",
+    ),
+    "export.table_one_file": Said(
+        "--table väljer tabell för csv och parquet; {format} rymmer båda tabellerna",
+        "--table chooses the table of csv and parquet; {format} holds both tables",
+    ),
+    "export.is_directory": Said(
+        "{output} är en mapp; --format {format} skriver en fil",
+        "{output} is a directory; --format {format} writes one file",
+    ),
+    "export.no_extension": Said(
+        "{output} är en fil som inte slutar på .{format}: ange en .{format}-fil eller en mapp",
+        "{output} is a file without the extension .{format}: name a .{format} file, or a directory",
+    ),
+    "export.wrong_extension": Said(
+        "{output} slutar inte på .{format}: ange en .{format}-fil eller en mapp",
+        "{output} does not end in .{format}: name a .{format} file, or a directory",
+    ),
+    "export.bad_since": Said(
+        "--since vill ha ett datum, ÅÅÅÅ-MM-DD, inte {since!r}", "--since wants a date, YYYY-MM-DD, not {since!r}"
+    ),
+    "export.redacted": Said(
+        "ett personnummer togs bort: tabellen {table}, rad {row}, kolumnen {column}",
+        "a personnummer was redacted: table {table}, row {row}, column {column}",
+    ),
+    "warning": Said("varning: {message}", "warning: {message}"),
+    # The about sheet: its name (the data sheets keep their tables' names, which readers open them by) and its
+    # facts.
+    "export.about_name": Said("Om exporten", "about"),
+    "export.about.schema_version": Said("Schemaversion", "Schema version"),
+    "export.about.exported_at": Said("Exporterad (UTC)", "Exported at (UTC)"),
+    "export.about.include_inactive": Said("Inaktiva organisationer med", "Inactive organisations included"),
+    "export.about.since": Said("Ändringar sedan", "Changes since"),
+    "export.about.since_all": Said("(hela ändringsloggen)", "(the whole change log)"),
+    "export.about.views": Said("Vyer", "Views"),
+    "export.about.times": Said("Tider", "Times"),
     # find (registry/tools/find.py).
     "find.legend_declared": Said(
         "* organisationsform enligt namnet: inte (ännu) matchad i bolagsregistret",
@@ -391,6 +512,24 @@ COUNTED: dict[str, Counted] = {
         "ändring i ändringsloggen", "ändringar i ändringsloggen", "change-log entry", "change-log entries"
     ),
     "records": Counted("post", "poster", "record", "records"),
+    # The run summary's figures (registry/tools/run_summary.py).
+    "summary.active": Counted(
+        "aktiv organisation", "aktiva organisationer", "active organisation", "active organisations"
+    ),
+    "summary.added": Counted("ny", "nya", "new", "new"),
+    "summary.unlisted": Counted("inte längre listad", "inte längre listade", "no longer listed", "no longer listed"),
+    "summary.inactive": Counted("inaktiv", "inaktiva", "inactive", "inactive"),
+    "summary.records": Counted("källpost", "källposter", "source record", "source records"),
+    "summary.quarantined": Counted("i karantän", "i karantän", "quarantined", "quarantined"),
+    "summary.records_quarantined": Counted(
+        "post i karantän", "poster i karantän", "record quarantined", "records quarantined"
+    ),
+    "blocking_checks": Counted(
+        "blockerande kontroll", "blockerande kontroller", "blocking asset check", "blocking asset checks"
+    ),
+    # Change-log details (PHRASES "change_detail").
+    "runs": Counted("körning", "körningar", "run", "runs"),
+    "such_runs": Counted("sådan körning", "sådana körningar", "such run", "such runs"),
     # The report's headline figures (registry/tools/report.py): the noun after the number.
     "report.active": Counted(
         "aktiv organisation", "aktiva organisationer", "active organisation", "active organisations"
@@ -423,6 +562,293 @@ COUNTED: dict[str, Counted] = {
         "kandidat i bolagsregistret", "kandidater i bolagsregistret", "register candidate", "register candidates"
     ),
 }
+
+
+# Said again from stored English (see the module's docstring). Each table is tried in order, the first
+# pattern that matches the whole text wins: put a narrower pattern before a wider one.
+_HINT_SV = "kör jobbet weekly_register_refresh för att bygga den (det körs på söndagar kl. 04:00)"
+PHRASES: dict[str, tuple[Phrase, ...]] = {
+    # Why a record was held back (registry/ingest/records.py).
+    "quarantine": (
+        _phrase(r"missing name", "namn saknas", "missing name"),
+        _phrase(
+            r"name longer than (?P<limit>\d+) characters",
+            "namnet är längre än {limit} tecken",
+            "name longer than {limit} characters",
+        ),
+        _phrase(r"name has no letters", "namnet har inga bokstäver", "name has no letters"),
+        _phrase(r"name contains markup", "namnet innehåller kod (HTML)", "name contains markup"),
+        _phrase(r"missing source key", "källans nyckel saknas", "missing source key"),
+        _phrase(
+            r"duplicate source key (?P<key>.+)", "källans nyckel {key} finns två gånger", "duplicate source key {key}"
+        ),
+        _phrase(
+            r"a personnummer in (?P<fields>.+): personal data is not kept",
+            "ett personnummer i {fields}: personuppgifter sparas inte",
+            "a personnummer in {fields}: personal data is not kept",
+            fields="fields:source_records",
+        ),
+        _phrase(
+            r"organisationsnummer is a personnummer \(sole trader\): personal data is not kept",
+            "organisationsnumret är ett personnummer (enskild firma): personuppgifter sparas inte",
+            "organisationsnummer is a personnummer (sole trader): personal data is not kept",
+        ),
+    ),
+    # Why a night did without the company register, or without SNI codes (registry/register/company_register.py).
+    "register_note": (
+        _phrase(
+            r"no SNI codes: (?P<why>.+)",
+            "inga SNI-koder: {why}",
+            "no SNI codes: {why}",
+            why="phrases:register_note.sni",
+        ),
+        _phrase(
+            r"live mode, and no snapshot built from Bolagsverket's bulk file yet \((?P<what>.+); the bundled "
+            r"sample is never used in live mode\): " + re.escape(WEEKLY_JOB_HINT),
+            "skarpt läge, och ingen registerkopia är byggd ur Bolagsverkets bulkfil ännu ({what}; det "
+            f"medföljande exemplet används aldrig i skarpt läge): {_HINT_SV}",
+            "live mode, and no snapshot built from Bolagsverket's bulk file yet ({what}; the bundled sample is "
+            f"never used in live mode): {WEEKLY_JOB_HINT}",
+            what="phrases:register_note.what",
+        ),
+        _phrase(
+            r"the register snapshot at (?P<path>.+) holds the bundled sample's fictional companies, which live "
+            r"mode never uses: " + re.escape(WEEKLY_JOB_HINT) + " from Bolagsverket's file",
+            "registerkopian i {path} innehåller det medföljande exemplets påhittade företag, som skarpt läge "
+            "aldrig använder: kör jobbet weekly_register_refresh för att bygga den ur Bolagsverkets fil (det "
+            "körs på söndagar kl. 04:00)",
+            "the register snapshot at {path} holds the bundled sample's fictional companies, which live mode "
+            f"never uses: {WEEKLY_JOB_HINT} from Bolagsverket's file",
+        ),
+        _phrase(
+            r"ASF_REGISTER_BULK_FILE names the bundled sample \((?P<file>.+): fictional companies\), which live "
+            r"mode never uses; unset it to download Bolagsverket's file, or point it at a downloaded one",
+            "ASF_REGISTER_BULK_FILE pekar på det medföljande exemplet ({file}: påhittade företag), som skarpt "
+            "läge aldrig använder; ta bort inställningen för att ladda ned Bolagsverkets fil, eller låt den "
+            "peka på en nedladdad fil",
+            "ASF_REGISTER_BULK_FILE names the bundled sample ({file}: fictional companies), which live mode "
+            "never uses; unset it to download Bolagsverket's file, or point it at a downloaded one",
+        ),
+        _phrase(
+            r"no register snapshot could be built: (?P<error>.+)",
+            "ingen registerkopia kunde byggas: {error}",
+            "no register snapshot could be built: {error}",
+        ),
+    ),
+    "register_note.what": (
+        _phrase(r"no snapshot at (?P<path>.+)", "ingen registerkopia i {path}", "no snapshot at {path}"),
+        _phrase(r"an empty snapshot at (?P<path>.+)", "en tom registerkopia i {path}", "an empty snapshot at {path}"),
+        _phrase(
+            r"the register snapshot at (?P<path>.+) cannot be read \((?P<error>.*)\)",
+            "registerkopian i {path} kan inte läsas ({error})",
+            "the register snapshot at {path} cannot be read ({error})",
+        ),
+    ),
+    "register_note.sni": (
+        _phrase(r"ASF_SCB_BULK_FILE is none", "ASF_SCB_BULK_FILE är none", "ASF_SCB_BULK_FILE is none"),
+        _phrase(
+            r"no SCB file is configured \(ASF_SCB_BULK_FILE\), and live mode never uses the bundled sample",
+            "ingen SCB-fil är angiven (ASF_SCB_BULK_FILE), och skarpt läge använder aldrig det medföljande exemplet",
+            "no SCB file is configured (ASF_SCB_BULK_FILE), and live mode never uses the bundled sample",
+        ),
+        _phrase(
+            r"(?P<file>.+) is the bundled sample, and live mode never uses the bundled sample",
+            "{file} är det medföljande exemplet, och skarpt läge använder aldrig det medföljande exemplet",
+            "{file} is the bundled sample, and live mode never uses the bundled sample",
+        ),
+        _phrase(
+            r"the snapshot's SNI codes come from the bundled SCB sample, which live mode never uses",
+            "registerkopians SNI-koder kommer från SCB:s medföljande exempel, som skarpt läge aldrig använder",
+            "the snapshot's SNI codes come from the bundled SCB sample, which live mode never uses",
+        ),
+        _phrase(
+            r"the snapshot was built without SCB's file",
+            "registerkopian byggdes utan SCB:s fil",
+            "the snapshot was built without SCB's file",
+        ),
+    ),
+    # Why a register entry is a candidate (registry/register/register_snapshot.py, discovery_candidates).
+    "register_candidate": (
+        _phrase(
+            r"description: '(?P<phrase>.*)'",
+            "verksamhetsbeskrivningen nämner «{phrase}»",
+            "the business description mentions '{phrase}'",
+        ),
+        _phrase(
+            r"name says \(svb\)",
+            "namnet anger (svb): aktiebolag med särskild vinstutdelningsbegränsning",
+            "the name says (svb): a company with limited profit distribution",
+        ),
+    ),
+    # Why a source's check failed (registry/ingest/source_health.py, sources_file.py; assets/ingest.py).
+    "check": (
+        _phrase(
+            r"(?P<valid>\d+) of (?P<records>\d+) records \((?P<share>\d+%)\) carry a valid organisationsnummer, below "
+            r"the (?P<expected>\d+%) expected: has the orgnr column been renamed or moved, or are the numbers written "
+            r"in a way that no longer reads as an organisationsnummer\?",
+            "{valid} av {records} poster ({share}) har ett giltigt organisationsnummer, färre än de {expected} som "
+            "väntas: har kolumnen för organisationsnummer bytt namn eller flyttats, eller skrivs numren på ett sätt "
+            "som inte längre läses som organisationsnummer?",
+            "{valid} of {records} records ({share}) carry a valid organisationsnummer, below the {expected} "
+            "expected: has the orgnr column been renamed or moved, or are the numbers written in a way that no "
+            "longer reads as an organisationsnummer?",
+        ),
+        _phrase(
+            r"kept the last good records \((?P<count>\d+)\): (?P<error>.*)",
+            "behöll de senaste goda posterna ({count}): {error}",
+            "kept the last good records ({count}): {error}",
+        ),
+        _phrase(
+            r"source failed: its last good records are used",
+            "källan kunde inte läsas: dess senaste goda poster används",
+            "source failed: its last good records are used",
+        ),
+        _phrase(
+            r"(?P<entries>\d+) entries, expected at (?P<bound>least|most) (?P<count>\d+) \(expected_entries in the "
+            r"sources file\)",
+            "{entries} poster, {bound} {count} väntades (expected_entries i källfilen)",
+            "{entries} entries, expected at {bound} {count} (expected_entries in the sources file)",
+            bound="bound",
+        ),
+    ),
+    # What Dagster says of a step that failed (pipelines/run_errors.py), when it is not the step's own error.
+    "step_failure": (
+        _phrase(
+            r"DagsterAssetCheckFailedError: (?P<checks>\d+) blocking asset checks? failed with (?P<severity>\w+) "
+            r"severity:",
+            "{checks} misslyckades (allvarlighetsgrad {severity}); se kontrollerna nedan:",
+            "{checks} failed with {severity} severity; see the checks below:",
+            checks="counted:blocking_checks",
+        ),
+    ),
+    # The change log's details (registry/publish/publish.py).
+    "change_detail": (
+        _phrase(r"listed again by (?P<sources>.+)", "listad igen av {sources}", "listed again by {sources}"),
+        _phrase(
+            r"records now form (?P<registry_id>\S+)",
+            "posterna bildar nu {registry_id}",
+            "records now form {registry_id}",
+        ),
+        _phrase(r"split from (?P<registry_ids>.+)", "delad från {registry_ids}", "split from {registry_ids}"),
+        _phrase(r"(?P<old>\S+) merged into (?P<new>\S+)", "{old} sammanslagen med {new}", "{old} merged into {new}"),
+        _phrase(
+            r"no source has listed it for (?P<runs>\d+) run\(s\)",
+            "ingen källa har listat den på {runs}",
+            "no source has listed it for {runs}",
+            runs="counted:runs",
+        ),
+        _phrase(
+            r"no source lists it any more; inactive after (?P<runs>\d+) such run\(s\)",
+            "ingen källa listar den längre; inaktiv efter {runs}",
+            "no source lists it any more; inactive after {runs}",
+            runs="counted:such_runs",
+        ),
+    ),
+    # A match's explanation (registry/identity/scoring.py, registry/register/enrichment.py): "feature outcome
+    # (weight)" parts joined by "; ", then " -> " and the verdict. An outcome is clauses joined by ", ".
+    "explanation.outcome": (
+        _phrase(r"similarity (?P<score>\d+)", "likhet {score}", "similarity {score}"),
+        _phrase(r"every word agrees", "varje ord har sin motsvarighet i det andra namnet", "every word agrees"),
+        _phrase(r"one name within the other", "det ena namnet ingår i det andra", "one name within the other"),
+        _phrase(
+            r"but they say they do different things",
+            "men de säger att de gör olika saker",
+            "but they say they do different things",
+        ),
+        _phrase(
+            r"adding what it does \((?P<words>[^()]*)\)",
+            "och det andra lägger till vad den gör ({words})",
+            "adding what it does ({words})",
+        ),
+        _phrase(r"equal", "lika", "equal"),
+        _phrase(
+            r"differs, but the place is in both names",
+            "olika, men orten står i båda namnen",
+            "differs, but the place is in both names",
+        ),
+        _phrase(
+            r"differs, both in (?P<region>.+?), which both names name",
+            "olika, men båda ligger i {region}, som båda namnen nämner",
+            "differs, both in {region}, which both names name",
+        ),
+        _phrase(r"differ \((?P<values>[^()]*)\)", "olika ({values})", "differ ({values})"),
+        _phrase(r"differ", "olika", "differ"),
+        _phrase(r"one digit apart", "en siffra skiljer", "one digit apart"),
+        _phrase(
+            r"only one name says whose firm it is \((?P<words>[^()]*)\)",
+            "bara det ena namnet säger vems firma det är ({words})",
+            "only one name says whose firm it is ({words})",
+        ),
+        _phrase(
+            r"only in one name \((?P<numbers>[^()]*)\)",
+            "bara i det ena namnet ({numbers})",
+            "only in one name ({numbers})",
+        ),
+        _phrase(r"only in one", "bara i det ena namnet", "only in one"),
+    ),
+    # What an explanation says besides its features' evidence: the register match's extras, and the links
+    # the matcher or a person made without a score.
+    "explanation.item": (
+        _phrase(
+            r"registration (?P<status>\S+) preferred to (?P<other>\S+) (?P<orgnr>\S+)",
+            "registrering med status {status} föredragen framför {orgnr} med status {other}",
+            "registration {status} preferred to {other} {orgnr}",
+            status="register_status",
+            other="register_status",
+        ),
+        _phrase(
+            r"runner-up (?P<orgnr>\S+) within (?P<bits>\d+) bits",
+            "näst bästa kandidaten {orgnr} ligger inom {bits} bitar",
+            "runner-up {orgnr} within {bits} bits",
+        ),
+        _phrase(
+            r"organisationsnummer found in the register",
+            "organisationsnumret finns i bolagsregistret",
+            "organisationsnummer found in the register",
+        ),
+        _phrase(
+            r"matched by a person in review", "matchad av en person vid granskning", "matched by a person in review"
+        ),
+        _phrase(
+            r"no registered name shares a word with this one",
+            "inget registrerat namn har ett ord gemensamt med detta",
+            "no registered name shares a word with this one",
+        ),
+        _phrase(
+            r"names dissimilar and no identifier shared",
+            "olika namn och inga gemensamma identifierande uppgifter",
+            "names dissimilar and no identifier shared",
+        ),
+        _phrase(r"no longer a candidate pair", "inte längre ett kandidatpar", "no longer a candidate pair"),
+        _phrase(r"review", "bedömd av en person vid granskning", "review"),
+        _phrase(r"review: withdrawn", "en persons bedömning återtagen", "review: withdrawn"),
+    ),
+    "explanation.verdict": (
+        _phrase(r"p=(?P<p>\d+\.\d+)", "sannolikhet {p}", "p={p}"),
+        _phrase(r"impossible", "omöjligt", "impossible"),
+    ),
+}
+
+# The features of registry/identity/scoring.py (FEATURES, and the name), as an explanation names them.
+EXPLANATION_FEATURES: dict[str, Said] = {
+    "name": Said("namn", "name"),
+    "place in name": Said("ort i namnet", "place in name"),
+    "organisationsnummer": Said("organisationsnummer", "organisationsnummer"),
+    "legal form": Said("organisationsform", "legal form"),
+    "kommun": Said("kommun", "kommun"),
+    "website": Said("webbplats", "website"),
+    "e-mail domain": Said("e-postdomän", "e-mail domain"),
+    "phone": Said("telefon", "phone"),
+    "street address": Said("gatuadress", "street address"),
+    "words": Said("ord", "words"),
+    "numbers": Said("nummer i namnen", "numbers"),
+    "countries": Said("länder i namnen", "countries"),
+}
+# How an explanation's parts are put together: a feature's evidence, and the parts with their verdict.
+EXPLANATION_PART = Said("{feature}: {outcome} ({weight})", "{feature} {outcome} ({weight})")
+EXPLANATION_VERDICT = Said("{parts} → {verdict}", "{parts} -> {verdict}")
+_WEIGHED = re.compile(r"(?P<evidence>.+) \((?P<weight>[+-](?:\d+\.\d+|inf))\)")
+_FEATURES_LONGEST_FIRST = sorted(EXPLANATION_FEATURES, key=len, reverse=True)
 
 
 _BOOLEAN_FIELDS = frozenset(BY_TABLE["organisations"].names(kind=Kind.BOOLEAN))
@@ -516,6 +942,122 @@ class Labels:
 
     def boolean(self, value: bool | None) -> str:
         return "" if value is None else self.code("boolean", "true" if value else "false")
+
+    def source(self, name: str, title: str | None = None) -> str:
+        """A source's title (CODES "source"); a source without one by ``title`` (its sources.toml title)."""
+        said = CODES["source"].get(name)
+        return said(self.lang) if said else (title or name)
+
+    def redacted(self, text: str) -> str:
+        """The text as shown: a personnummer in it, and the marker stored where one was, replaced by the marker
+        in this language."""
+        marker = self.text("personnummer.redacted")
+        return redact_personnummer(text, marker).replace(REDACTED_PERSONNUMMER, marker)
+
+    def phrase(self, table: str, text: str | None) -> str:
+        """A stored English sentence in this language, by the first phrase of ``PHRASES[table]`` that reads it
+        whole; a sentence none reads (a newer one, an error's own words) is shown as written."""
+        if not text:
+            return ""
+        said = self._phrase(table, text)
+        return text if said is None else said
+
+    def _phrase(self, table: str, text: str) -> str | None:
+        for phrase in PHRASES[table]:
+            if found := phrase.pattern.fullmatch(text):
+                return self._said(phrase, found)
+        return None
+
+    def _said(self, phrase: Phrase, found: re.Match[str]) -> str:
+        values = {name: self._read(phrase.values.get(name), value or "") for name, value in found.groupdict().items()}
+        return phrase.said(self.lang).format(**values)
+
+    def _read(self, how: str | None, value: str) -> str:
+        """A phrase's value as it reads (see Phrase.values)."""
+        kind, _, of = (how or "").partition(":")
+        if kind == "fields":
+            names = [name.strip() for name in value.split(" and ")]
+            return f" {self.text('and')} ".join(in_sentence(self.field(name, of)) for name in names)
+        if kind == "counted":
+            return self.counted(of, int(value))
+        if kind == "phrases":
+            return self.phrase(of, value)
+        return self.code(kind, value) if kind else value
+
+    def explanation(self, text: str | None) -> str:
+        """A match's stored explanation in this language (see ``explained``)."""
+        return self.explained(text or "")[0]
+
+    def explained(self, text: str) -> tuple[str, list[str]]:
+        """A stored explanation, a link a line (each perhaps after the key of the record it links to:
+        'city_list/7: name similarity 97 (+9.0); kommun equal (+3.0) -> p=0.996'), in this language; and the
+        pieces no phrase reads, which are shown as written (a test keeps them empty for all scoring says)."""
+        lines: list[str] = []
+        missed: list[str] = []
+        for line in text.splitlines():
+            tries = [self._explanation_line(line)]
+            # A line that does not read whole may be a record's key (which can hold ': ') and its explanation.
+            at = line.find(": ")
+            while at != -1 and tries[-1][1]:
+                said, left = self._explanation_line(line[at + 2 :])
+                tries.append((f"{line[:at]}: {said}", left))
+                at = line.find(": ", at + 2)
+            said, left = min(tries, key=lambda found: len(found[1]))
+            lines.append(said)
+            missed += left
+        return "\n".join(lines), missed
+
+    def _explanation_line(self, line: str) -> tuple[str, list[str]]:
+        items: list[str] = []
+        missed: list[str] = []
+        for item in line.split("; "):
+            parts, arrow, verdict = item.rpartition(" -> ")
+            if not arrow:
+                parts = item
+            said, left = self._explanation_part(parts) if parts else ("", [])
+            missed += left
+            if arrow:
+                verdict_said = self._phrase("explanation.verdict", verdict)
+                if verdict_said is None:
+                    missed.append(verdict)
+                said = EXPLANATION_VERDICT(self.lang).format(parts=said, verdict=verdict_said or verdict)
+            items.append(said)
+        return "; ".join(items), missed
+
+    def _explanation_part(self, part: str) -> tuple[str, list[str]]:
+        """'kommun equal (+3.0)': a feature, its outcome and weight; else one of the other things said."""
+        if weighed := _WEIGHED.fullmatch(part):
+            evidence = weighed["evidence"]
+            for feature in _FEATURES_LONGEST_FIRST:
+                if evidence.startswith(feature + " "):
+                    outcome = self._outcome(evidence[len(feature) + 1 :])
+                    if outcome is not None:
+                        said = EXPLANATION_FEATURES[feature](self.lang)
+                        return EXPLANATION_PART(self.lang).format(feature=said, outcome=outcome,
+                                                                  weight=weighed["weight"]), []  # fmt: skip
+        said = self._phrase("explanation.item", part)
+        return (part, [part]) if said is None else (said, [])
+
+    def _outcome(self, text: str) -> str | None:
+        """An outcome's clauses ('similarity 88, one name within the other'), each read by a phrase; None when
+        one is not (a clause may hold a comma: 'differs, but the place is in both names')."""
+        clauses: list[str] = []
+        at = 0
+        while at < len(text):
+            for phrase in PHRASES["explanation.outcome"]:
+                found = phrase.pattern.match(text, at)
+                if found and found.end() > at and (found.end() == len(text) or text.startswith(", ", found.end())):
+                    clauses.append(self._said(phrase, found))
+                    at = found.end() + (2 if found.end() < len(text) else 0)
+                    break
+            else:
+                return None
+        return ", ".join(clauses)
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: 'Källans nyckel' -> 'källans nyckel'."""
+    return label[:1].lower() + label[1:]
 
 
 def placeholders(text: str) -> set[str]:

@@ -8,48 +8,18 @@ name and no number, and a personnummer anywhere else in a row is redacted before
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from registry.reference.personnummer import redact_personnummer
 from registry.store.models import QuarantineRow, RunRow
-from registry.tools.labels import Labels, Said
-
-# The reasons records.py writes, as patterns, and how each reads; a reason not known here is shown as written.
-REASONS: tuple[tuple[re.Pattern[str], Said], ...] = (
-    (re.compile(r"missing name"), Said("namn saknas", "missing name")),
-    (re.compile(r"name has no letters"), Said("namnet har inga bokstäver", "name has no letters")),
-    (re.compile(r"name contains markup"), Said("namnet innehåller kod (HTML)", "name contains markup")),
-    (re.compile(r"missing source key"), Said("källans nyckel saknas", "missing source key")),
-    (
-        re.compile(r"duplicate source key (?P<key>.+)"),
-        Said("källans nyckel {key} finns två gånger", "duplicate source key {key}"),
-    ),
-    (
-        re.compile(r"a personnummer in (?P<fields>.+): personal data is not kept"),
-        Said(
-            "ett personnummer i {fields}: personuppgifter sparas inte",
-            "a personnummer in {fields}: personal data is not kept",
-        ),
-    ),
-    (
-        re.compile(r"organisationsnummer is a personnummer \(sole trader\): personal data is not kept"),
-        Said(
-            "organisationsnumret är ett personnummer (enskild firma): personuppgifter sparas inte",
-            "organisationsnummer is a personnummer (sole trader): personal data is not kept",
-        ),
-    ),
-)
+from registry.tools.labels import Labels
 
 
 def reason_said(reason: str, labels: Labels) -> str:
-    for pattern, said in REASONS:
-        if found := pattern.fullmatch(reason):
-            return said(labels.lang).format(**found.groupdict())
-    return reason
+    """The reason registry/ingest/records.py stored, in the reader's language (PHRASES "quarantine")."""
+    return labels.phrase("quarantine", reason)
 
 
 @dataclass(frozen=True)
@@ -108,5 +78,5 @@ def render(held: list[Held], labels: Labels) -> str:
         if item.read_from:
             lines.append("    " + labels.text("quarantine.read_from", where=item.read_from))
     lines.append(labels.text("quarantine.fix"))
-    # Whatever a source wrote, a personnummer in it is not shown.
-    return "\n".join(redact_personnummer(line) for line in lines)
+    # Whatever a source wrote, a personnummer in it is not shown; the marker reads in the reader's language.
+    return "\n".join(labels.redacted(line) for line in lines)

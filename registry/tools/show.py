@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 
 from registry.reference.collation import swedish_sort_key
 from registry.reference.orgnr import parse_orgnr
-from registry.reference.personnummer import redact_personnummer
 from registry.store.columns import ORGANISATIONS
 from registry.store.models import (
     ChangeLogRow,
@@ -138,7 +137,9 @@ def render(session: Session, found: Found, labels: Labels) -> str:
     for column, shown in values:
         said = provenance.get(column.name)
         source = (
-            "  " + labels.text("show.said_by", source=said.source, since=_when(said.since)) if said is not None else ""
+            "  " + labels.text("show.said_by", source=labels.code("provenance", said.source), since=_when(said.since))
+            if said is not None
+            else ""
         )
         lines.append(f"  {column.label(labels.lang):<{width}}  {shown}{source}")
 
@@ -163,7 +164,8 @@ def render(session: Session, found: Found, labels: Labels) -> str:
         )
         if record.match_explanation:
             lines.append(f"    {labels.column('source_records', 'match_explanation')}:")
-            lines += [f"      {reason}" for reason in record.match_explanation.splitlines()]
+            # Stored as scoring wrote it, in English: said in the reader's language here.
+            lines += [f"      {reason}" for reason in labels.explanation(record.match_explanation).splitlines()]
 
     lines += ["", labels.text("show.register")]
     if organisation.register_match:
@@ -200,9 +202,9 @@ def render(session: Session, found: Found, labels: Labels) -> str:
             what += f": {field}: {before} → {after}"
         elif change.new_value:
             what += f": {change.new_value}"
-        lines.append(f"  {_when(change.changed_at)}  {what}" + (f"  ({change.detail})" if change.detail else ""))
-    return "\n".join(redact_personnummer(line) for line in lines)
-
+        detail = f"  ({labels.phrase('change_detail', change.detail)})" if change.detail else ""
+        lines.append(f"  {_when(change.changed_at)}  {what}{detail}")
+    return "\n".join(labels.redacted(line) for line in lines)
 
 
 def render_candidates(found: Found, asked: str, labels: Labels) -> str:
@@ -213,4 +215,4 @@ def render_candidates(found: Found, asked: str, labels: Labels) -> str:
     lines += [
         f"  {o.registry_id}  {o.name}" + (f"  ({o.kommun_name})" if o.kommun_name else "") for o in found.candidates
     ]
-    return "\n".join(redact_personnummer(line) for line in lines)
+    return "\n".join(labels.redacted(line) for line in lines)

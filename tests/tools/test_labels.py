@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 from registry import settings
 from registry.publish.changes import Change
 from registry.publish.organisation_values import Evidence
 from registry.reference.activity_areas import AREAS, CPV_DIVISIONS, CPV_DIVISIONS_SV
+from registry.reference.personnummer import REDACTED_PERSONNUMMER
 from registry.register.bolagsverket import LEGAL_FORMS
 from registry.register.register_codes import PROCEEDINGS, STATUS_ACTIVE, STATUS_DEREGISTERED
-from registry.tools.labels import CODES, TEXTS, Labels, placeholders
+from registry.settings import PROJECT_ROOT
+from registry.tools.labels import CODES, PHRASES, TEXTS, Labels, placeholders
 
 
 @pytest.mark.parametrize("key", sorted(TEXTS))
@@ -67,3 +71,27 @@ def test_a_value_reads_as_words_whether_stored_or_written_in_the_change_log() ->
     assert sv.value("name", "true") == "true"  # only a boolean field's text is a boolean
     assert sv.value("phone", None) == "" and sv.field("retired_field") == "retired_field"
     assert Labels("en").value("evidence", "weak_signal") == "only on a general member list (not evidence of ASF)"
+
+
+@pytest.mark.parametrize("table", sorted(PHRASES))
+def test_each_stored_sentence_is_said_with_its_values_in_both_languages(table: str) -> None:
+    for phrase in PHRASES[table]:
+        assert phrase.said.sv.strip() and phrase.said.en.strip()
+        assert placeholders(phrase.said.sv) == placeholders(phrase.said.en), phrase.said.en
+        assert placeholders(phrase.said.en) <= set(phrase.pattern.groupindex), phrase.said.en
+        assert set(phrase.values) <= set(phrase.pattern.groupindex), phrase.said.en
+
+
+def test_every_bundled_source_has_a_title_in_both_languages_and_a_new_one_its_own() -> None:
+    sources = tomllib.loads((PROJECT_ROOT / "sources.toml").read_text(encoding="utf-8"))["source"]
+    assert {source["name"] for source in sources} <= set(CODES["source"])
+    sv, en = Labels("sv"), Labels("en")
+    assert sv.source("sofisam", "Sofisam (archived)") == "Sofisam (arkiverad)"
+    assert en.source("city_list") == "City of Stockholm – curated ASF list"
+    assert sv.source("kommun_x", "Kommun X – sociala företag") == "Kommun X – sociala företag"
+
+
+def test_the_redaction_marker_is_stored_in_english_and_shown_in_the_reader_s_language() -> None:
+    assert Labels("en").text("personnummer.redacted") == REDACTED_PERSONNUMMER
+    shown = Labels("sv").redacted(f"ring 811218-9876 eller se {REDACTED_PERSONNUMMER}")
+    assert shown == "ring [personnummer borttaget] eller se [personnummer borttaget]"

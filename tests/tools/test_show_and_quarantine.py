@@ -49,7 +49,10 @@ def _rows() -> list[object]:
             source="skoopi", source_key="surdegen", registry_id="asf-bageri", name="Surdegen Bageri",
             orgnr_status="missing", source_url="https://skoopi.coop/asf/surdegen/", listed=True,
             fetched_at=SEEN, first_seen_at=SEEN, last_seen_at=LATER,
-            match_explanation="city_list/7: name similarity 97 (+8.5)\nkommun equal (+3.0)",
+            # As publishing stores it: a line per link, in scoring's English.
+            match_explanation=(
+                "city_list/7: name similarity 97 (+9.0); kommun equal (+3.0) -> p=0.999\ncity_list/9: review"
+            ),
         ),
         SourceRecordRow(
             source="city_list", source_key="7", registry_id="asf-bageri", name="Surdegen Bageri ek. för.",
@@ -60,12 +63,17 @@ def _rows() -> list[object]:
             registry_id="asf-bageri", field="legal_form", value="EK", source="bolagsverket",
             source_key="769622-2228", since=SEEN, confirmed_at=LATER,
         ),
+        FieldProvenanceRow(
+            registry_id="asf-bageri", field="activity_areas", value="catering", source="derived", since=SEEN,
+            confirmed_at=LATER,
+        ),
         change("asf-bageri", "added", new_value="Surdegen Bageri ek. för."),
         change(
             "asf-bageri", "changed", field="register_status", old_value="active", new_value="liquidation",
             run_id="run-2", changed_at=LATER,
         ),
-        change("asf-old", "merged", old_value="asf-old", new_value="asf-bageri", run_id="run-2", changed_at=LATER),
+        change("asf-old", "merged", old_value="asf-old", new_value="asf-bageri", run_id="run-2", changed_at=LATER,
+               detail="asf-old merged into asf-bageri"),
         RunRow(
             run_id="run-1", published_at=SEEN, organisations_active=3, records=4, quarantined=1,
             source_summary="{}", failed_sources="",
@@ -86,6 +94,14 @@ def _rows() -> list[object]:
             reason="organisationsnummer is a personnummer (sole trader): personal data is not kept",
             # Stored with no name or number; a personnummer that still reached a row is never shown.
             raw=json.dumps({"source_url": "file:lista.csv#pnr=811218-9876"}), quarantined_at=LATER,
+        ),
+        QuarantineRow(
+            run_id="run-2", source="skoopi", source_key="lang", reason="name longer than 300 characters",
+            raw=json.dumps({"name": "Lång " * 70}), quarantined_at=LATER,
+        ),
+        QuarantineRow(
+            run_id="run-2", source="city_list", source_key=None,
+            reason="a personnummer in name and source_key: personal data is not kept", raw="{}", quarantined_at=LATER,
         ),
     ]
 
@@ -119,12 +135,16 @@ def test_show_an_organisation_in_swedish(registry: Engine, capsys: pytest.Captur
     assert any("55 Hotell-, restaurang- och detaljhandelstjänster" in line for line in lines)
     assert "Källor som listar den (2):" in lines
     assert "  city_list / 7  (inte längre listad)" in lines and "  skoopi / surdegen" in lines
-    assert "      kommun equal (+3.0)" in lines  # each reason of the link on its own line
+    # Each link on its line, its explanation said in Swedish from the stored English.
+    assert "      city_list/7: namn: likhet 97 (+9.0); kommun: lika (+3.0) → sannolikhet 0.999" in lines
+    assert "      city_list/9: bedömd av en person vid granskning" in lines
+    assert any("Catering och café" in line and "[härledd ur andra uppgifter, sedan" in line for line in lines)
     assert "  matchad via namnlikhet (sannolikhet 0.97): Surdegen Bageri ekonomisk förening 769622-2228" in lines
     assert "Avvecklade register-ID som nu leder hit:" in lines and "  asf-old  (2026-11-27 02:30)" in lines
     assert "Ändringshistorik (3):" in lines
     assert "  2026-11-27 02:30  ändrad: Status i bolagsregistret: aktiv → i likvidation" in lines
-    assert "  2026-11-27 02:30  sammanslagen: asf-bageri" in lines
+    assert "  2026-11-27 02:30  sammanslagen: asf-bageri  (asf-old sammanslagen med asf-bageri)" in lines
+    assert not any(english in out for english in ("similarity", "equal", "review", "derived", "merged into"))
 
 
 def test_show_in_english_by_orgnr_and_by_a_retired_id(registry: Engine, capsys: pytest.CaptureFixture[str]) -> None:
@@ -132,6 +152,9 @@ def test_show_in_english_by_orgnr_and_by_a_retired_id(registry: Engine, capsys: 
     assert code == 0 and out.startswith("Surdegen Bageri ek. för.  (asf-bageri)")
     assert "matched by name similarity (probability 0.97)" in out and "in liquidation" in out
     assert "Change history (3):" in out
+    # The stored explanation, as scoring wrote it; the provenance and the change's detail in English.
+    assert "      city_list/7: name similarity 97 (+9.0); kommun equal (+3.0) -> p=0.999" in out
+    assert "[derived from other values, since" in out and "(asf-old merged into asf-bageri)" in out
     code, out = _said(capsys, "--lang", "en", "show", "asf-old")
     assert code == 0
     assert out.splitlines()[1] == "asf-old is a retired registry ID: the organisation is now asf-bageri."
@@ -157,14 +180,21 @@ def test_quarantine_lists_the_last_run_with_reasons_and_never_a_personnummer(
 ) -> None:
     code, out = _said(capsys, "quarantine")
     assert code == 0
-    assert out.splitlines()[0] == "Poster som hölls tillbaka (2), inte publicerade:"
+    assert out.splitlines()[0] == "Poster som hölls tillbaka (4), inte publicerade:"
     assert "    Orsak: källans nyckel '12' finns två gånger" in out and "    Namn: Dubbel AB" in out
     assert "organisationsnumret är ett personnummer (enskild firma): personuppgifter sparas inte" in out
-    assert "811218" not in out and "[personnummer redacted]" in out
+    assert "    Orsak: namnet är längre än 300 tecken" in out
+    assert "    Orsak: ett personnummer i namn och källans nyckel: personuppgifter sparas inte" in out
+    # The marker is stored in English and said in Swedish.
+    assert "811218" not in out and "Läst från: file:lista.csv#pnr=[personnummer borttaget]" in out
+    assert "redacted" not in out and "source_key" not in out and " and " not in out
     assert "missing name" not in out and "namn saknas" not in out  # run-1's quarantine is not the last run's
     code, out = _said(capsys, "quarantine", "--all", "--lang", "en")
-    assert out.splitlines()[0] == "Records held back (3), not published:"
+    assert out.splitlines()[0] == "Records held back (5), not published:"
     assert "Reason: missing name" in out and "Reason: duplicate source key '12'" in out
+    assert "Reason: name longer than 300 characters" in out
+    assert "Reason: a personnummer in name and source key: personal data is not kept" in out
+    assert "811218" not in out and "file:lista.csv#pnr=[personnummer redacted]" in out
     code, out = _said(capsys, "quarantine", "--run", "no-such-run")
     assert code == 0 and out.strip() == "Inga poster i karantän."
 
