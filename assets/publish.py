@@ -20,6 +20,8 @@ SOURCE_TRUST = {
     c.SPEC.name: SourceTrust(priority=c.SPEC.priority, weak_signal=c.SPEC.weak_signal, historical=c.SPEC.historical)
     for c in CONNECTORS
 }
+# The publish gate's metadata entry that holds its reasons as data (registry/publish/gate.py, GateReason).
+BLOCKED_BY = "blocked_by"
 _PREVIEW_COLUMNS = ("registry_id", "name", "orgnr", "kommun_name", "legal_form", "register_status", "sources")
 
 
@@ -121,6 +123,8 @@ def publish_gate(
             ),
             "max_field_loss_share": publish_policy.field_loss_share_limit(),
             "would_change": dg.MetadataValue.json(verdict.summary.changes),
+            # The reasons as data, for the command line to say in its reader's language (pipelines/cli.py).
+            BLOCKED_BY: dg.MetadataValue.json([reason.as_data() for reason in verdict.blocked_by]),
         },
     )
 

@@ -33,7 +33,14 @@ from registry.store.registry_access import Purpose, RegistryUnavailable, check_r
 from registry.tools.compare import MODELS, compare, read_pairs, write_compared
 from registry.tools.dedupe import dedupe, read_input, write_output
 from registry.tools.export import TABLES as EXPORT_TABLES
-from registry.tools.export import ExportFormat, ExportOptions, export_registry, parse_since, write_organisations_csv
+from registry.tools.export import (
+    ExportError,
+    ExportFormat,
+    ExportOptions,
+    export_registry,
+    parse_since,
+    write_organisations_csv,
+)
 from registry.tools.find import FindError, FindQuery, find_organisations, format_table
 from registry.tools.labels import Labels
 from registry.tools.review import (
@@ -49,7 +56,13 @@ from registry.tools.review import (
     import_decisions,
     pending_pairs,
 )
-from registry.tools.run_summary import changed_names, format_summary
+from registry.tools.run_summary import (
+    changed_names,
+    format_summary,
+    gate_reason,
+    record_count_reason,
+    register_note,
+)
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -68,18 +81,42 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
-def register_notes(result: dg.ExecuteInProcessResult) -> list[str]:
+def register_notes(result: dg.ExecuteInProcessResult, labels: Labels | None = None) -> list[str]:
     """Lines for the summary when the night ran without the company register or without SNI codes (live mode
-    without a snapshot built from a real bulk file, say): the published values lack what the register adds."""
+    without a snapshot built from a real bulk file, say): the published values lack what the register adds.
+    The notes are stored in English; they are said in the reader's language (Swedish by default)."""
     from assets.register import REGISTER_NOTE, REGISTER_USED, SNI_NOTE
 
+    labels = labels or Labels()
     lines = []
     for materialization in result.asset_materializations_for_node("enriched_organisations"):
         metadata = {key: getattr(value, "value", value) for key, value in materialization.metadata.items()}
         if metadata.get(REGISTER_USED) is False:
-            lines.append(f"Company register not used: {metadata.get(REGISTER_NOTE)}")
+            lines.append(register_note(str(metadata.get(REGISTER_NOTE) or ""), False, labels))
         elif str(metadata.get(SNI_NOTE, "")).startswith("no SNI codes"):
-            lines.append(f"Company register: {metadata[SNI_NOTE]}")
+            lines.append(register_note(str(metadata[SNI_NOTE]), True, labels))
+    return lines
+
+
+def failed_check_lines(result: dg.ExecuteInProcessResult, labels: Labels) -> list[str]:
+    """A line per failed check, with its reason in the reader's language where the check's data says it (the
+    publish gate's reasons, a collapsed source's count); another check's reason as its description says it."""
+    from assets.ingest import COUNT_STABLE
+    from assets.publish import BLOCKED_BY
+
+    lines = []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            continue
+        metadata = {key: getattr(value, "value", value) for key, value in evaluation.metadata.items()}
+        reason = None
+        if isinstance(metadata.get(BLOCKED_BY), list) and metadata[BLOCKED_BY]:
+            reason = "; ".join(gate_reason(found, labels) for found in metadata[BLOCKED_BY])
+        elif evaluation.check_name == COUNT_STABLE:
+            reason = record_count_reason(metadata, labels)
+        check = f"{evaluation.asset_key.to_user_string()}.{evaluation.check_name}"
+        reason = reason or labels.phrase("check", evaluation.description)
+        lines.append(labels.text("run.check", check=check, reason=reason))
     return lines
 
 
@@ -145,25 +182,22 @@ def run_command(args: argparse.Namespace) -> int:
     if published:
         summary: PublishSummary = result.output_for_node(PUBLISH_STEP)
         print(_summary_after_run(summary, result, args.labels))
-        for line in register_notes(result):
+        for line in register_notes(result, args.labels):
             print(line)
     if result.success:
         return 0
     failed = [event.step_key for event in result.all_events if event.is_step_failure]
     print(args.labels.text("run.failed", steps=", ".join(failed) or "?"), file=sys.stderr)
     for reason in step_failure_reasons(result):
-        print(f"  {reason}", file=sys.stderr)
-    for evaluation in result.get_asset_check_evaluations():
-        if not evaluation.passed:
-            reason = evaluation.description or ""
-            print(
-                f"  check {evaluation.asset_key.to_user_string()}.{evaluation.check_name}: {reason}",
-                file=sys.stderr,
-            )
+        # "step: what it said": Dagster's own words in the reader's language, a step's error as it wrote it.
+        step, colon, said = reason.partition(": ")
+        print(f"  {step}{colon}{args.labels.phrase('step_failure', said)}", file=sys.stderr)
+    for line in failed_check_lines(result, args.labels):
+        print(f"  {line}", file=sys.stderr)
     if published:
         print(args.labels.text("run.published_then_failed"), file=sys.stderr)
     else:
-        for line in register_notes(result):
+        for line in register_notes(result, args.labels):
             print(f"  {line}", file=sys.stderr)
         print(args.labels.text("run.nothing_published"), file=sys.stderr)
     return 1
@@ -391,19 +425,21 @@ def export_command(args: argparse.Namespace) -> int:
     try:
         since = parse_since(args.since) if args.since else None
     except ValueError:
-        print(f"--since wants a date, YYYY-MM-DD, not {args.since!r}", file=sys.stderr)
+        print(labels.text("export.bad_since", since=args.since), file=sys.stderr)
         return 2
     options = ExportOptions(include_inactive=args.include_inactive, since=since, table=args.table, lang=labels.lang)
     engine = open_registry(settings.registry_db_url())
     try:
         report = export_registry(engine, args.format, Path(args.output), options)
     except (ValueError, OSError) as exc:
-        print(labels.text("export.cannot", output=args.output, reason=exc), file=sys.stderr)
+        # An output of the wrong kind is said in the reader's language; the system's own errors as it says them.
+        reason = exc.said(labels) if isinstance(exc, ExportError) else exc
+        print(labels.text("export.cannot", output=args.output, reason=reason), file=sys.stderr)
         return 2
     finally:
         engine.dispose()
     for redaction in report.redactions:
-        print(f"warning: {redaction}", file=sys.stderr)
+        print(labels.text("warning", message=redaction.said(labels)), file=sys.stderr)
     what = []
     if "organisations" in report.rows:
         which = labels.text("export.all" if args.include_inactive else "export.active")
@@ -441,7 +477,7 @@ def find_command(args: argparse.Namespace) -> int:
         print(format_table(found, args.labels))
         if args.csv:
             for redaction in write_organisations_csv(session.get_bind(), found, Path(args.csv)):
-                print(f"warning: {redaction}", file=sys.stderr)
+                print(args.labels.text("warning", message=redaction.said(args.labels)), file=sys.stderr)
             print(args.labels.text("find.written", path=args.csv))
     return 0
 

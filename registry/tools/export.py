@@ -12,7 +12,8 @@ Layout (``export_registry``):
   extension) that receives ``organisations.<ext>`` and ``change_log.<ext>`` (or only ``table``).
 - ``json`` and ``xlsx``: ``output`` is one file holding both tables. JSON is ``{"schema_version",
   "exported_at", "filters", "organisations": [...], "change_log": [...]}``; the workbook has the sheets
-  ``organisations``, ``change_log`` and ``about``.
+  ``organisations`` and ``change_log`` (named as the views' tables in either language: readers open them by
+  name) and the about sheet, named in the export's language ("Om exporten", "about").
 
 Values:
 
@@ -106,6 +107,18 @@ class ExportTable:
     rows: list[tuple[Any, ...]]
 
 
+class ExportError(ValueError):
+    """An output of the wrong kind, or a table that is not exported: ``key`` and ``values`` are the sentence in
+    the label table (registry/tools/labels.py), said in the reader's language; ``str()`` is the English one."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key, self.values = key, values
+        super().__init__(self.said(Labels("en")))
+
+    def said(self, labels: Labels) -> str:
+        return labels.text(self.key, **self.values)
+
+
 @dataclass(frozen=True)
 class Redaction:
     table: str
@@ -113,7 +126,11 @@ class Redaction:
     column: str
 
     def __str__(self) -> str:
-        return f"a personnummer was redacted: table {self.table}, row {self.row}, column {self.column}"
+        return self.said(Labels("en"))
+
+    def said(self, labels: Labels) -> str:
+        """What the command warns of, in the reader's language."""
+        return labels.text("export.redacted", table=self.table, row=self.row, column=self.column)
 
 
 @dataclass(frozen=True)
@@ -442,7 +459,7 @@ def xlsx_writer(tables: Sequence[ExportTable], exported_at: datetime, options: E
         sheet.freeze_panes = "A2"
         if table.columns:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{max(len(table.rows) + 1, 1)}"
-    _about_sheet(workbook.create_sheet("about"), tables, exported_at, options, labels, bold)
+    _about_sheet(workbook.create_sheet(labels.text("export.about_name")), tables, exported_at, options, labels, bold)
 
     def write(handle: BinaryIO) -> None:
         workbook.save(handle)
@@ -463,12 +480,12 @@ def _about_sheet(
     for key, value in (
         ("schema_version", facts["schema_version"]),
         ("exported_at", facts["exported_at"]),
-        ("include_inactive", str(options.include_inactive).lower()),
-        ("since", facts["filters"]["since"] or ""),
+        ("include_inactive", labels.boolean(options.include_inactive)),
+        ("since", facts["filters"]["since"] or labels.text("export.about.since_all")),
         ("views", ", ".join(VIEWS[t.name] for t in tables if t.name in VIEWS)),
         ("times", labels.text("export.about_times")),
     ):
-        sheet.append([key, value])
+        sheet.append([labels.text(f"export.about.{key}"), value])
     sheet.append([])
     sheet.append([labels.text(f"export.about_{head}") for head in ("sheet", "label", "column", "meaning", "codes")])
     for cell in sheet[sheet.max_row]:
@@ -491,20 +508,20 @@ def _extension(path: Path) -> str:
 def output_paths(fmt: ExportFormat, output: Path, table: str | None = None) -> dict[str, Path]:
     """Where each table goes. csv and parquet: into exactly the file named (one table), or into a directory
     (an existing one, or a name without an extension) one file per table; json and xlsx: both in one file.
-    Raises ValueError for an output of the wrong kind."""
+    Raises ExportError (a ValueError) for an output of the wrong kind."""
     if table is not None and table not in TABLES:
-        raise ValueError(f"there is no table {table!r} to export; there are {', '.join(TABLES)}")
+        raise ExportError("export.no_table", table=table, tables=", ".join(TABLES))
     if not fmt.is_directory:
         if table is not None:
-            raise ValueError(f"--table chooses the table of csv and parquet; {fmt.value} holds both tables")
+            raise ExportError("export.table_one_file", format=fmt.value)
         if output.is_dir():
-            raise ValueError(f"{output} is a directory; --format {fmt.value} writes one file")
+            raise ExportError("export.is_directory", output=output, format=fmt.value)
         return {name: output for name in TABLES}
     if output.is_dir() or (not output.exists() and not output.suffix):
         return {name: output / f"{name}.{fmt.value}" for name in ((table,) if table else TABLES)}
     if _extension(output) != fmt.value:
-        what = "is a file without the extension" if output.exists() else "does not end in"
-        raise ValueError(f"{output} {what} .{fmt.value}: name a .{fmt.value} file, or a directory")
+        raise ExportError("export.no_extension" if output.exists() else "export.wrong_extension", output=output,
+                          format=fmt.value)  # fmt: skip
     return {table or ORGANISATIONS: output}
 
 
@@ -516,7 +533,7 @@ def export_registry(
     now: datetime | None = None,
 ) -> ExportReport:
     """Export the organisations and the change log from the views to ``output`` (see the module's docstring
-    for the layout). Raises ValueError when ``output`` is of the wrong kind (a directory where a file is
+    for the layout). Raises ExportError (a ValueError) when ``output`` is of the wrong kind (a directory where a file is
     needed, a file of another format) or names a table that is not exported."""
     fmt = ExportFormat(fmt)
     options = options or ExportOptions()

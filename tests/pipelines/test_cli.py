@@ -43,6 +43,7 @@ def test_run_prints_a_summary_of_a_non_empty_registry(tmp_path: Path) -> None:
     added = lines[lines.index("  Nya:") + 1 : lines.index("  Nya:") + 12]
     assert added[0] == "    Basta Arbetskooperativ ek. för." and added[-1] == "    … och 17 till"
     assert "2 poster i karantän: se dem med  asf-registry quarantine" in out
+    assert "Company register" not in out and "records" not in out
     report = tmp_path / "data" / "reports" / "registry_report.html"
     assert f"Rapport: {report}" in out and report.exists()
     assert f"Databas: sqlite:///{tmp_path / 'fresh' / 'registry.db'}" in out
@@ -57,7 +58,6 @@ def test_a_blocked_night_says_why_and_exits_non_zero(tmp_path: Path) -> None:
     (city / "lista.csv").write_text(f"Id;Namn\n{rows}\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ASF_", "DAGSTER_"))}
     env |= {"ASF_REGISTRY_DB_URL": f"sqlite:///{tmp_path / 'registry.db'}", "ASF_CITY_LIST_DIR": str(city)}
-    env["ASF_LANG"] = "en"
 
     def run() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -74,5 +74,17 @@ def test_a_blocked_night_says_why_and_exits_non_zero(tmp_path: Path) -> None:
     (city / "lista.csv").write_text("Id;Namn\n1;Exempelkooperativ nummer 1\n")
     blocked = run()
     assert blocked.returncode == 1
-    assert "check source_city_list.record_count_stable: 1 records against 10 last published" in blocked.stderr
+    # In Swedish, from the check's figures (its description is the engineers' English).
+    assert (
+        "kontroll source_city_list.record_count_stable: 1 post mot 10 senast publicerade: ett fall på mer än 50% "
+        "(minst 5 väntades)"
+    ) in blocked.stderr
+    assert "Inget publicerades: registret behåller sitt tidigare innehåll." in blocked.stderr
+    assert "kontroll source_city_list.valid_orgnr_share: 0 av 1 poster (0%) har ett giltigt" in blocked.stderr
+    assert "source_city_list: 1 blockerande kontroll misslyckades (allvarlighetsgrad ERROR)" in blocked.stderr
+    assert "records" not in blocked.stderr and "check " not in blocked.stderr
+    env["ASF_LANG"] = "en"
+    blocked = run()  # nothing was published: the same night is blocked again
+    assert blocked.returncode == 1
+    assert "check source_city_list.record_count_stable: 1 record against 10 last published" in blocked.stderr
     assert "Nothing was published: the registry keeps its previous state." in blocked.stderr

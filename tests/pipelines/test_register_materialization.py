@@ -11,6 +11,7 @@ import pytest
 from pipelines.cli import register_notes
 from pipelines.definitions import NIGHTLY_JOB_NAME, defs
 from registry.settings import DEFAULT_REGISTER_BULK_FILE
+from registry.tools.labels import Labels
 from tests.pipeline_helpers import run_nightly
 
 SNAPSHOT = dg.AssetKey("company_register_snapshot")
@@ -100,7 +101,11 @@ def test_the_run_summary_says_a_missing_sni_source_once_on_a_night_that_built_th
     with dg.instance_for_test() as instance:
         result = run_nightly(instance)
         assert result.success and instance.get_latest_materialization_event(SNAPSHOT) is not None
-    assert register_notes(result) == ["Company register: no SNI codes: the snapshot was built without SCB's file"]
+    # Stored in English, said in Swedish by default.
+    assert register_notes(result) == ["Bolagsregistret: inga SNI-koder: registerkopian byggdes utan SCB:s fil"]
+    assert register_notes(result, Labels("en")) == [
+        "Company register: no SNI codes: the snapshot was built without SCB's file"
+    ]
 
 
 def test_the_report_materialized_alone_records_the_build_it_made(night_env: Path) -> None:

@@ -20,6 +20,7 @@ from registry.register.register_snapshot import build_snapshot, read_snapshot_in
 from registry.settings import DEFAULT_REGISTER_BULK_FILE, DEFAULT_SCB_BULK_FILE
 from registry.store.engines import shared_engine
 from registry.store.models import ChangeLogRow, Organisation, RegisterCandidate, RunRow
+from registry.tools.labels import Labels
 from tests.pipeline_helpers import registry_snapshot, run_nightly, run_weekly
 from tests.register_files import BROKEN_KINDS, REFUSAL, broken_file, leftovers, real_layout_file, snapshot_state
 
@@ -163,7 +164,8 @@ def test_live_mode_never_uses_the_bundled_samples(
         first = _live_nightly(instance)
         assert first.success and not snapshot.exists()
         assert _register_values(nightly_env) == (set(), [])
-        [note] = register_notes(first)
+        # The summary's notes in English (Swedish by default: tests/tools/test_run_summary.py).
+        [note] = register_notes(first, Labels("en"))
         assert note.startswith("Company register not used: live mode, and no snapshot built from Bolagsverket's")
         assert "the bundled sample is never used in live mode" in note and "weekly_register_refresh" in note
         assert _metadata(first, "enriched_organisations")["register_used"] is False
@@ -172,7 +174,7 @@ def test_live_mode_never_uses_the_bundled_samples(
         build_snapshot(DEFAULT_REGISTER_BULK_FILE, snapshot, DEFAULT_SCB_BULK_FILE)
         second = _live_nightly(instance)
         assert second.success and _register_values(nightly_env) == (set(), [])
-        assert "holds the bundled sample's fictional companies" in register_notes(second)[0]
+        assert "holds the bundled sample's fictional companies" in register_notes(second, Labels("en"))[0]
 
         # The weekly refresh refuses to build from the sample in live mode, without retrying.
         monkeypatch.setenv("ASF_REGISTER_BULK_FILE", str(DEFAULT_REGISTER_BULK_FILE))
@@ -194,7 +196,7 @@ def test_live_mode_never_uses_the_bundled_samples(
     assert third.success
     candidates, matched = _register_values(nightly_env)
     assert matched and all(not o.sni_codes for o in matched)
-    assert register_notes(third) == [
+    assert register_notes(third, Labels("en")) == [
         "Company register: no SNI codes: the snapshot was built without SCB's file",
     ]
     assert candidates  # from the real file's companies that describe work integration

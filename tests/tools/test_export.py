@@ -276,7 +276,8 @@ def test_xlsx_export_has_a_sheet_per_table_with_a_frozen_bold_header(registry: E
     path = tmp_path / "registry.xlsx"
     export_registry(registry, "xlsx", path)
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["organisations", "change_log", "about"]
+    # The data sheets keep their tables' names (readers open them by name); the about sheet is named in Swedish.
+    assert workbook.sheetnames == ["organisations", "change_log", "Om exporten"]
     sheet = workbook["organisations"]
     columns, _ = _view(registry, "registry_v2_organisations")
     # People read the workbook: each column is headed by its Swedish label.
@@ -297,9 +298,11 @@ def test_xlsx_export_has_a_sheet_per_table_with_a_frozen_bold_header(registry: E
     assert list(log["Ändring"]) == ["added", "changed", "inactivated"]
 
 
-def _about(path: Path) -> tuple[dict[str, object], dict[tuple[str, str], dict[str, str]]]:
+def _about(
+    path: Path, sheet: str = "Om exporten"
+) -> tuple[dict[str, object], dict[tuple[str, str], dict[str, str]]]:
     """The about sheet: its facts, and per (sheet, column) its row of explanations by heading."""
-    rows = list(openpyxl.load_workbook(path)["about"].iter_rows(values_only=True))
+    rows = list(openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True))
     blank = next(i for i, row in enumerate(rows) if not any(row))
     facts = {row[0]: row[1] for row in rows[:blank]}
     heads = rows[blank + 1]
@@ -311,8 +314,11 @@ def test_the_about_sheet_explains_every_column_and_its_codes_in_swedish(registry
     path = tmp_path / "registry.xlsx"
     export_registry(registry, "xlsx", path)
     facts, explained = _about(path)
-    assert facts["schema_version"] == 2 and facts["times"] == "alla tidpunkter är UTC"
-    assert facts["views"] == "registry_v2_organisations, registry_v1_change_log"
+    assert list(facts) == ["Schemaversion", "Exporterad (UTC)", "Inaktiva organisationer med", "Ändringar sedan",
+                           "Vyer", "Tider"]  # fmt: skip
+    assert facts["Schemaversion"] == 2 and facts["Tider"] == "alla tidpunkter är UTC"
+    assert facts["Inaktiva organisationer med"] == "nej" and facts["Ändringar sedan"] == "(hela ändringsloggen)"
+    assert facts["Vyer"] == "registry_v2_organisations, registry_v1_change_log"
     columns, _ = _view(registry, "registry_v2_organisations")
     assert [column for sheet, column in explained if sheet == "organisations"] == columns
     assert all(row["Betydelse"] for row in explained.values())
@@ -334,8 +340,10 @@ def test_the_workbook_in_english(registry: Engine, tmp_path: Path) -> None:
     assert [cell.value for cell in openpyxl.load_workbook(path)["organisations"][1]][:3] == [
         "Registry ID", "Name", "Organisation number"
     ]  # fmt: skip
-    facts, explained = _about(path)
-    assert facts["times"] == "all date-times are UTC"
+    assert openpyxl.load_workbook(path).sheetnames == ["organisations", "change_log", "about"]
+    facts, explained = _about(path, "about")
+    assert facts["Times"] == "all date-times are UTC" and facts["Inactive organisations included"] == "no"
+    assert facts["Schema version"] == 2 and facts["Changes since"] == "(the whole change log)"
     assert explained[("organisations", "kommun_code")]["Meaning"] == "SCB kommun code, e.g. 0180"
     assert "historical_list = only on the closed Sofisam list" in explained[("organisations", "evidence")]["Codes"]
 
@@ -496,7 +504,7 @@ def test_export_command(
         f"{out / 'organisations.csv'}, {out / 'change_log.csv'}"
     )
     assert printed.err.strip() == (
-        "warning: a personnummer was redacted: table organisations, row asf-aaaa0002, column activity"
+        "varning: ett personnummer togs bort: tabellen organisations, rad asf-aaaa0002, kolumnen activity"
     )
     assert len(_csv_rows(out / "organisations.csv")) == 3 and len(_csv_rows(out / "change_log.csv")) == 2
 
@@ -505,14 +513,29 @@ def test_export_command(
     capsys.readouterr()
 
     assert main(["export", "--format", "json", "--output", str(out)]) == 2
-    assert f"Kan inte exportera till {out}: {out} is a directory" in capsys.readouterr().err
+    assert capsys.readouterr().err.strip() == (
+        f"Kan inte exportera till {out}: {out} är en mapp; --format json skriver en fil"
+    )
     assert main(["export", "--lang", "en", "--format", "csv", "--output", str(tmp_path / "log.csv"),
                  "--table", "change_log"]) == 0  # fmt: skip
     assert capsys.readouterr().out.strip() == f"Exported 3 change-log entries as csv: {tmp_path / 'log.csv'}"
     assert main(["export", "--format", "xlsx", "--output", str(tmp_path / "r.xlsx"), "--table", "change_log"]) == 2
-    assert "--table chooses the table of csv and parquet; xlsx holds both tables" in capsys.readouterr().err
+    assert "--table väljer tabell för csv och parquet; xlsx rymmer båda tabellerna" in capsys.readouterr().err
+    assert main(["export", "--format", "csv", "--output", str(tmp_path / "r.txt")]) == 2
+    assert f"{tmp_path / 'r.txt'} slutar inte på .csv: ange en .csv-fil eller en mapp" in capsys.readouterr().err
     assert main(["export", "--format", "json", "--output", str(tmp_path / "r.json"), "--since", "last week"]) == 2
-    assert "--since wants a date" in capsys.readouterr().err
+    assert "--since vill ha ett datum, ÅÅÅÅ-MM-DD, inte 'last week'" in capsys.readouterr().err
+    # The same in English.
+    assert main(["export", "--lang", "en", "--format", "json", "--output", str(out)]) == 2
+    assert f"Cannot export to {out}: {out} is a directory; --format json writes one file" in capsys.readouterr().err
+    assert main(["export", "--lang", "en", "--format", "csv", "--output", str(tmp_path / "e"),
+                 "--include-inactive"]) == 0  # fmt: skip
+    assert capsys.readouterr().err.strip() == (
+        "warning: a personnummer was redacted: table organisations, row asf-aaaa0002, column activity"
+    )
+    assert main(["export", "--lang", "en", "--format", "json", "--output", str(tmp_path / "r.json"), "--since",
+                 "last week"]) == 2  # fmt: skip
+    assert "--since wants a date, YYYY-MM-DD, not 'last week'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["export", "--format", "ods", "--output", str(tmp_path / "r.ods")])
 
