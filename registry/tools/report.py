@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from registry.reference.collation import swedish_sort_key
-from registry.reference.personnummer import contains_personnummer, redact_personnummer
+from registry.reference.personnummer import REDACTED_PERSONNUMMER, contains_personnummer, redact_personnummer
 from registry.tools.labels import COUNTED, Labels
 from registry.tools.report_data import (
     CHANGE_ORDER,
@@ -194,7 +194,7 @@ def _figures(data: ReportData, labels: Labels) -> str:
 def _source_cell(links: Sequence[SourceLink], labels: Labels) -> Markup:
     parts = []
     for link in links:
-        shown = _link(link.url, link.title, "source")
+        shown = _link(link.url, labels.source(link.source, link.title), "source")
         if link.url and not _linkable(link.url):
             shown = Markup(f"{shown} <span class='where'>{_shown(_file_name(link.url))}</span>")
         if not link.listed:
@@ -347,7 +347,7 @@ def _changes(data: ReportData, labels: Labels) -> str:
             labels.field(c.field),
             labels.value(c.field, c.old_value),
             labels.value(c.field, c.new_value),
-            c.detail,
+            labels.phrase("change_detail", c.detail),
         ]
         for c in data.latest_changes
     ]
@@ -385,9 +385,10 @@ def _sources(data: ReportData, labels: Labels) -> str:
         labels.column("runs", "quarantined"),
         labels.text("report.error"),
     ]
+    titles = {s.source: labels.source(s.source, s.title) for s in data.source_health}
     rows = [
         [
-            s.title if s.title == s.source else f"{s.title} ({s.source})",
+            titles[s.source] if titles[s.source] == s.source else f"{titles[s.source]} ({s.source})",
             labels.text("report.source_ok") if s.ok else failed,
             s.records,
             s.quarantined,
@@ -428,7 +429,8 @@ def _waiting(data: ReportData, labels: Labels) -> str:
                 labels.column("organisations", "name"),
                 labels.text("report.why"),
             ],
-            data.candidates,
+            # The reason is stored in English (registry/register/register_snapshot.py).
+            [(orgnr, name, labels.phrase("register_candidate", reason)) for orgnr, name, reason in data.candidates],
         )
         + "</section>"
     )
@@ -495,7 +497,13 @@ def render_html(data: ReportData, labels: Labels | None = None) -> str:
         _waiting(data, labels),
         "</body></html>",
     ]
-    return "\n".join(sections)
+    return _in_language("\n".join(sections), labels)
+
+
+def _in_language(text: str, labels: Labels) -> str:
+    """The text with the marker left where a personnummer was (``_shown``, or stored so) in the reader's
+    language: the marker is one fixed string, with nothing in it that escaping changes."""
+    return text.replace(REDACTED_PERSONNUMMER, labels.text("personnummer.redacted"))
 
 
 def _score(score: float | None) -> str:
@@ -544,7 +552,7 @@ def render_markdown(data: ReportData, labels: Labels | None = None) -> str:
             labels,
         ),
     ]
-    return "\n".join(lines)
+    return _in_language("\n".join(lines), labels)
 
 
 def _md_table(first: str, rows: Sequence[tuple[str, int]], labels: Labels) -> list[str]:

@@ -82,7 +82,7 @@ def _changes() -> list[ChangeLogRow]:
         change("asf-3", "changed", run_id=RUN, field="svb", old_value="false", new_value="true"),
         change("asf-1", "changed", run_id=RUN, field="phone", old_value=f"ring {TOLVAN}", new_value="08-00 00 00"),
         change("asf-4", "unlisted", run_id=RUN),
-        change("asf-9", "inactivated", run_id=RUN),
+        change("asf-9", "inactivated", run_id=RUN, detail="no source has listed it for 3 run(s)"),
         change("asf-1", "added", run_id="run-0", changed_at=datetime(2026, 10, 3, tzinfo=UTC),
                new_value="Örnens Städ ek. för."),
     ]  # fmt: skip
@@ -98,8 +98,9 @@ def _run() -> RunRow:
 
 
 def _candidate() -> RegisterCandidate:
-    return RegisterCandidate(orgnr="559000-0003", name="Arbetsträning i Nacka AB", reason="arbetsintegrerande",
-                             first_seen_at=SEEN, last_seen_at=SEEN)  # fmt: skip
+    # The reason as discovery writes it, in English.
+    return RegisterCandidate(orgnr="559000-0003", name="Arbetsträning i Nacka AB",
+                             reason="description: 'arbetsintegrer'", first_seen_at=SEEN, last_seen_at=SEEN)  # fmt: skip
 
 
 def known_rows() -> list[SQLModel]:

@@ -111,7 +111,8 @@ def test_the_page_in_swedish_lists_each_group_with_labels_and_links(known_sqlite
     for shown in ("Stockholm", "Städning och lokalvård, Trädgård, grönytor och utemiljö", "ekonomisk förening",
                   "769600-0001", "<a href='https://ornen.example/'>ornen.example</a>",
                   "<a class='source' href='https://skoopi.coop/asf/ornen'>Skoopi – ASF-listan</a>",
-                  "Stockholms stad <span class='where'>lista.csv#rad=12</span>"):  # fmt: skip
+                  # A source's title from the label table, whatever sources.toml calls it.
+                  "Stockholms stad – stadens ASF-lista <span class='where'>lista.csv#rad=12</span>"):  # fmt: skip
         assert shown in ornen
     assert "href='file:" not in page  # the city's folder is named, not linked
     assert "href='https://skoopi.coop/asf/cafe?a=1&amp;b=2'" in page
@@ -126,6 +127,10 @@ def test_the_page_in_swedish_lists_each_group_with_labels_and_links(known_sqlite
         "<td>Västra Götalands län</td><td class=n>1</td><td class=n>0</td><td class=n>0</td><td class=n>1</td>" in page
     )
     assert "KUNDE INTE LÄSAS: senaste goda poster används" in page
+    assert "<td>Sofisam (arkiverad) (sofisam)</td>" in page
+    # What lower stages stored in English reads in Swedish: a candidate's reason, a change's detail.
+    assert "<td>verksamhetsbeskrivningen nämner «arbetsintegrer»</td>" in page and "description:" not in page
+    assert "<td>ingen källa har listat den på 3 körningar</td>" in page and "run(s)" not in page
     assert "bicycle_repair" not in page and "current_list</" not in page and "None" not in page
 
 
@@ -154,6 +159,9 @@ def test_the_page_in_english(known_sqlite: ReportData) -> None:
     assert "<b>0</b>pairs to review" in page and "No pairs are waiting for review." in page
     assert "<b>1</b>register candidate<" in page
     assert "FAILED: last good records kept" in page and "Organisationer" not in page
+    assert "<td>Sofisam (archived) (sofisam)</td>" in page and "City of Stockholm – curated ASF list" in page
+    assert "<td>the business description mentions &#x27;arbetsintegrer&#x27;</td>" in page
+    assert "<td>no source has listed it for 3 runs</td>" in page
 
 
 def test_the_markdown_says_the_key_figures_in_either_language(known_sqlite: ReportData) -> None:
@@ -177,7 +185,9 @@ def test_what_a_source_wrote_is_escaped_and_a_personnummer_never_shown(known_sql
         assert "href='javascript:" not in page and "<td>javascript:alert(2)</td>" in page
         assert "&#x27;&gt;&lt;img src=x onerror=alert(3)&gt;" in page  # a quote in a URL cannot end the attribute
         assert not contains_personnummer(page)
-        assert "[personnummer redacted]" in page  # in a source's URL and in a changed phone number
+        # In a source's URL and in a changed phone number; the marker in the page's language.
+        marker = "[personnummer borttaget]" if labels is SV else "[personnummer redacted]"
+        assert marker in page and page.count("[personnummer ") == page.count(marker)
         assert not contains_personnummer(render_markdown(known_sqlite, labels))
 
 
