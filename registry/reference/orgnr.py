@@ -14,11 +14,12 @@ from enum import StrEnum
 from stdnum import luhn
 
 from registry.reference.personnummer import (
-    DASHES,
     REDACTED_PERSONNUMMER,
+    SEPARATORS,
     SPACES,
     contains_personnummer,
     is_personal_number,
+    number_view,
 )
 
 
@@ -38,7 +39,8 @@ class ParsedOrgnr:
     as_written: str | None
 
 
-_SEPARATORS = re.compile(f"[\\s{re.escape(DASHES)}{SPACES}]")
+# The separators the personal-number detector knows: the two must agree on what is one number.
+_SEPARATORS = re.compile(f"[\\s{re.escape(SEPARATORS)}{SPACES}]")
 
 
 def month_in_third_place(digits: str) -> bool:
@@ -54,8 +56,10 @@ def parse_orgnr(raw: str | None) -> ParsedOrgnr:
     if contains_personnummer(text):
         # Also a number inside other words ("pnr 811218-9876"), which would otherwise be kept as written.
         return ParsedOrgnr(OrgnrStatus.PERSONNUMMER, None, REDACTED_PERSONNUMMER)
-    digits = _SEPARATORS.sub("", text)
-    if not digits.isdigit():
+    # Read as a person reads it (no invisible characters, fullwidth or other digits as ASCII), as the detector
+    # does: a month in third place written so is still never kept in clear.
+    digits = _SEPARATORS.sub("", number_view(text))
+    if not (digits.isascii() and digits.isdigit()):  # "²" is a digit to isdigit, but no digit of a number
         return ParsedOrgnr(OrgnrStatus.INVALID, None, text)
     if len(digits) == 12:
         if digits.startswith("16"):

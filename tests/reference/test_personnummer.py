@@ -6,11 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
+import sys
+import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import MetaData
+from sqlalchemy import select as select_rows
 from sqlmodel import Session, select
 
 from pipelines.cli import main
@@ -23,10 +28,12 @@ from registry.night import ResolvedNight, SourceBatch
 from registry.publish.publish import publish
 from registry.reference.orgnr import OrgnrStatus, parse_orgnr
 from registry.reference.personnummer import (
+    DASHES,
     REDACTED_PERSONNUMMER,
     contains_personnummer,
     is_personnummer,
     redact_personnummer,
+    shown_location,
 )
 from registry.register.bolagsverket import ParseReport
 from registry.register.bulk_columns import iter_rows
@@ -43,9 +50,42 @@ from tests.register_files import HEADER, register_row
 # -- the detector ----------------------------------------------------------------------------------------------
 
 
-SEPARATORS = ["", "-", " ", " - ", " – ", "–", "—", "\u2212", "\u00a0", " -", "- ", "\u2009–\u2009"]
+SEPARATORS = [
+    "", "-", " ", " - ", " – ", "–", "—", "\u2212", "\u00a0", " -", "- ", "\u2009–\u2009",
+    # Invisible format characters (Unicode Cf) as or around the separator: a soft hyphen, a zero-width space, a
+    # word joiner, a byte order mark, a left-to-right mark.
+    "\u00ad", "\u200b", "-\u00ad", "\u00ad-", "\u200b-\u200b", " \u2060– ", "\ufeff", "\u200e", "\u200b\u00ad",
+    # A full stop, a slash, an underscore (a space in a file name), and the fullwidth forms of the signs.
+    ".", "/", " / ", "_", "\uff0d", "\uff0e", "\u3000", "\ufe63", "\u2044",
+]  # fmt: skip
+# The zero of each set of decimal digits a number may be written in: ASCII, fullwidth (as East Asian input
+# methods write it), Arabic-Indic, Persian, Devanagari, Bengali, mathematical bold (category Nd, all of them).
+DIGIT_ZEROS = ["0", "\uff10", "\u0660", "\u06f0", "\u0966", "\u09e6", "\U0001d7ce"]
+FORMAT_CHARACTERS = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u2062"]
 # Text around a number: anything but digits right next to it (a longer run of digits is another number).
 AROUND = st.text(alphabet=st.characters(blacklist_categories=("Nd", "Cs")), max_size=30)
+
+
+def _in_digits(written: str, zeros: list[str]) -> str:
+    """``written`` with each ASCII digit in the set of digits of the zero drawn for it."""
+    digits = iter(zeros)
+    return "".join(chr(ord(next(digits)) + int(c)) if c.isdigit() else c for c in written)
+
+
+@st.composite
+def digit_forms(draw: st.DrawFn, written: str) -> str:
+    """A number as any script writes its digits (mostly one script, sometimes mixed, as a pasted text may be),
+    sometimes with an invisible format character inside it."""
+    count = sum(c.isdigit() for c in written)
+    if draw(st.booleans()):
+        zeros = [draw(st.sampled_from(DIGIT_ZEROS))] * count
+    else:
+        zeros = draw(st.lists(st.sampled_from(DIGIT_ZEROS), min_size=count, max_size=count))
+    written = _in_digits(written, zeros)
+    if draw(st.booleans()):  # strictly inside: what is redacted is exactly the number
+        at = draw(st.integers(1, len(written) - 1))
+        written = written[:at] + draw(st.sampled_from(FORMAT_CHARACTERS)) + written[at:]
+    return written
 
 
 @st.composite
@@ -57,8 +97,9 @@ def written_personal_numbers(draw: st.DrawFn) -> str:
     with_century = draw(st.booleans())
     separator = draw(st.sampled_from(SEPARATORS))
     if not with_century and born.year < 1926 and draw(st.booleans()):
-        separator = "+"  # aged 100 or more: the dash becomes a plus
-    return personnummer(yymmdd, serial, separator, century=f"{born.year // 100}" if with_century else "")
+        separator = draw(st.sampled_from(["+", "\uff0b"]))  # aged 100 or more: the dash becomes a plus
+    written = personnummer(yymmdd, serial, separator, century=f"{born.year // 100}" if with_century else "")
+    return draw(digit_forms(written))
 
 
 @st.composite
@@ -66,8 +107,8 @@ def written_organisation_numbers(draw: st.DrawFn) -> str:
     first_nine = f"{draw(st.integers(1, 9))}{draw(st.integers(0, 9))}{draw(st.integers(2, 9))}" + "".join(
         str(draw(st.integers(0, 9))) for _ in range(6)
     )
-    written = orgnr(first_nine, draw(st.sampled_from(["-", "", " ", "–", " - "])))
-    return f"16{written}" if draw(st.booleans()) else written
+    written = orgnr(first_nine, draw(st.sampled_from(["-", "", " ", "–", " - ", "\u00ad", "\u200b-", ".", "/"])))
+    return draw(digit_forms(f"16{written}" if draw(st.booleans()) else written))
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
@@ -76,7 +117,9 @@ def test_a_personal_number_in_any_written_form_inside_any_text_is_found(number: 
     text = before + number + after
     assert contains_personnummer(text)
     redacted = redact_personnummer(text)
-    assert not contains_personnummer(redacted) and REDACTED_PERSONNUMMER in redacted
+    # Exactly the number's characters go, invisible ones inside it too, and nothing of the text around it.
+    assert redacted == before + REDACTED_PERSONNUMMER + after
+    assert not contains_personnummer(redacted)
     assert parse_orgnr(number).status is OrgnrStatus.PERSONNUMMER
 
 
@@ -100,10 +143,67 @@ def test_an_organisationsnummer_in_any_written_form_is_never_taken_for_a_person(
         f"pnr:19{TOLVAN}",  # with the century, glued to the word before it
         f"({SAMORDNING})",  # a samordningsnummer
         TOLVAN.replace("-", ""),
+        # The forms an audit published later: invisible characters as or around the separator, a full stop or
+        # a slash, fullwidth digits.
+        TOLVAN.replace("-", "\u00ad"),  # a soft hyphen, invisible where the line does not break
+        "Städ Tolvan " + TOLVAN.replace("-", "\u200b-"),  # a zero-width space before the dash
+        TOLVAN.replace("-", "\u2060"),  # a word joiner
+        f"Ref {TOLVAN.replace('-', '.')}",
+        f"{SAMORDNING.replace('-', '/')} Anna",
+        _in_digits(TOLVAN, ["\uff10"] * 10),  # fullwidth digits, the dash as it is
+        _in_digits(TOLVAN.replace("-", "\uff0d"), ["\uff10"] * 10),  # and a fullwidth hyphen
+        _in_digits(TOLVAN, ["\u0660"] * 10),  # Arabic-Indic digits
+        f"https://lista.example/foretag/{TOLVAN.replace('-', '%2D')}",  # percent-encoded in an address
+        "?q=" + quote(_in_digits(TOLVAN, ["\uff10"] * 10)),  # fullwidth, then percent-encoded
     ],
 )
 def test_the_written_forms_that_were_published_are_found(text: str) -> None:
     assert contains_personnummer(text)
+    assert redact_personnummer(text).count(REDACTED_PERSONNUMMER) == 1
+
+
+def test_every_dash_unicode_has_is_a_separator() -> None:
+    dashes = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Pd"}
+    assert dashes <= set(DASHES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1981-12-18",  # a date alone
+        "18.12.1981",
+        "2021/12/18 12:34",
+        "Dnr KS 2021/01234",
+        "Bankgiro 5050-1055",
+        "ISBN 978-91-7343-120-5",
+        "tel 08-123 456 78",
+        "Öppet 09:00\u201317:00, 1.234,50 kr",
+        "version 1.2.3_20211218",
+        "²811218-98",  # a superscript is not a digit of a number, and too few digits anyway
+        "https://example.org/a%20b%2Fc?x=1&y=%E2%80%93",
+        orgnr("556016068", "\u00ad"),
+        _in_digits(orgnr("556016068"), ["\uff10"] * 10),
+    ],
+)
+def test_ordinary_dates_and_numbers_are_not_flagged_in_any_writing(text: str) -> None:
+    assert not contains_personnummer(text) and redact_personnummer(text) == text
+
+
+def test_redaction_removes_the_invisible_characters_inside_a_number_and_keeps_those_around_it() -> None:
+    hidden = TOLVAN.replace("-", "\u200b\u00ad-")
+    assert redact_personnummer(f"a\u200b {hidden} \u00adb") == f"a\u200b {REDACTED_PERSONNUMMER} \u00adb"
+    encoded = f"/foretag/{TOLVAN[:6]}%E2%80%93{TOLVAN[7:]}?x=1"  # an en dash, percent-encoded
+    assert redact_personnummer(encoded) == f"/foretag/{REDACTED_PERSONNUMMER}?x=1"
+
+
+def test_a_path_or_url_is_shown_without_a_personal_number() -> None:
+    shown = shown_location(Path(f"/lists/Ansökan Anna {TOLVAN}.csv"))
+    assert shown == f"/lists/Ansökan Anna {REDACTED_PERSONNUMMER}.csv"
+    assert shown_location(f"Anna_{TOLVAN.replace('-', '_')}.xlsx") == f"Anna_{REDACTED_PERSONNUMMER}.xlsx"
+    assert shown_location(f"https://x.example/foretag/{TOLVAN.replace('-', '')}") == (
+        f"https://x.example/foretag/{REDACTED_PERSONNUMMER}"
+    )
+    assert shown_location("stockholm_asf_exempel.csv") == "stockholm_asf_exempel.csv"
 
 
 def test_a_whole_value_is_recognised_as_one_number_but_not_a_number_inside_words() -> None:
@@ -236,3 +336,78 @@ def test_a_night_whose_personal_number_got_past_the_guards_publishes_nothing_and
     assert "organisations.activity" in said.err and "nothing was published" in said.err
     assert not contains_personnummer(said.out + said.err) and TOLVAN[:6] not in said.out + said.err
     assert registry_snapshot(nightly_env) == before
+
+
+# -- end to end: the forms a reader sees as a number but a program does not -------------------------------------
+
+
+def _leaks_a_number(text: str) -> bool:
+    """Whether one of the test's numbers is in ``text``, found without the detector: every decimal digit of any
+    script read as its value, everything else (separators, invisible characters) ignored."""
+    digits = "".join(str(unicodedata.decimal(c)) for c in text if c.isdecimal())
+    return any(number.replace("-", "") in digits for number in (TOLVAN, SAMORDNING))
+
+
+def _every_text(db_url: str) -> list[tuple[str, str]]:
+    """``(table.column, value)`` for every text value of every table and view, read with plain SQL."""
+    engine = make_engine(db_url)
+    metadata = MetaData()
+    metadata.reflect(engine, views=True)
+    found: list[tuple[str, str]] = []
+    try:
+        with engine.connect() as connection:
+            for table in metadata.sorted_tables:
+                for row in connection.execute(select_rows(table)):
+                    found += [(f"{table.name}.{c}", v) for c, v in row._mapping.items() if isinstance(v, str)]
+    finally:
+        engine.dispose()
+    return found
+
+
+SOFT_HYPHEN, ZERO_WIDTH_SPACE, WORD_JOINER, FULLWIDTH_HYPHEN = "\u00ad", "\u200b", "\u2060", "\uff0d"
+FULLWIDTH_ZEROS, ARABIC_INDIC_ZEROS = ["\uff10"] * 10, ["\u0660"] * 10
+HIDDEN_FORMS_CSV = (
+    "Id;Namn;Organisationsnummer;Kommun;Verksamhet\n"
+    # A soft hyphen as the separator, in the orgnr (a sole trader) and in the activity.
+    f"w1;Kafé Mjuk;{TOLVAN.replace('-', SOFT_HYPHEN)};Solna;Kontakt {TOLVAN.replace('-', SOFT_HYPHEN)}\n"
+    # A zero-width space before the dash, in a name.
+    f"w2;Städ {TOLVAN.replace('-', ZERO_WIDTH_SPACE + '-')};;Solna;Städning\n"
+    # Fullwidth digits and a fullwidth hyphen; Arabic-Indic digits; a full stop and a slash.
+    f"w3;Kooperativet Bredd;;Solna;Kontakt {_in_digits(TOLVAN.replace('-', FULLWIDTH_HYPHEN), FULLWIDTH_ZEROS)}\n"
+    f"w4;Kooperativet Skrift;;Solna;Kontakt {_in_digits(TOLVAN, ARABIC_INDIC_ZEROS)}\n"
+    f"w5;Kooperativet Punkt;;Solna;Ref {TOLVAN.replace('-', '.')} och {SAMORDNING.replace('-', '/')}\n"
+    # A word joiner in a samordningsnummer as an orgnr.
+    f"w6;Kafé Fogad;{SAMORDNING.replace('-', WORD_JOINER)};Solna;\n"
+)
+
+
+def test_a_night_with_numbers_written_with_invisible_characters_other_digits_or_dots_publishes_none_of_them(
+    nightly_env: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The forms an audit got through to every published table, view, export and the report, exit 0: the night
+    still publishes (the guards where data enters catch them), and none of them is anywhere."""
+    folder = tmp_path / "city"
+    shutil.copytree(DEFAULT_CITY_LIST_DIR, folder)
+    (folder / "dolda.csv").write_text(HIDDEN_FORMS_CSV, encoding="utf-8")
+    monkeypatch.setenv("ASF_CITY_LIST_DIR", str(folder))
+
+    assert main(["run"]) == 0
+    assert main(["export", "--format", "csv", "--output", str(tmp_path / "csv")]) == 0
+    assert main(["export", "--format", "json", "--output", str(tmp_path / "registry.json")]) == 0
+
+    said = capsys.readouterr()
+    assert not _leaks_a_number(said.out + said.err)
+    values = _every_text(nightly_env)
+    assert {column.split(".")[0] for column, _ in values} >= {
+        "organisations", "source_records", "quarantine", "change_log", "registry_v1_organisations"
+    }  # fmt: skip
+    assert [column for column, value in values if _leaks_a_number(value)] == []
+    names = {value for column, value in values if column == "organisations.name"}
+    assert {"Kooperativet Bredd", "Kooperativet Skrift", "Kooperativet Punkt"} <= names
+    assert not {n for n in names if n.startswith(("Kafé Mjuk", "Städ 8", "Kafé Fogad"))}
+    reasons = [value for column, value in values if column == "quarantine.reason"]
+    assert "a personnummer in name: personal data is not kept" in reasons
+    assert reasons.count("organisationsnummer is a personnummer (sole trader): personal data is not kept") >= 3
+    report = tmp_path / "reports" / "registry_report.html"
+    for path in [*(tmp_path / "csv").iterdir(), tmp_path / "registry.json", report]:
+        assert not _leaks_a_number(path.read_text(encoding="utf-8-sig")), path.name
