@@ -9,7 +9,7 @@ from datetime import datetime
 
 from registry.reference.normalize import clean_display
 from registry.reference.orgnr import OrgnrStatus, parse_orgnr
-from registry.reference.personnummer import contains_personnummer
+from registry.reference.personnummer import contains_personnummer, redact_personnummer
 
 # A record's identity across runs: (source, the source's own key).
 RecordKey = tuple[str, str]
@@ -86,6 +86,26 @@ def _name_problem(name: str | None) -> str | None:
     return None
 
 
+def _quarantined(source: str, source_key: str | None, reason: str, raw: dict[str, object]) -> QuarantinedRecord:
+    """A quarantine row that holds no personal number, whatever the branch that holds the record back: the
+    quarantine is published, so one number in it (a sole trader's page address, ``/foretag/8112189876``) would
+    trip the last-line check and block every night. A value of ``_REDACTABLE_FIELDS`` holding one is removed
+    whole, as from an accepted record (the words around it, a slug like ``anna-andersson-8112189876``, are about
+    the person); any other text has the number cut out."""
+
+    def kept(name: str, value: object) -> object:
+        if not isinstance(value, str) or not contains_personnummer(value):
+            return value
+        return None if name in _REDACTABLE_FIELDS else redact_personnummer(value)
+
+    return QuarantinedRecord(
+        source,
+        redact_personnummer(source_key) if source_key else source_key,
+        redact_personnummer(reason),
+        {name: kept(name, value) for name, value in raw.items()},
+    )
+
+
 def validate(records: Iterable[SourceRecord]) -> ValidatedBatch:
     """Clean what is safe to clean, parse the organisationsnummer, and quarantine what cannot be used.
 
@@ -117,11 +137,11 @@ def validate(records: Iterable[SourceRecord]) -> ValidatedBatch:
         if identity_with_pnr and parsed.status is not OrgnrStatus.PERSONNUMMER:
             # A personnummer in the name or the source's key: the record is about a person. Nothing of it is kept.
             quarantined.append(
-                QuarantinedRecord(
+                _quarantined(
                     record.source,
                     None,
                     f"a personnummer in {' and '.join(identity_with_pnr)}: personal data is not kept",
-                    {"source_url": None if contains_personnummer(record.source_url) else record.source_url},
+                    {"source_url": record.source_url},
                 )
             )
             continue
@@ -134,7 +154,7 @@ def validate(records: Iterable[SourceRecord]) -> ValidatedBatch:
             # A sole trader: the number is a personnummer and the name is usually a private person's.
             # Neither is kept; the quarantine row says only where the record came from.
             quarantined.append(
-                QuarantinedRecord(
+                _quarantined(
                     record.source,
                     None,
                     "organisationsnummer is a personnummer (sole trader): personal data is not kept",
@@ -148,7 +168,7 @@ def validate(records: Iterable[SourceRecord]) -> ValidatedBatch:
             problem = f"duplicate source key {cleaned.source_key!r}"
         if problem is not None:
             raw = {k: v for k, v in cleaned.as_row().items() if k not in ("fetched_at", "orgnr_status")}
-            quarantined.append(QuarantinedRecord(record.source, record.source_key or None, problem, raw))
+            quarantined.append(_quarantined(record.source, record.source_key or None, problem, raw))
             continue
         seen_keys.add(cleaned.key)
         accepted.append(cleaned)
