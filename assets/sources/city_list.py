@@ -23,6 +23,7 @@ from registry.files.safe_files import UnsafeFile, inside, regular_file
 from registry.files.spreadsheets import DEFAULT_LIMITS, SpreadsheetLimits, XlsxWorkbook, csv_rows
 from registry.ingest.records import SourceRecord
 from registry.reference.normalize import fold
+from registry.reference.personnummer import shown_location
 
 # The source's name in the sources file, for records read outside a crawl (tests, tools).
 SOURCE = "city_list"
@@ -49,17 +50,20 @@ LIMITS = DEFAULT_LIMITS
 def crawl(ctx: CrawlContext, spec: SourceSpec) -> Iterator[SourceRecord]:
     folder = ctx.city_list_dir
     if not folder.is_dir():
-        raise FileNotFoundError(f"city list folder {folder} does not exist")
+        raise FileNotFoundError(f"city list folder {shown_location(folder)} does not exist")
     # Excel leaves "~$name.xlsx" lock files next to open workbooks; they are not lists.
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith("~$"))
     if not files:
-        raise FileNotFoundError(f"no .csv or .xlsx files in the city list folder {folder}")
+        raise FileNotFoundError(f"no .csv or .xlsx files in the city list folder {shown_location(folder)}")
     for path in files:
+        # Officers name files after whom they are about ("Ansökan Anna 811218-9876.csv"): a file's name is only
+        # ever shown through shown_location, which cuts such a number out.
+        shown = shown_location(path.name)
         problem = unsafe_list_file(folder, path)
         if problem:
-            ctx.warn(f"city list {path.name} skipped: {problem}")
+            ctx.warn(f"city list {shown} skipped: {problem}")
             continue
-        ctx.log.info(f"reading city list {path.name}")
+        ctx.log.info(f"reading city list {shown}")
         try:
             # A file counts whole or not at all: one refused half-way through contributes nothing.
             if path.suffix.lower() == ".xlsx":
@@ -67,7 +71,7 @@ def crawl(ctx: CrawlContext, spec: SourceSpec) -> Iterator[SourceRecord]:
             else:
                 records = list(read_city_csv(path, LIMITS, source=spec.name))
         except UnsafeFile as exc:
-            ctx.warn(f"city list {path.name} skipped: {exc}")
+            ctx.warn(f"city list {shown} skipped: {exc}")
             continue
         yield from records
 
@@ -107,13 +111,18 @@ def read_city_csv(
     header = first[1]
     fields = [column_field(h) for h in header]
     if "name" not in fields:
-        raise ValueError(f"{path.name}: no name column among {header[: limits.max_columns]}")
-    yield from _records(source, path.stem, f"file:{path.name}", fields, rows, _modified(path))
+        raise ValueError(f"{shown_location(path.name)}: no name column among {header[: limits.max_columns]}")
+    # The key and the location are stored and published: the file's name as it may be shown, so a number in it
+    # is neither kept nor puts every record of the file in quarantine (a personnummer in its key).
+    yield from _records(
+        source, shown_location(path.stem), f"file:{shown_location(path.name)}", fields, rows, _modified(path)
+    )
 
 
 def read_city_xlsx(
     path: Path, ctx: CrawlContext, limits: SpreadsheetLimits = DEFAULT_LIMITS, source: str = SOURCE
 ) -> Iterator[SourceRecord]:
+    shown = shown_location(path.name)
     with XlsxWorkbook(path, limits) as workbook:
         found_any = False
         for title in workbook.titles:
@@ -121,14 +130,17 @@ def read_city_xlsx(
             # The header is looked for in the sheet's first rows; the rows after it are read as they come.
             header = next((cells for number, cells in rows if number > HEADER_SEARCH_ROWS or _names(cells)), None)
             if header is None or not _names(header):
-                ctx.warn(f"{path.name} / {title}: no name column in the first {HEADER_SEARCH_ROWS} rows, sheet skipped")
+                sheet = f"{shown} / {shown_location(title)}"
+                ctx.warn(f"{sheet}: no name column in the first {HEADER_SEARCH_ROWS} rows, sheet skipped")
                 continue
             found_any = True
             fields = [column_field(c) for c in header]
-            prefix = path.stem if len(workbook.titles) == 1 else f"{path.stem}/{title}"
-            yield from _records(source, prefix, f"file:{path.name}#{title}", fields, rows, _modified(path))
+            # A sheet may be named after a person too ("Anna 811218-9876"): stored as it may be shown, like the file.
+            prefix = shown_location(path.stem if len(workbook.titles) == 1 else f"{path.stem}/{title}")
+            location = f"file:{shown}#{shown_location(title)}"
+            yield from _records(source, prefix, location, fields, rows, _modified(path))
         if not found_any:
-            raise ValueError(f"{path.name}: no sheet has a name column")
+            raise ValueError(f"{shown}: no sheet has a name column")
 
 
 def _names(cells: Sequence[str]) -> bool:

@@ -17,13 +17,16 @@ import zipfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
+from registry.reference.personnummer import shown_location
+
 # Bolagsverket's bulk file unpacks to ~1.5 GB and SCB's to ~0.5 GB; text compresses about 5-10 times.
 MAX_UNCOMPRESSED_BYTES = 20 * 1024**3
 MAX_COMPRESSION_RATIO = 200
 
 
 class UnsafeFile(ValueError):
-    """A file that is refused: the message says which and why."""
+    """A file that is refused: the message says which (its path or name as shown_location shows it, since a
+    file may be named after a person and its number) and why."""
 
 
 def regular_file(path: Path, what: str = "file") -> Path:
@@ -31,9 +34,9 @@ def regular_file(path: Path, what: str = "file") -> Path:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise FileNotFoundError(f"{what} {path} does not exist") from None
+        raise FileNotFoundError(f"{what} {shown_location(path)} does not exist") from None
     if not stat.S_ISREG(mode):
-        raise UnsafeFile(f"{what} {path} is not a regular file (a folder, device or pipe): refused")
+        raise UnsafeFile(f"{what} {shown_location(path)} is not a regular file (a folder, device or pipe): refused")
     return path
 
 
@@ -42,7 +45,7 @@ def inside(root: Path, relative: str) -> Path:
     base = root.resolve()
     target = (base / relative).resolve()
     if not target.is_relative_to(base):
-        raise UnsafeFile(f"{relative!r} points outside {root}: refused")
+        raise UnsafeFile(f"{shown_location(relative)!r} points outside {shown_location(root)}: refused")
     return target
 
 
@@ -62,18 +65,20 @@ def unsafe_member_name(name: str) -> str | None:
 def check_zip_archive(path: Path, max_bytes: int, max_ratio: float = MAX_COMPRESSION_RATIO) -> None:
     """Refuse a whole zip (an .xlsx is one) whose members have unsafe names, unpack to more than ``max_bytes``
     together, or are compressed more than ``max_ratio`` : 1."""
+    name = shown_location(path.name)
     with zipfile.ZipFile(path) as archive:
         total = 0
         for member in archive.infolist():
+            member_name = shown_location(member.filename)
             problem = unsafe_member_name(member.filename)
             if problem:
-                raise UnsafeFile(f"{path.name}: member {member.filename!r} {problem}: refused")
+                raise UnsafeFile(f"{name}: member {member_name!r} {problem}: refused")
             total += member.file_size
             ratio = member.file_size / max(member.compress_size, 1)
             if member.file_size > 1024**2 and ratio > max_ratio:
-                raise UnsafeFile(f"{path.name}: member {member.filename!r} is compressed {ratio:.0f}:1: refused")
+                raise UnsafeFile(f"{name}: member {member_name!r} is compressed {ratio:.0f}:1: refused")
         if total > max_bytes:
-            raise UnsafeFile(f"{path.name} unpacks to {total:,} bytes, over the {max_bytes:,} allowed: refused")
+            raise UnsafeFile(f"{name} unpacks to {total:,} bytes, over the {max_bytes:,} allowed: refused")
 
 
 class _CappedStream(io.RawIOBase):
@@ -109,18 +114,20 @@ def open_zip_member(
     The whole archive is refused when any member's name is unsafe, or when the chosen member is larger
     than ``max_bytes`` or compressed more than ``max_ratio`` : 1 (what a legitimate text file never is).
     """
+    name = shown_location(path.name)
     archive = zipfile.ZipFile(path)
     try:
         members = archive.infolist()
         for member in members:
             problem = unsafe_member_name(member.filename)
             if problem:
-                raise UnsafeFile(f"{path.name}: member {member.filename!r} {problem}: the archive is refused")
+                member_name = shown_location(member.filename)
+                raise UnsafeFile(f"{name}: member {member_name!r} {problem}: the archive is refused")
         chosen = [m for m in members if m.filename.lower().endswith(suffix) and not m.is_dir()]
         if not chosen:
-            raise ValueError(f"{path.name} holds no {suffix} file")
+            raise ValueError(f"{name} holds no {suffix} file")
         member = chosen[0]
-        label = f"{path.name}:{member.filename}"
+        label = shown_location(f"{path.name}:{member.filename}")
         if member.file_size > max_bytes:
             raise UnsafeFile(f"{label} declares {member.file_size:,} bytes, over the {max_bytes:,} allowed: refused")
         ratio = member.file_size / max(member.compress_size, 1)

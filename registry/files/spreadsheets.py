@@ -59,6 +59,7 @@ from xml.parsers import expat
 
 from registry import MAX_CSV_FIELD_CHARS
 from registry.files.safe_files import UnsafeFile, check_zip_archive
+from registry.reference.personnummer import shown_location
 
 # A cell's cap is the project's CSV field cap (set for every reader in registry/__init__.py).
 MAX_CELL_CHARS = MAX_CSV_FIELD_CHARS
@@ -176,6 +177,7 @@ def csv_rows(
     otherwise rows, columns and text are capped too. Any limit crossed, a line that is not valid in the
     encoding, or a broken quote raises ``SpreadsheetRefused`` with the file and the line.
     """
+    shown = shown_location(path.name)  # the name as it may be shown: a file may be named after a person
     chosen = encoding or detect_csv_encoding(path)
     with path.open(encoding=chosen, errors="replace" if chosen == "cp1252" else "strict", newline="") as f:
         if delimiter is None:
@@ -187,7 +189,7 @@ def csv_rows(
         # Strict: a quote still open at the end of the file, or text after a closing quote, is an error instead
         # of being read into the value (see the module's docstring for what is done with each).
         reader = csv.reader(lines, delimiter=delimiter, strict=True)
-        budget = _Budget(path.name, limits) if limits else None
+        budget = _Budget(shown, limits) if limits else None
         rows_with_content = 0
         width = 0  # the header's columns with a name (the first row with content)
         while True:
@@ -199,23 +201,23 @@ def csv_rows(
             except csv.Error as exc:
                 if reader.line_num > line or not _quote_in_a_line(exc):
                     problem = _csv_problem(exc, reader.line_num)
-                    raise SpreadsheetRefused(f"{path.name}, line {line}: {problem}") from None
+                    raise SpreadsheetRefused(f"{shown}, line {line}: {problem}") from None
                 # A quote in the middle of one line's value: read as the csv module always read it.
-                cells = _lenient(lines.last, delimiter, f"{path.name}, line {line}")
+                cells = _lenient(lines.last, delimiter, f"{shown}, line {line}")
             except UnicodeDecodeError:
                 raise SpreadsheetRefused(
-                    f"{path.name}, near line {line}: not {chosen.replace('-sig', '').upper()} text "
+                    f"{shown}, near line {line}: not {chosen.replace('-sig', '').upper()} text "
                     "(save it as 'CSV UTF-8')"
                 ) from None
             if not width and _has_content(cells):
                 width = sum(1 for cell in cells if cell.strip())
             elif reader.line_num > line and _holds_a_row(cells, delimiter, width):
                 raise SpreadsheetRefused(
-                    f"{path.name}, line {line}: a quoted value runs from line {line} to line {reader.line_num} and "
+                    f"{shown}, line {line}: a quoted value runs from line {line} to line {reader.line_num} and "
                     "holds lines that read as rows of their own (a quote never closed where its value ends): refused"
                 )
             if limits and budget and cells:
-                where = f"{path.name}, line {line}"
+                where = f"{shown}, line {line}"
                 if _has_content(cells):
                     rows_with_content += 1
                     if rows_with_content > limits.max_rows:
@@ -538,16 +540,17 @@ def _workbook_part(archive: zipfile.ZipFile, label: str, limits: SpreadsheetLimi
 
 
 def _not_a_workbook(path: Path) -> str | None:
+    shown = shown_location(path.name)
     with path.open("rb") as f:
         head = f.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return (
-            f"{path.name} is not an .xlsx workbook but an old-format .xls or a password-protected one: open it in "
+            f"{shown} is not an .xlsx workbook but an old-format .xls or a password-protected one: open it in "
             "Excel and save it as .xlsx without a password"
         )
     if not zipfile.is_zipfile(path):
         return (
-            f"{path.name} is not an Excel workbook (an .xlsx file is a zip archive, this one is not: a CSV or text "
+            f"{shown} is not an Excel workbook (an .xlsx file is a zip archive, this one is not: a CSV or text "
             "file renamed .xlsx?)"
         )
     return None
@@ -565,7 +568,7 @@ class XlsxWorkbook:
         problem = _not_a_workbook(path)
         if problem:
             raise SpreadsheetRefused(problem)
-        self.label, self.limits = path.name, limits
+        self.label, self.limits = shown_location(path.name), limits
         check_zip_archive(path, max_bytes=limits.max_unpacked_bytes)
         self._archive = zipfile.ZipFile(path)
         try:

@@ -25,7 +25,7 @@ from pipelines.definitions import WEEKLY_REGISTER_JOB_NAME, defs
 from registry.files.safe_files import UnsafeFile, _CappedStream, open_zip_member
 from registry.ingest.http_client import HttpClient, NotInArchive
 from registry.ingest.raw_archive import RawArchive
-from registry.reference.personnummer import contains_personnummer
+from registry.reference.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
 from registry.register.bolagsverket import open_bulk_file
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_REGISTER_BULK_FILE
 from registry.store.engines import shared_engine
@@ -316,3 +316,76 @@ def test_a_night_on_hostile_input_publishes_no_markup_and_no_personnummer(
     csv_cells = [cell for line in csv.reader(io.StringIO(texts["csv"])) for cell in line]
     assert not [c for c in csv_cells if c.lstrip()[:1] in ("=", "@")], "a formula would run in a spreadsheet"
     assert all(cell.data_type != "f" for cell in cells)
+
+
+# -- file names and addresses named after a person -------------------------------------------------------------
+
+# What officers name a list after: the applicant and her number, as written in a name, with underscores, and
+# a samordningsnummer with a soft hyphen.
+SOFT_HYPHEN = "\u00ad"
+PERSONAL_FILE_NAMES = {
+    "csv": f"Ansökan Anna {TOLVAN}.csv",
+    "broken": f"Anna_{TOLVAN.replace('-', '_')}.xlsx",  # a text file renamed .xlsx: refused, naming the file
+    "quote": f"Bilaga {SAMORDNING.replace('-', SOFT_HYPHEN)}.csv",  # a quote never closed: refused, naming the file
+}
+
+
+def _shows_a_number(text: str) -> bool:
+    """A number of the test in the text, by the detector and by its digits (every written form of it)."""
+    digits = "".join(c for c in text if c.isdigit())
+    plain = [n.replace("-", "") for n in (TOLVAN, SAMORDNING)]
+    return contains_personnummer(text) or any(n in digits for n in plain) or TOLVAN[:6] in text
+
+
+def test_a_list_file_named_after_a_person_is_read_and_her_number_is_in_no_log_event_or_table(
+    offline_env: None, registry_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """A list file named ``Ansökan Anna 811218-9876.csv`` put the number in the log ("reading city list ...") and,
+    through a sole trader's row, in quarantine.raw, which blocked every night. Now the file is read, the night
+    publishes, and the number is nowhere: not in a log record, not in Dagster's events, not in a table."""
+    folder = tmp_path / "city"
+    shutil.copytree(DEFAULT_CITY_LIST_DIR, folder)
+    (folder / PERSONAL_FILE_NAMES["csv"]).write_text(
+        "Id;Namn;Organisationsnummer;Kommun\n"
+        "a1;Kooperativet Ansökan;;Solna\n"
+        f"a2;Annas Hemtjänst;{TOLVAN};Solna\n",  # a sole trader: quarantined, with where it came from
+        encoding="utf-8",
+    )
+    (folder / PERSONAL_FILE_NAMES["broken"]).write_text("Namn\nKooperativet Trasig\n", encoding="utf-8")
+    (folder / PERSONAL_FILE_NAMES["quote"]).write_text('Namn;Kommun\n"Kooperativet Öppen;Solna\n', encoding="utf-8")
+    monkeypatch.setenv("ASF_CITY_LIST_DIR", str(folder))
+    monkeypatch.setenv("ASF_REGISTRY_DB_URL", registry_url)
+    caplog.set_level("DEBUG")
+    with dg.instance_for_test() as instance:
+        # Dagster's console logger does not reach the root logger: its log manager is given caplog's handler too,
+        # so caplog sees every record the run logs (context.log, Dagster's own).
+        handlers = instance.get_handlers
+        monkeypatch.setattr(instance, "get_handlers", lambda: [*handlers(), caplog.handler])
+        result = run_nightly(instance)
+        events = [r.event_log_entry for r in instance.get_records_for_run(result.run_id, limit=100_000).records]
+    assert result.success
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks["no_personnummer_published"] is True
+
+    logged = [record.getMessage() for record in caplog.records]
+    assert any(f"reading city list Ansökan Anna {REDACTED_PERSONNUMMER}.csv" in m for m in logged)
+    assert [m for m in logged if _shows_a_number(m)] == []
+    # Dagster's events: their messages, and every metadata value (parse warnings, errors, previews).
+    texts = [event.user_message for event in events]
+    for event in events:
+        data = event.dagster_event.event_specific_data if event.dagster_event else None
+        for holder in (data, getattr(data, "materialization", None), getattr(data, "asset_check_evaluation", None)):
+            texts += [str(holder)] if holder is not None else []
+    warnings = " ".join(texts)
+    assert PERSONAL_FILE_NAMES["broken"].split("_")[0] in warnings and "not an Excel workbook" in warnings
+    assert f"city list Bilaga {REDACTED_PERSONNUMMER}.csv skipped" in warnings
+    assert [t for t in texts if _shows_a_number(t)] == []
+
+    values = _every_value(registry_url)
+    leaks = [(table, column) for table, pairs in values.items() for column, v in pairs if _shows_a_number(str(v))]
+    assert leaks == []
+    names = {v for c, v in values["organisations"] if c == "name"}
+    assert "Kooperativet Ansökan" in names and "Annas Hemtjänst" not in names
+    quarantined = [json.loads(v) for c, v in values["quarantine"] if c == "raw"]
+    assert {"source_url": f"file:Ansökan Anna {REDACTED_PERSONNUMMER}.csv#row=3"} in quarantined
