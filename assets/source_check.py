@@ -16,6 +16,7 @@ from assets.resources import SourceSettings, WebClient
 from assets.sources.base import Connector, CrawlContext
 from registry.ingest.http_client import FetchError, HttpClient
 from registry.ingest.raw_archive import ArchivedResponse
+from registry.reference.personnummer import shown_location
 
 FIRST_ENTRIES = 5
 _FIELDS = ("municipality", "orgnr_as_written", "activity", "website", "email", "phone", "address")
@@ -124,7 +125,7 @@ def format_reports(reports: Sequence[SourceReport]) -> str:
             for fetched in r.fetched:
                 lines += _fetched_lines(fetched)
         for url, (shape, entries) in r.shapes.items():
-            lines.append(f"  shape: {shape or 'none found'} on {url} ({entries} entries)")
+            lines.append(f"  shape: {shape or 'none found'} on {shown_location(url)} ({entries} entries)")
         expected = f"expected {r.expected[0]}-{r.expected[1]}" if r.expected else "no expected range"
         lines.append(f"  entries: {r.records} ({expected}); {r.quarantined} quarantined")
         if r.first:
@@ -153,15 +154,16 @@ def format_reports(reports: Sequence[SourceReport]) -> str:
 
 
 def _fetched_lines(fetched: Fetched) -> list[str]:
-    """The URL with its status; after a redirect, each hop on a line of its own and the final URL."""
+    """The URL with its status; after a redirect, each hop on a line of its own and the final URL. Each as
+    shown_location shows it: an address may hold a person's number."""
     if not fetched.redirects:
-        return [f"    {fetched.outcome:<10} {fetched.url}"]
+        return [f"    {fetched.outcome:<10} {shown_location(fetched.url)}"]
     lines: list[str] = []
     for url, status, _ in fetched.redirects:
-        lines.append(f"{'      -> ' if lines else '    '}{f'HTTP {status}':<10} {url}")
+        lines.append(f"{'      -> ' if lines else '    '}{f'HTTP {status}':<10} {shown_location(url)}")
     if fetched.final_url is None:  # the last redirect led nowhere that answered
-        return [*lines, f"      -> {fetched.redirects[-1][2]}: {fetched.outcome}"]
+        return [*lines, f"      -> {shown_location(fetched.redirects[-1][2])}: {fetched.outcome}"]
     # A permanent redirect is a page that moved: the sources file's urls can say where it is now.
     moved = any(status in (301, 308) for _, status, _ in fetched.redirects)
     note = "final URL; moved permanently: put it in the sources file" if moved else "final URL"
-    return [*lines, f"      -> {fetched.outcome:<10} {fetched.final_url} ({note})"]
+    return [*lines, f"      -> {fetched.outcome:<10} {shown_location(fetched.final_url)} ({note})"]

@@ -36,6 +36,7 @@ from urllib3.util.retry import Retry
 
 from registry.deadlines import RUN_STOP, Deadline, DeadlinePassed, current_deadline, watch_socket
 from registry.ingest.raw_archive import ArchivedResponse, RawArchive
+from registry.reference.personnummer import shown_location
 
 HttpMode = Literal["live", "replay"]
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -47,6 +48,12 @@ DEFAULT_MAX_REDIRECTS = 5
 
 class FetchError(Exception):
     """A source could not be fetched; the message says why, for the run's log and the asset check."""
+
+    def __init__(self, message: str = "") -> None:
+        # The message names the addresses it is about (and may quote a library's error, which names them too),
+        # and it is logged, stored as the source's error and shown by `sources check`: the addresses as
+        # shown_location shows them, since a page's address may hold a person's number (/foretag/8112189876).
+        super().__init__(shown_location(message))
 
 
 class NotInArchive(FetchError):

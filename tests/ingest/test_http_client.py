@@ -16,6 +16,8 @@ import pytest
 from registry.deadlines import RUN_STOP, RunStopped, StopReason
 from registry.ingest.http_client import DisallowedByRobots, FetchError, HostRateLimiter, HttpClient, NotInArchive
 from registry.ingest.raw_archive import RawArchive
+from registry.reference.personnummer import REDACTED_PERSONNUMMER, contains_personnummer
+from tests.personal_numbers import TOLVAN
 
 
 @dataclass
@@ -360,3 +362,11 @@ def test_a_stop_cuts_a_blocked_read_and_no_request_follows(server: _Server, tmp_
         stopper.cancel()
         RUN_STOP.reset()
     assert [path for path, _ in server.requests if path != "/robots.txt"] == ["/hang"]
+
+
+def test_a_fetch_error_names_an_address_without_a_personal_number_in_it() -> None:
+    """A page's address may hold a person's number (``/foretag/8112189876``); a fetch error is logged, stored as
+    the source's error and shown by `sources check`, so it names the address as shown_location shows it."""
+    for url in (f"https://lista.example/foretag/{TOLVAN.replace('-', '')}", f"https://x.example/?q={TOLVAN}"):
+        said = str(FetchError(f"{url} answered HTTP 404"))
+        assert REDACTED_PERSONNUMMER in said and not contains_personnummer(said) and TOLVAN[:6] not in said
