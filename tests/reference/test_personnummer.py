@@ -333,7 +333,7 @@ def test_a_night_whose_personal_number_got_past_the_guards_publishes_nothing_and
     assert main(["run"]) == 1
 
     said = capsys.readouterr()
-    assert "organisations.activity" in said.err and "nothing was published" in said.err
+    assert "organisations.activity" in said.err and "Inget publicerades" in said.err
     assert not contains_personnummer(said.out + said.err) and TOLVAN[:6] not in said.out + said.err
     assert registry_snapshot(nightly_env) == before
 
