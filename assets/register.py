@@ -15,6 +15,7 @@ from assets.policies import DOWNLOAD_RETRY, REGISTRY_WRITE_POOL, registry_write,
 from assets.resources import BolagsverketApiAccess, CompanyRegister, RegistryDatabase, WebClient
 from registry.identity.judgement_store import load_graph
 from registry.night import ResolvedNight
+from registry.reference.personnummer import shown_location
 from registry.register.api_refresh import refresh_matches
 from registry.register.bolagsverket import ParseReport
 from registry.register.company_register import RegisterInUse
@@ -70,12 +71,12 @@ def company_register_snapshot(
         ) from exc
     report = refreshed.report
     parse = report.parse
-    context.log.info(f"register snapshot: {report.entries} organisations from {refreshed.source}")
+    context.log.info(f"register snapshot: {report.entries} organisations from {shown_location(refreshed.source)}")
     sni_note = company_register.config().sni_note()
     if sni_note:
         context.log.warning(sni_note)
     for stale in report.removed_stale:
-        context.log.info(f"removed {stale.name}, left behind by a build whose process is gone")
+        context.log.info(f"removed {shown_location(stale.name)}, left behind by a build whose process is gone")
     if parse.unknown_codes:
         context.log.warning(
             f"register codes not in docs/register_codes.md (they gave no status): {_codes(parse.unknown_codes)}"
@@ -100,6 +101,8 @@ def _build_metadata(
         "header_recognised": parse.header,
         "rows_read": parse.rows,
         "sole_trader_rows_skipped": parse.personnummer_rows_skipped,
+        # Names, descriptions and addresses stored without the personal number they held.
+        "values_with_a_personnummer_redacted": parse.personnummer_redacted,
         "malformed_lines": parse.malformed,
         # Rows a malformed line had swallowed, read on their own: without it a broken line would cost its neighbour.
         "rows_recovered_after_malformed_lines": parse.rows_recovered,
@@ -112,8 +115,9 @@ def _build_metadata(
         "sni": sni_note or f"from {info.sni_source}",
         "built_from_sample": info.sample,
         "stale_builds_removed": len(report.removed_stale),
-        "source": source,
-        "bulk_file": PurePosixPath(urlsplit(source).path).name,
+        # A file or an address may be named after a person (a sole trader's own download): shown without the number.
+        "source": shown_location(source),
+        "bulk_file": shown_location(PurePosixPath(urlsplit(source).path).name),
         "sha256": sha256 or "n/a (local file)",
         "built_at": info.built_at or "unrecorded",
         "build_seconds": round(seconds, 1),
@@ -129,7 +133,7 @@ def record_night_build(context: dg.AssetExecutionContext, register: RegisterInUs
     if built is None:
         return
     report = built.report
-    context.log.info(f"register snapshot built tonight from {built.bulk_file} ({built.reason})")
+    context.log.info(f"register snapshot built tonight from {shown_location(built.bulk_file)} ({built.reason})")
     context.log_event(
         dg.AssetMaterialization(
             asset_key=company_register_snapshot.key,

@@ -94,6 +94,9 @@ class ParseReport:
     # Rows a malformed line had swallowed (a quote it opened and never closed), read again on their own and
     # counted like any other row: the malformed lines are the only rows lost.
     rows_recovered: int = 0
+    # Values of stored rows (a name, a business description, an address) that held a personal number, which
+    # was taken out before the row was written: "Kontakt Anna 811218-9876". Counted, never shown.
+    personnummer_redacted: int = 0
     # Proceedings and deregistration codes not in the code tables (registry/register/register_codes.py),
     # counted per code: they gave no status, and a new code in the file should be added to the tables.
     unknown_codes: dict[str, int] = field(default_factory=dict)
@@ -112,6 +115,7 @@ class ParseReport:
             self.unknown_codes[code] = self.unknown_codes.get(code, 0) + count
         self.malformed += other.malformed
         self.rows_recovered += other.rows_recovered
+        self.personnummer_redacted += other.personnummer_redacted
         self.malformed_examples.extend(other.malformed_examples[: max(0, 20 - len(self.malformed_examples))])
 
     def malformed_line(self, line_number: int | None, reason: str) -> None:

@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from registry.reference.personnummer import redact_personnummer
 from registry.register.bolagsverket import (
     COLUMNS,
     DEREGISTRATION_REASONS,
@@ -403,6 +404,9 @@ def _columns(raw: pa.RecordBatch, digits: pa.Array, report: ParseReport) -> pa.R
     status = _statuses(pc.is_valid(deregistered), proceedings)
     _count_unknown_codes(reason, proceedings, report)
     street, postcode, postort = _addresses(address)
+    name, other_names, description, street = (
+        _without_personal_numbers(values, report) for values in (name, other_names, description, street)
+    )
     kommun = _lookup(postort, lambda place: kommun_code(place) or None)
     columns = {
         "orgnr": orgnr,
@@ -421,6 +425,25 @@ def _columns(raw: pa.RecordBatch, digits: pa.Array, report: ParseReport) -> pa.R
         "kommun": kommun,
     }
     return pa.RecordBatch.from_arrays([columns[f] for f in ENTRY_FIELDS], schema=SCHEMA)
+
+
+# Text that may hold a personal number as the register writes text: six or eight digits, at most a few
+# separators, four digits. A cheap test in the engine, so that only the rare values it finds are read by the
+# detector (python-stdnum's date and Luhn rules), which decides.
+_MAY_HOLD_A_NUMBER = r"\d{6}(?:\d\d)?\W{0,3}\d{4}"
+
+
+def _without_personal_numbers(values: pa.Array, report: ParseReport) -> pa.Array:
+    """``values`` with every personal number taken out: a business description or a name that names a person's
+    number ("Kontakt Anna 811218-9876") is stored without it, so no file of the snapshot holds one."""
+    suspect = pc.fill_null(pc.match_substring_regex(values, _MAY_HOLD_A_NUMBER), False)
+    rows = pc.indices_nonzero(suspect).to_pylist()
+    if not rows:
+        return values
+    written = {i: values[i].as_py() for i in rows}
+    redacted = {i: redact_personnummer(text) for i, text in written.items()}
+    report.personnummer_redacted += sum(redacted[i] != written[i] for i in rows)
+    return _replace(values, suspect, lambda i: redacted[i], rows)
 
 
 def _lookup(values: pa.Array, read: Callable[[str], str | None]) -> pa.Array:

@@ -432,6 +432,7 @@ def _write_info(
         "malformed_lines": report.malformed,
         "rows_recovered_after_malformed_lines": report.rows_recovered,
         "sole_trader_rows_skipped": report.personnummer_rows_skipped,
+        "values_with_a_personnummer_redacted": report.personnummer_redacted,
         "encoding": report.encoding,
     }
     (folder / INFO_FILE).write_text(json.dumps(values, indent=2), encoding="utf-8")

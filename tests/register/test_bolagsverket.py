@@ -12,7 +12,7 @@ from registry.register.bolagsverket import ParseReport, open_bulk_file
 from registry.register.bulk_columns import iter_entries
 from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.settings import DEFAULT_REGISTER_BULK_FILE, DEFAULT_SCB_BULK_FILE
-from tests.register_files import HEADER, quoted_row
+from tests.register_files import HEADER, quoted_row, register_row
 
 ROWS = [
     quoted_row("7696001234$ORGNR-IDORG", "", "SE-LAND", "Gröna Händer ek. för.$FORETAGSNAMN-ORGNAM$2016-11-15|Gröna$SARS_FORNAMN-ORGNAM$2017-01-01",
@@ -255,3 +255,26 @@ def test_the_snapshot_keeps_the_organisation_a_broken_line_swallowed(tmp_path: P
     assert (report.entries, report.parse.malformed, report.parse.rows_recovered) == (5, 1, 1)
     with RegisterSnapshot(tmp_path / "snapshot") as snapshot:
         assert [e.name for e in snapshot.by_orgnr("556000-0020")] == ["Bolag Nummer2 AB"]
+
+
+def test_a_personal_number_in_a_stored_rows_text_is_never_written_to_the_snapshot(tmp_path: Path) -> None:
+    # An organisation's own row may name a person's number in its description or address; the row is kept,
+    # the number never reaches a file of the snapshot.
+    bulk = tmp_path / "bulk.txt"
+    rows = [
+        quoted_row("5560160680$ORGNR-IDORG", "", "SE-LAND", "Gröna Händer AB$FORETAGSNAMN-ORGNAM$2020-01-01",
+                   "AB-ORGFO", "null", "", "", "2020-01-01", "Catering. Kontakt Anna 811218-9876 eller 8112189876",
+                   "c/o Anna 19811218-9876, Gatan 1$$SOLNA$17140$SE-LAND"),
+        register_row("5569999990$ORGNR-IDORG", "Surdegen AB", "Bageri sedan 2019, 12 anställda, tel 08-123 45 67"),
+    ]  # fmt: skip
+    bulk.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    report = build_snapshot(bulk, tmp_path / "snapshot")
+    assert report.entries == 2 and report.parse.personnummer_redacted == 2
+    for written in (tmp_path / "snapshot").resolve().iterdir():
+        data = written.read_bytes()
+        assert b"811218" not in data and b"8112189876" not in data, written.name
+    with RegisterSnapshot(tmp_path / "snapshot") as opened:
+        [kept] = opened.by_orgnr("556016-0680")
+        assert kept.description is not None and kept.description.startswith("Catering. Kontakt Anna")
+        [other] = opened.by_orgnr("556999-9990")
+        assert other.description == "Bageri sedan 2019, 12 anställda, tel 08-123 45 67"  # no number, untouched
