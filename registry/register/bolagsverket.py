@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 from registry.files.safe_files import open_zip_member, regular_file
 from registry.reference.geography import find_kommun
-from registry.reference.personnummer import contains_personnummer, redact_personnummer
+from registry.reference.personnummer import REDACTED_PERSONNUMMER, contains_personnummer, redact_personnummer
 from registry.register.register_codes import (  # noqa: F401 (the statuses are read from here too)
     DEREGISTRATION_REASONS,
     ORGANISATION_IDENTITY_TYPES,
@@ -226,7 +226,8 @@ def entry_from_row(row: tuple[object, ...] | list[object]) -> RegisterEntry:
         # records (the words around it are about the person); a name is needed, so only its number goes. (Here it
         # costs a few thousand scans a night; while building it would cost every one of ~3 million rows.)
         value = entry[name]
-        if value and contains_personnummer(value):  # type: ignore[arg-type]
+        # A value the build took a number out of says where it was: it goes all the same.
+        if value and (contains_personnummer(value) or REDACTED_PERSONNUMMER in value):  # type: ignore[arg-type]
             entry[name] = redact_personnummer(value) if name == "name" else None  # type: ignore[arg-type]
     entry["other_names"] = tuple(str(entry["other_names"]).split("|")) if entry["other_names"] else ()
     entry["svb"] = bool(entry["svb"])

@@ -404,6 +404,9 @@ def _columns(raw: pa.RecordBatch, digits: pa.Array, report: ParseReport) -> pa.R
     status = _statuses(pc.is_valid(deregistered), proceedings)
     _count_unknown_codes(reason, proceedings, report)
     street, postcode, postort = _addresses(address)
+    # Only the number goes here, so that a description still tells what the organisation does when the
+    # register's candidates are looked for; the words around it are about the person, and reading an entry
+    # (bolagsverket.entry_from_row) leaves such a description or address out.
     name, other_names, description, street = (
         _without_personal_numbers(values, report) for values in (name, other_names, description, street)
     )
@@ -434,8 +437,7 @@ _MAY_HOLD_A_NUMBER = r"\d{6}(?:\d\d)?\W{0,3}\d{4}"
 
 
 def _without_personal_numbers(values: pa.Array, report: ParseReport) -> pa.Array:
-    """``values`` with every personal number taken out: a business description or a name that names a person's
-    number ("Kontakt Anna 811218-9876") is stored without it, so no file of the snapshot holds one."""
+    """``values`` with every personal number taken out, so that no file of the snapshot holds one."""
     suspect = pc.fill_null(pc.match_substring_regex(values, _MAY_HOLD_A_NUMBER), False)
     rows = pc.indices_nonzero(suspect).to_pylist()
     if not rows:
