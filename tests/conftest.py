@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
+from registry.settings import DEFAULT_REGISTER_BULK_FILE
 from registry.store import engines
 
 POSTGRES_ENV = "ASF_TEST_POSTGRES_URL"
@@ -78,3 +80,12 @@ def nightly_env(offline_env: None, registry_url: str, monkeypatch: pytest.Monkey
     """An offline nightly run publishing to a fresh registry (SQLite, then PostgreSQL)."""
     monkeypatch.setenv("ASF_REGISTRY_DB_URL", registry_url)
     return registry_url
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegisterSnapshot]:
+    """A register snapshot built from the bundled sample bulk file, shared by a module's tests."""
+    path = tmp_path_factory.mktemp("register") / "snapshot"
+    build_snapshot(DEFAULT_REGISTER_BULK_FILE, path)
+    with RegisterSnapshot(path) as opened:
+        yield opened

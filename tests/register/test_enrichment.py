@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,6 @@ from registry.identity.judgements import Judgement
 from registry.register.enrichment import EnrichmentQuery, match
 from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.settings import DEFAULT_REGISTER_BULK_FILE
-
-
-@pytest.fixture(scope="module")
-def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegisterSnapshot]:
-    path = tmp_path_factory.mktemp("register") / "snapshot"
-    build_snapshot(DEFAULT_REGISTER_BULK_FILE, path)
-    with RegisterSnapshot(path) as opened:
-        yield opened
 
 
 def test_a_valid_orgnr_is_looked_up_directly(snapshot: RegisterSnapshot) -> None:

@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import ast
 import inspect
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from registry.identity import scoring
 from registry.identity.judgements import Judgement
 from registry.identity.scoring import DEDUPE, FEATURES, REGISTER, Side, name_forms, score
 from registry.reference.addresses import street
 from registry.register.enrichment import EnrichmentQuery, EnrichSettings, match
-from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
-from registry.settings import DEFAULT_REGISTER_BULK_FILE
+from registry.register.register_snapshot import RegisterSnapshot
 from registry.tools.labels import EXPLANATION_FEATURES, PHRASES, Labels
 
 SV, EN = Labels("sv"), Labels("en")
@@ -103,14 +99,6 @@ def test_every_phrase_in_scoring_s_source_has_its_swedish() -> None:
             for written in _constants(node.args[1]):
                 for words in (w.strip(" ()/") for w in written.split(", ")):
                     assert not words or any(words in said for said in english), f"no Swedish for {words!r}"
-
-
-@pytest.fixture(scope="module")
-def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegisterSnapshot]:
-    path = tmp_path_factory.mktemp("register") / "snapshot"
-    build_snapshot(DEFAULT_REGISTER_BULK_FILE, path)
-    with RegisterSnapshot(path) as opened:
-        yield opened
 
 
 def test_the_register_match_s_explanations_read_in_swedish(snapshot: RegisterSnapshot, tmp_path: Path) -> None:
