@@ -3,15 +3,20 @@ batch of queries answered by one look-up that finds what one query at a time wou
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from registry.reference.normalize import index_fold
 from registry.register import enrichment
 from registry.register.enrichment import METHOD_NAME, EnrichmentQuery, match_all
-from registry.register.name_index import IndexBuilder, NameIndex, name_words, split_words
+from registry.register.name_index import WORD_BYTES, IndexBuilder, NameIndex, name_words, split_words
 from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.settings import DEFAULT_REGISTER_BULK_FILE
 from tests.register_files import HEADER, quoted_row
@@ -43,6 +48,52 @@ def test_a_names_words_in_the_index_are_the_words_a_query_for_it_asks(name: str)
     words, rows = name_words(pa.array([name]))
     assert [w.decode() for w in words.to_pylist()] == split_words(index_fold(name))
     assert set(rows.tolist()) <= {0}
+
+
+# Letters, digits and what separates words, ASCII and beyond (a dash, a no-break space, a zero-width space).
+_NAME_LETTERS = "abcxyzABCXYZ019 .,-_&()/:;'\"!?\t\nåäöÅÄÖéÉüÜæÆøØßçñ–—’«»€\u00a0\u200b"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_NAME_LETTERS, max_size=40), min_size=1, max_size=8))
+def test_any_names_are_split_into_the_words_a_query_for_them_asks(names: list[str]) -> None:
+    words, rows = name_words(pa.array(names))
+    found: list[list[bytes]] = [[] for _ in names]
+    for word, row in zip(words.to_pylist(), rows.tolist(), strict=True):
+        found[row].append(word)
+    # One-letter words are left out; a letter beyond ASCII is two bytes and kept, as the index documents.
+    asked = [
+        [w.encode()[:WORD_BYTES] for w in re.findall(r"[^\W_]+", index_fold(name)) if len(w.encode()) > 1]
+        for name in names
+    ]
+    assert found == asked
+
+
+def test_every_word_of_a_large_register_finds_exactly_the_rows_that_hold_it(tmp_path: Path) -> None:
+    # Words of every start, most names ending in 'AB' as in the register: the index sorts them in ranges of
+    # their first bytes, and a range that holds most words ('ab') must not put others out of order.
+    rnd = random.Random(7)
+    starts = ["ab", "ak", "bo", "by", "ca", "ek", "gr", "st", "sö", "ør", "12", "zz", "æb"]
+    vocabulary = [rnd.choice(starts) + "".join(rnd.choices("abcdefgklmnorst", k=rnd.randint(0, 4))) for _ in range(400)]
+    names = [" ".join(rnd.choices(vocabulary, k=rnd.randint(1, 4))) + " AB" for _ in range(3000)]
+    others = [rnd.choice(names) if rnd.random() < 0.1 else None for _ in names]
+    builder = IndexBuilder()
+    for begin in range(0, len(names), 700):
+        builder.add(pa.array(names[begin : begin + 700]), pa.array(others[begin : begin + 700]))
+    builder.write(tmp_path)
+    expected: dict[str, set[int]] = {}
+    for row, texts in enumerate(zip(names, others, strict=True)):
+        for text in filter(None, texts):
+            for word in split_words(index_fold(text)):
+                expected.setdefault(word, set()).add(row)
+    index = NameIndex(tmp_path)
+    assert len(index) == len(expected)
+    stored = np.load(tmp_path / "name_words.npy")
+    assert (stored[:-1] < stored[1:]).all()
+    found = index.look_up(sorted(expected))
+    for word, place, count in zip(sorted(expected), found.places, found.counts, strict=True):
+        assert index.rows([place]).tolist() == sorted(expected[word]), word
+        assert count == len(expected[word]), word
 
 
 def test_a_batch_look_up_answers_as_each_word_alone(tmp_path: Path) -> None:
