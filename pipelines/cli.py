@@ -44,17 +44,16 @@ from registry.tools.export import (
 from registry.tools.find import FindError, FindQuery, find_organisations, format_table
 from registry.tools.labels import Labels
 from registry.tools.review import (
-    RECORD_FIELDS,
-    WORD_FOR,
     ReviewFileError,
-    ReviewPair,
     commit,
     decide,
-    decided_by_label,
     decided_pairs,
+    decision_words,
     export_pairs,
     import_decisions,
+    pair_lines,
     pending_pairs,
+    word_for,
 )
 from registry.tools.run_summary import (
     changed_names,
@@ -221,29 +220,15 @@ def _summary_after_run(summary: PublishSummary, result: dg.ExecuteInProcessResul
     return format_summary(summary, settings.redact_url(database), labels, names, report_path(result))
 
 
-def _show_pair(number: int, total: int, pair: ReviewPair) -> str:
-    width = 38
-    lines = [f"\nPair {number} of {total}  (score {pair.score:.3f})" if pair.score is not None else f"\nPair {number}"]
-    lines.append(
-        f"  {'':<12} {pair.left.source + ' / ' + pair.left.source_key:<{width}.{width}}  "
-        f"{pair.right.source + ' / ' + pair.right.source_key:<{width}.{width}}"
-    )
-    for name in RECORD_FIELDS:
-        left, right = getattr(pair.left, name) or "", getattr(pair.right, name) or ""
-        if left or right:
-            marker = "=" if left == right else " "
-            lines.append(f"  {name:<12} {left:<{width}.{width}}{marker} {right:<{width}.{width}}")
-    if pair.explanation:
-        lines.append(f"  why: {pair.explanation}")
-    if pair.by_person and pair.in_force is not None:
-        lines.append(
-            f"  decided: {WORD_FOR.get(pair.in_force.judgement, pair.in_force.judgement.value)} by "
-            f"{decided_by_label(pair.in_force)} on {pair.in_force.decided_at:%Y-%m-%d %H:%M} UTC"
-        )
-    return "\n".join(lines)
-
-
-REVIEW_KEYS = {"m": Judgement.POSITIVE, "n": Judgement.NEGATIVE, "u": Judgement.UNSURE}
+# The keys of the terminal review: Swedish and English ones both work (none means two things).
+REVIEW_KEYS = {
+    "j": Judgement.POSITIVE, "m": Judgement.POSITIVE,
+    "n": Judgement.NEGATIVE,
+    "o": Judgement.UNSURE, "u": Judgement.UNSURE,
+}  # fmt: skip
+WITHDRAW_KEYS = ("å", "w")
+SKIP_KEYS = ("h", "s")
+QUIT_KEYS = ("a", "q")
 
 
 def _register_if_built() -> RegisterSnapshot | None:
@@ -253,71 +238,76 @@ def _register_if_built() -> RegisterSnapshot | None:
 
 
 def review_command(args: argparse.Namespace) -> int:
+    labels: Labels = args.labels
     reviewer = args.reviewer or os.environ.get("ASF_REVIEWER") or getpass.getuser()
     if args.decided and args.import_path:
-        print(
-            "--decided chooses which pairs --export writes or the review shows; --import reads any exported file "
-            "without it.",
-            file=sys.stderr,
-        )
+        print(labels.text("review.decided_with_import"), file=sys.stderr)
         return 2
     register = _register_if_built()
     with registry_session() as session:
         if args.import_path:
             try:
-                report = import_decisions(session, Path(args.import_path), reviewer, register=register)
+                report = import_decisions(session, Path(args.import_path), reviewer, register=register, labels=labels)
             except ReviewFileError as exc:
-                print(f"Nothing was recorded: {exc}", file=sys.stderr)
+                print(labels.text("review.nothing_recorded", error=exc), file=sys.stderr)
                 return 2
             commit(session)
             for problem in report.problems:
                 print(problem, file=sys.stderr)
             print(
-                f"{report.recorded} decisions recorded by {reviewer} ({report.revised} revising an earlier decision, "
-                f"{report.withdrawn} withdrawn), {report.unchanged} unchanged, {report.skipped} skipped, "
-                f"{len(report.problems)} rows with problems."
+                labels.text(
+                    "review.imported",
+                    decisions=labels.counted("review.decisions", report.recorded),
+                    reviewer=reviewer,
+                    revised=report.revised,
+                    withdrawn=report.withdrawn,
+                    unchanged=report.unchanged,
+                    skipped=report.skipped,
+                    problems=labels.counted("review.problem_rows", len(report.problems)),
+                )
             )
             return 1 if report.problems and not report.recorded else 0
         pairs = decided_pairs(session, register) if args.decided else pending_pairs(session, register)
         if args.export_path:
-            export_pairs(pairs, Path(args.export_path))
+            export_pairs(pairs, Path(args.export_path), labels)
+            counted = labels.counted("review.pairs", len(pairs))
             if args.decided:
+                withdraw = word_for(Judgement.WITHDRAWN, labels)
+                words = decision_words(labels, decided_only=True)
                 print(
-                    f"{len(pairs)} pairs decided by people written to {args.export_path}, with who decided, when and "
-                    "what. Change the 'decision' column to revise a decision (match / no match / unsure) or write "
-                    "'withdraw' to take it back, and run: asf-registry review --import FILE"
+                    labels.text(
+                        "review.exported_decided", pairs=counted, path=args.export_path, words=words, withdraw=withdraw
+                    )
                 )
             else:
-                print(
-                    f"{len(pairs)} pairs waiting for review written to {args.export_path}. Fill in the 'decision' "
-                    "column (match / no match / unsure / skip) and run: asf-registry review --import FILE"
-                )
+                words = decision_words(labels, decided_only=True) + " / " + labels.text("review.skip_word")
+                print(labels.text("review.exported_pending", pairs=counted, path=args.export_path, words=words))
             return 0
         if not pairs:
-            print("No pair has been decided by a person." if args.decided else "No pairs are waiting for review.")
+            print(labels.text("review.none_decided" if args.decided else "review.none_pending"))
             return 0
-        keys = dict(REVIEW_KEYS)
-        prompt = "[m]atch, [n]o match, [u]nsure, [s]kip, [q]uit? "
+        keys: dict[str, Judgement] = dict(REVIEW_KEYS)
+        prompt = labels.text("review.prompt")
         if args.decided:
-            keys["w"] = Judgement.WITHDRAWN
-            prompt = "[m]atch, [n]o match, [u]nsure, [w]ithdraw the decision, [s]kip, [q]uit? "
+            keys.update(dict.fromkeys(WITHDRAW_KEYS, Judgement.WITHDRAWN))
+            prompt = labels.text("review.prompt_decided")
         decided = 0
         for number, pair in enumerate(pairs, start=1):
-            print(_show_pair(number, len(pairs), pair))
+            print("\n".join(pair_lines(number, len(pairs), pair, labels)))
             while True:
                 try:
                     answer = input(prompt).strip().lower()[:1]
                 except EOFError:
-                    answer = "q"
-                if answer in keys or answer in ("s", "q"):
+                    answer = QUIT_KEYS[0]
+                if answer in keys or answer in SKIP_KEYS or answer in QUIT_KEYS:
                     break
-            if answer == "q":
+            if answer in QUIT_KEYS:
                 break
             if answer in keys:
                 decide(session, pair, keys[answer], reviewer)
                 commit(session)  # each answer is kept, even if the session is interrupted later
                 decided += 1
-        print(f"{decided} decisions recorded by {reviewer}; they take effect at the next run.")
+        print(labels.text("review.recorded", decisions=labels.counted("review.decisions", decided), reviewer=reviewer))
         return 0
 
 
@@ -578,9 +568,7 @@ def _add_export_command(commands: Commands) -> None:
     export.add_argument(
         "--output", required=True, metavar="PATH", help="a file, or a directory for both tables (csv, parquet)"
     )
-    export.add_argument(
-        "--table", choices=EXPORT_TABLES, help="csv and parquet: the one table to export"
-    )
+    export.add_argument("--table", choices=EXPORT_TABLES, help="csv and parquet: the one table to export")
     export.add_argument(
         "--include-inactive",
         action="store_true",

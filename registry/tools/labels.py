@@ -106,6 +106,25 @@ _LEGAL_FORMS_EN = {
 }
 
 CODES: dict[str, dict[str, Said]] = {
+    # A decision on a pair of records, as a person writes it in a review file (registry/tools/review.py reads
+    # either language's word back).
+    "judgement": {
+        "positive": Said("samma", "match"),
+        "negative": Said("olika", "no match"),
+        "unsure": Said("osäker", "unsure"),
+        "withdrawn": Said("ångra", "withdraw"),
+    },
+    # A source record's fields, short enough for the review's side-by-side view.
+    "review_field": {
+        "name": Said("namn", "name"),
+        "orgnr_as_written": Said("org.nr", "orgnr"),
+        "municipality": Said("ort", "municipality"),
+        "address": Said("adress", "address"),
+        "website": Said("webbplats", "website"),
+        "email": Said("e-post", "email"),
+        "phone": Said("telefon", "phone"),
+        "activity": Said("verksamhet", "activity"),
+    },
     "evidence": {
         Evidence.CURRENT_LIST: Said("på en aktuell ASF-lista", "on a current ASF list"),
         Evidence.HISTORICAL_LIST: Said("bara på den stängda Sofisam-listan", "only on the closed Sofisam list"),
@@ -303,6 +322,84 @@ TEXTS: dict[str, Said] = {
         "Rätta posten i källan (eller i stadens lista); nästa körning läser den igen.",
         "Correct the record in its source (or in the city's list); the next run reads it again.",
     ),
+    # review (pipelines/cli.py, registry/tools/review.py).
+    "review.pair": Said("Par {number} av {total}  (poäng {score})", "Pair {number} of {total}  (score {score})"),
+    "review.pair_unscored": Said("Par {number} av {total}", "Pair {number} of {total}"),
+    "review.why": Said("varför: {explanation}", "why: {explanation}"),
+    "review.decided": Said("beslut: {decision}, av {by} {at} UTC", "decided: {decision} by {by} on {at} UTC"),
+    "review.prompt": Said(
+        "[j] samma, [n] olika, [o] osäker, [h] hoppa över, [a] avsluta? ",
+        "[m]atch, [n]o match, [u]nsure, [s]kip, [q]uit? ",
+    ),
+    "review.prompt_decided": Said(
+        "[j] samma, [n] olika, [o] osäker, [å] ångra beslutet, [h] hoppa över, [a] avsluta? ",
+        "[m]atch, [n]o match, [u]nsure, [w]ithdraw the decision, [s]kip, [q]uit? ",
+    ),
+    "review.recorded": Said(
+        "{decisions} registrerade av {reviewer}; de gäller från nästa körning.",
+        "{decisions} recorded by {reviewer}; they take effect at the next run.",
+    ),
+    "review.imported": Said(
+        "{decisions} registrerade av {reviewer} ({revised} ändrar ett tidigare beslut, {withdrawn} ångrade), "
+        "{unchanged} oförändrade, {skipped} överhoppade, {problems}.",
+        "{decisions} recorded by {reviewer} ({revised} revising an earlier decision, {withdrawn} withdrawn), "
+        "{unchanged} unchanged, {skipped} skipped, {problems}.",
+    ),
+    "review.exported_pending": Said(
+        "{pairs} som väntar på granskning skrevs till {path}. Fyll i kolumnen 'decision' ({words}) och kör: "
+        "asf-registry review --import FIL",
+        "{pairs} waiting for review written to {path}. Fill in the 'decision' column ({words}) and run: "
+        "asf-registry review --import FILE",
+    ),
+    "review.exported_decided": Said(
+        "{pairs} som personer har avgjort skrevs till {path}, med vem som beslutade, när och vad. Ändra kolumnen "
+        "'decision' för att ändra ett beslut ({words}) eller skriv '{withdraw}' för att ta tillbaka det, och kör: "
+        "asf-registry review --import FIL",
+        "{pairs} decided by people written to {path}, with who decided, when and what. Change the 'decision' "
+        "column to revise a decision ({words}) or write '{withdraw}' to take it back, and run: "
+        "asf-registry review --import FILE",
+    ),
+    "review.skip_word": Said("hoppa över", "skip"),
+    "review.none_pending": Said("Inga par väntar på granskning.", "No pairs are waiting for review."),
+    "review.none_decided": Said("Inget par har avgjorts av en person.", "No pair has been decided by a person."),
+    "review.decided_with_import": Said(
+        "--decided väljer vilka par --export skriver eller granskningen visar; --import läser vilken exporterad "
+        "fil som helst utan det.",
+        "--decided chooses which pairs --export writes or the review shows; --import reads any exported file "
+        "without it.",
+    ),
+    "review.nothing_recorded": Said("Inget registrerades: {error}", "Nothing was recorded: {error}"),
+    "review.pair_of": Said("{left} och {right}", "{left} and {right}"),
+    "review.unknown_decision": Said(
+        "rad {line}: okänt beslut {word!r} (skriv {words})", "line {line}: unknown decision {word!r} (use {words})"
+    ),
+    "review.no_such_pair": Said(
+        "rad {line}: inget par som väntar på granskning eller som en person har avgjort mellan {left} och {right}",
+        "line {line}: no pair waiting for review or decided by a person between {left} and {right}",
+    ),
+    "review.nothing_to_withdraw": Said(
+        "rad {line}: inget beslut av en person om {pair} att ångra",
+        "line {line}: no decision by a person on {pair} to withdraw",
+    ),
+    "review.differently": Said(
+        "raderna {first} och {line} avgör {pair} olika ({first_word!r}, {word!r})",
+        "lines {first} and {line} decide {pair} differently ({first_word!r}, {word!r})",
+    ),
+    "review.contradicts_itself": Said(
+        "{file} motsäger sig själv, så inget registrerades: {contradictions}",
+        "{file} contradicts itself, so nothing was recorded: {contradictions}",
+    ),
+    "review.not_a_review_file": Said(
+        "{file} är ingen granskningsfil: obligatoriska kolumner saknas: {missing} (hittade {found}). Exportera "
+        "paren med 'asf-registry review --export FIL', fyll i kolumnen decision och importera den filen.",
+        "{file} is not a review file: required column(s) {missing} missing (found {found}). Export the pairs "
+        "with 'asf-registry review --export FILE', fill in its decision column and import that file.",
+    ),
+    "review.found_nothing": Said("ingenting", "nothing"),
+    "review.folder": Said("{path} är en mapp, inte en CSV-fil", "{path} is a folder, not a CSV file"),
+    "review.missing": Said("{path} finns inte", "{path} does not exist"),
+    "review.denied": Said("{path} kan inte läsas (åtkomst nekad)", "{path} cannot be read (permission denied)"),
+    "review.unreadable": Said("{path} kan inte läsas: {error}", "{path} cannot be read: {error}"),
     # export (registry/tools/export.py).
     "export.done": Said("Exporterade {what} som {format}: {paths}", "Exported {what} as {format}: {paths}"),
     "export.all": Said("(alla)", "(all)"),
@@ -557,6 +654,9 @@ COUNTED: dict[str, Counted] = {
         "no longer listed, still active",
     ),
     "report.changes": Counted("ändring i körningen", "ändringar i körningen", "change this run", "changes this run"),
+    "review.pairs": Counted("par", "par", "pair", "pairs"),
+    "review.decisions": Counted("beslut", "beslut", "decision", "decisions"),
+    "review.problem_rows": Counted("rad med problem", "rader med problem", "row with problems", "rows with problems"),
     "report.pairs": Counted("par att granska", "par att granska", "pair to review", "pairs to review"),
     "report.candidates": Counted(
         "kandidat i bolagsregistret", "kandidater i bolagsregistret", "register candidate", "register candidates"

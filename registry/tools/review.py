@@ -27,6 +27,7 @@ from registry.register.register_snapshot import RegisterSnapshot
 from registry.store.db import checkpoint
 from registry.store.models import Organisation, SourceRecordRow
 from registry.tools.export import neutralise_formula
+from registry.tools.labels import Labels
 
 RECORD_FIELDS = ("name", "orgnr_as_written", "municipality", "address", "website", "email", "phone", "activity")
 EXPORT_COLUMNS = (
@@ -54,11 +55,24 @@ DECISION_WORDS: dict[str, Judgement | None] = {
     "ångra": Judgement.WITHDRAWN,
     "undo": Judgement.WITHDRAWN,
     "skip": None,
+    "hoppa över": None,
     "": None,
 }
-# The word an export writes for a decision in force, so that an unchanged row imports as unchanged.
-WORD_FOR = {Judgement.POSITIVE: "match", Judgement.NEGATIVE: "no match", Judgement.UNSURE: "unsure"}
-WORDS_HELP = "match / no match / unsure / withdraw / skip"
+# What an export writes for a decision in force is the reader's word for it (labels' "judgement"), which
+# DECISION_WORDS reads back: an unchanged row imports as unchanged, in either language.
+DECIDED = (Judgement.POSITIVE, Judgement.NEGATIVE, Judgement.UNSURE)
+
+
+def word_for(judgement: Judgement, labels: Labels) -> str:
+    return labels.code("judgement", judgement.value)
+
+
+def decision_words(labels: Labels, decided_only: bool = False) -> str:
+    """The words a reviewer may write, in the reader's language: 'samma / olika / osäker / ångra / hoppa över'."""
+    words = [word_for(j, labels) for j in DECIDED]
+    if not decided_only:
+        words += [word_for(Judgement.WITHDRAWN, labels), labels.text("review.skip_word")]
+    return " / ".join(words)
 
 
 class ReviewFileError(ValueError):
@@ -211,14 +225,50 @@ def decided_by_label(decision: Decision | None) -> str:
     return decision.decided_by.removeprefix("person:") if decision.by_person else MATCHER
 
 
+def pair_lines(number: int, total: int, pair: ReviewPair, labels: Labels, width: int = 38) -> list[str]:
+    """A pair as the terminal review shows it: both records side by side (a '=' where they agree), why the
+    matcher was unsure, and a person's decision in force."""
+    if pair.score is not None:
+        heading = labels.text("review.pair", number=number, total=total, score=f"{pair.score:.3f}")
+    else:
+        heading = labels.text("review.pair_unscored", number=number, total=total)
+    lines = [
+        f"\n{heading}",
+        f"  {'':<12} {pair.left.source + ' / ' + pair.left.source_key:<{width}.{width}}  "
+        f"{pair.right.source + ' / ' + pair.right.source_key:<{width}.{width}}",
+    ]
+    for name in RECORD_FIELDS:
+        left, right = getattr(pair.left, name) or "", getattr(pair.right, name) or ""
+        if left or right:
+            marker = "=" if left == right else " "
+            label = labels.code("review_field", name)
+            lines.append(f"  {label:<12} {left:<{width}.{width}}{marker} {right:<{width}.{width}}")
+    if pair.explanation:
+        lines.append("  " + labels.text("review.why", explanation=labels.explanation(pair.explanation)))
+    if pair.by_person and pair.in_force is not None:
+        decision = pair.in_force
+        lines.append(
+            "  "
+            + labels.text(
+                "review.decided",
+                decision=word_for(decision.judgement, labels),
+                by=decided_by_label(decision),
+                at=f"{_utc(decision.decided_at):%Y-%m-%d %H:%M}",
+            )
+        )
+    return lines
+
+
 def _neutralise(value: object) -> str:
     """Spreadsheet-safe text: what a spreadsheet would run as a formula is prefixed (the exports' rule)."""
     return neutralise_formula("" if value is None else str(value))
 
 
-def export_pairs(pairs: Sequence[ReviewPair], path: Path) -> None:
+def export_pairs(pairs: Sequence[ReviewPair], path: Path, labels: Labels | None = None) -> None:
     """Write ``pairs`` as a spreadsheet; a pair a person decided has their decision in the 'decision' column,
-    so that changing it revises the decision and leaving it changes nothing."""
+    so that changing it revises the decision and leaving it changes nothing. The column names are the file's
+    format (an import reads them); the explanation and the decisions are in ``labels``' language."""
+    labels = labels or Labels()
     with atomic_text_file(path, encoding="utf-8-sig") as f:
         writer = csv.writer(f)
         writer.writerow(EXPORT_COLUMNS)
@@ -228,11 +278,11 @@ def export_pairs(pairs: Sequence[ReviewPair], path: Path) -> None:
             row += [getattr(pair.left, name) for name in RECORD_FIELDS]
             row += [pair.right.source, pair.right.source_key]
             row += [getattr(pair.right, name) for name in RECORD_FIELDS]
-            row += [f"{pair.score:.3f}" if pair.score is not None else "", pair.explanation]
+            row += [f"{pair.score:.3f}" if pair.score is not None else "", labels.explanation(pair.explanation)]
             row += [
                 decided_by_label(decision),
                 _utc(decision.decided_at).strftime("%Y-%m-%dT%H:%M:%SZ") if decision else "",
-                WORD_FOR.get(decision.judgement, "") if decision and decision.by_person else "",
+                word_for(decision.judgement, labels) if decision and decision.by_person else "",
             ]
             writer.writerow([_neutralise(v) for v in row])
 
@@ -259,10 +309,10 @@ class _Row:
     pair: Pair
 
 
-def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+def _read_rows(path: Path, labels: Labels) -> list[tuple[int, dict[str, str]]]:
     """The rows of an import file by column name, or ReviewFileError saying why the file cannot be used."""
     if path.is_dir():
-        raise ReviewFileError(f"{path} is a folder, not a CSV file")
+        raise ReviewFileError(labels.text("review.folder", path=path))
     try:
         # Excel may save the file again with ';' and in Windows-1252: both are read.
         lines = csv_rows(path, limits=None)
@@ -270,24 +320,27 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         header = [h.strip().lower() for h in header_line[1]] if header_line else []
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
+            found = ", ".join(header[:12]) or labels.text("review.found_nothing")
             raise ReviewFileError(
-                f"{path.name} is not a review file: required column(s) {', '.join(missing)} missing (found "
-                f"{', '.join(header[:12]) or 'nothing'}). Export the pairs with 'asf-registry review --export "
-                "FILE', fill in its decision column and import that file."
+                labels.text("review.not_a_review_file", file=path.name, missing=", ".join(missing), found=found)
             )
         return [(line, dict(zip(header, cells, strict=False))) for line, cells in lines if cells]
     except FileNotFoundError:
-        raise ReviewFileError(f"{path} does not exist") from None
+        raise ReviewFileError(labels.text("review.missing", path=path)) from None
     except PermissionError:
-        raise ReviewFileError(f"{path} cannot be read (permission denied)") from None
+        raise ReviewFileError(labels.text("review.denied", path=path)) from None
     except SpreadsheetRefused as exc:
         raise ReviewFileError(str(exc)) from None
     except OSError as exc:
-        raise ReviewFileError(f"{path} cannot be read: {exc.strerror or exc}") from None
+        raise ReviewFileError(labels.text("review.unreadable", path=path, error=exc.strerror or exc)) from None
 
 
-def _label(pair: Pair) -> str:
-    return " and ".join(f"{source}/{key}" for source, key in pair)
+def _side_label(side: RecordKey) -> str:
+    return f"{side[0]}/{side[1]}"
+
+
+def _label(pair: Pair, labels: Labels) -> str:
+    return labels.text("review.pair_of", left=_side_label(pair[0]), right=_side_label(pair[1]))
 
 
 def import_decisions(
@@ -296,15 +349,17 @@ def import_decisions(
     reviewer: str,
     now: datetime | None = None,
     register: RegisterSnapshot | None = None,
+    labels: Labels | None = None,
 ) -> ImportReport:
     """Apply the decision column of an exported (and filled-in) file: of pairs waiting for review, and of
     pairs a person decided (a changed decision revises it, ``withdraw`` takes it back).
 
     A file that cannot be used raises ``ReviewFileError`` and records nothing; so does a file deciding one
     pair two different ways. Other bad rows (an unknown word, a pair that is neither waiting nor decided) are
-    reported and the rest recorded. The caller commits.
+    reported and the rest recorded, each reason in ``labels``' language. The caller commits.
     """
-    rows = _read_rows(path)
+    labels = labels or Labels()
+    rows = _read_rows(path, labels)
     report = ImportReport()
     known = {p.pair: p for p in pending_pairs(session, register)}
     known.update({p.pair: p for p in decided_pairs(session, register)})
@@ -313,7 +368,8 @@ def import_decisions(
     for line, row in rows:
         word = " ".join((row.get("decision") or "").split()).casefold()
         if word not in DECISION_WORDS:
-            report.problems.append(f"line {line}: unknown decision {word!r} (use {WORDS_HELP})")
+            words = decision_words(labels)
+            report.problems.append(labels.text("review.unknown_decision", line=line, word=word, words=words))
             continue
         judgement = DECISION_WORDS[word]
         if judgement is None:
@@ -324,25 +380,34 @@ def import_decisions(
             (row.get("right_source", "").strip(), row.get("right_key", "").strip()),
         )
         if pair not in known:
-            report.problems.append(
-                f"line {line}: no pair waiting for review or decided by a person between {pair[0]} and {pair[1]}"
-            )
+            left, right = (_side_label(side) for side in pair)
+            report.problems.append(labels.text("review.no_such_pair", line=line, left=left, right=right))
             continue
         earlier = chosen.get(pair)
         if earlier is None:
             chosen[pair] = _Row(line, judgement, word, pair)
         elif earlier.judgement is not judgement:
             contradictions.append(
-                f"lines {earlier.line} and {line} decide {_label(pair)} differently ({earlier.word!r}, {word!r})"
+                labels.text(
+                    "review.differently",
+                    first=earlier.line,
+                    line=line,
+                    pair=_label(pair, labels),
+                    first_word=earlier.word,
+                    word=word,
+                )
             )
     if contradictions:
-        raise ReviewFileError(f"{path.name} contradicts itself, so nothing was recorded: " + "; ".join(contradictions))
+        listed = "; ".join(contradictions)
+        raise ReviewFileError(labels.text("review.contradicts_itself", file=path.name, contradictions=listed))
     graph: JudgementGraph = judgement_store.load_graph(session)
     for pair, row in chosen.items():
         person = graph.person_decision(*pair)
         if row.judgement is Judgement.WITHDRAWN:
             if person is None:
-                report.problems.append(f"line {row.line}: no decision by a person on {_label(pair)} to withdraw")
+                report.problems.append(
+                    labels.text("review.nothing_to_withdraw", line=row.line, pair=_label(pair, labels))
+                )
                 continue
             report.withdrawn += 1
         elif person is not None and person.judgement is row.judgement:

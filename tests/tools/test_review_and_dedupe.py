@@ -19,6 +19,8 @@ from registry.identity.judgements import MATCHER, Decision, Judgement, Judgement
 from registry.store.db import create_schema, make_engine
 from registry.store.engines import shared_engine
 from registry.store.models import JudgementRow, Organisation
+from registry.tools.labels import Labels
+from registry.tools.review import DECISION_WORDS, decision_words, word_for
 from tests.pipeline_helpers import run_nightly
 
 LE_MAT_PAIR = ("city_list", "stockholm_asf_exempel:8", "social_trade", "Le Mat Göteborg")
@@ -49,10 +51,11 @@ def test_export_then_import_decides_pairs_and_the_next_run_follows_the_person(
     with pairs.open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert [(r["left_source"], r["left_key"], r["right_source"], r["right_key"]) for r in rows] == [LE_MAT_PAIR]
-    assert rows[0]["left_name"] == "Le Mat" and "place in name only in one (-3.0)" in rows[0]["explanation"]
+    # Swedish by default: the matcher's explanation, the messages and the words written for a decision.
+    assert rows[0]["left_name"] == "Le Mat" and "ort i namnet: bara i det ena namnet (-3.0)" in rows[0]["explanation"]
 
-    rows[0]["decision"] = "match"
-    rows.append({**rows[0], "right_key": "nobody", "decision": "match"})
+    rows[0]["decision"] = "samma"
+    rows.append({**rows[0], "right_key": "nobody", "decision": "samma"})
     rows.append({**rows[0], "decision": "kanske"})
     with pairs.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -61,10 +64,18 @@ def test_export_then_import_decides_pairs_and_the_next_run_follows_the_person(
     assert main(["review", "--import", str(pairs), "--reviewer", "Granskare A"]) == 0
     out, err = capsys.readouterr()
     assert (
-        "1 decisions recorded by Granskare A (0 revising an earlier decision, 0 withdrawn), 0 unchanged, "
-        "0 skipped, 2 rows with problems." in out
+        "1 beslut registrerade av Granskare A (0 ändrar ett tidigare beslut, 0 ångrade), 0 oförändrade, "
+        "0 överhoppade, 2 rader med problem." in out
     )
-    assert "line 3: no pair waiting for review" in err and "line 4: unknown decision 'kanske'" in err
+    assert "rad 3: inget par som väntar på granskning eller som en person har avgjort mellan" in err
+    assert "rad 4: okänt beslut 'kanske' (skriv samma / olika / osäker / ångra / hoppa över)" in err
+    # The decision in force is exported as the reader writes it, and imports again as unchanged.
+    decided = tmp_path / "decided.csv"
+    assert main(["review", "--decided", "--export", str(decided)]) == 0
+    assert "1 par som personer har avgjort skrevs till" in capsys.readouterr().out
+    assert [r["decision"] for r in _read_pairs(decided)] == ["samma"]
+    assert main(["review", "--import", str(decided), "--reviewer", "Granskare A"]) == 0
+    assert "0 beslut registrerade av Granskare A" in capsys.readouterr().out
 
     with dg.instance_for_test() as instance:
         assert run_nightly(instance).success
@@ -90,9 +101,9 @@ def test_interactive_review_in_the_terminal(published: str, tmp_path: Path) -> N
         check=False,
     )
     assert session.returncode == 0, session.stderr
-    assert "Pair 1 of 1  (score 0.800)" in session.stdout
-    assert "Le Mat Göteborg" in session.stdout and "why: name similarity 100 (+9.0)" in session.stdout
-    assert "1 decisions recorded by Granskare B" in session.stdout
+    assert "Par 1 av 1  (poäng 0.800)" in session.stdout and "[j] samma, [n] olika" in session.stdout
+    assert "Le Mat Göteborg" in session.stdout and "varför: namn: likhet 100 (+9.0)" in session.stdout
+    assert "1 beslut registrerade av Granskare B; de gäller från nästa körning." in session.stdout
     again = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "review"],
         env=env,
@@ -101,7 +112,7 @@ def test_interactive_review_in_the_terminal(published: str, tmp_path: Path) -> N
         timeout=120,
         check=False,
     )
-    assert "No pairs are waiting for review." in again.stdout
+    assert "Inga par väntar på granskning." in again.stdout
     with dg.instance_for_test() as instance:
         assert run_nightly(instance).success
     assert _le_mat_sources(published) == {"Le Mat": "city_list", "Le Mat Göteborg": "social_trade"}
@@ -267,20 +278,21 @@ def _night() -> None:
 def test_a_person_revises_and_withdraws_a_decision(
     published_everywhere: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # In English throughout (--lang en): the words exported for a decision are English ones.
     db_url = published_everywhere
     pending = tmp_path / "pending.csv"
-    assert main(["review", "--export", str(pending)]) == 0
+    assert main(["review", "--lang", "en", "--export", str(pending)]) == 0
     rows = _read_pairs(pending)
     rows[0]["decision"] = "match"
     _write_pairs(pending, rows)
-    assert main(["review", "--import", str(pending), "--reviewer", "Granskare A"]) == 0
+    assert main(["review", "--lang", "en", "--import", str(pending), "--reviewer", "Granskare A"]) == 0
     _night()
     assert _le_mat_sources(db_url) == {"Le Mat": "city_list,social_trade"}
 
     # The decided pairs, with who decided, when and what; the decision column holds the decision in force.
     decided = tmp_path / "decided.csv"
-    assert main(["review", "--decided", "--export", str(decided)]) == 0
-    assert "1 pairs decided by people written to" in capsys.readouterr().out
+    assert main(["review", "--lang", "en", "--decided", "--export", str(decided)]) == 0
+    assert "1 pair decided by people written to" in capsys.readouterr().out
     [row] = _read_pairs(decided)
     assert (row["left_key"], row["right_key"], row["decided_by"], row["decision"]) == (
         LE_MAT_PAIR[1],
@@ -291,15 +303,15 @@ def test_a_person_revises_and_withdraws_a_decision(
     assert row["decided_at"].endswith("Z") and "place in name only in one" in row["explanation"]
 
     # Imported as exported: nothing changes, nothing is recorded.
-    assert main(["review", "--import", str(decided), "--reviewer", "Granskare B"]) == 0
+    assert main(["review", "--lang", "en", "--import", str(decided), "--reviewer", "Granskare B"]) == 0
     assert "0 decisions recorded by Granskare B (0 revising an earlier decision, 0 withdrawn), 1 unchanged" in (
         capsys.readouterr().out
     )
     # A changed decision revises it: the newer person judgement wins at the next run.
     _write_pairs(decided, [{**row, "decision": "nej"}])
-    assert main(["review", "--import", str(decided), "--reviewer", "Granskare B"]) == 0
+    assert main(["review", "--lang", "en", "--import", str(decided), "--reviewer", "Granskare B"]) == 0
     assert (
-        "1 decisions recorded by Granskare B (1 revising an earlier decision, 0 withdrawn)" in capsys.readouterr().out
+        "1 decision recorded by Granskare B (1 revising an earlier decision, 0 withdrawn)" in capsys.readouterr().out
     )
     _night()
     assert _le_mat_sources(db_url) == {"Le Mat": "city_list", "Le Mat Göteborg": "social_trade"}
@@ -307,13 +319,13 @@ def test_a_person_revises_and_withdraws_a_decision(
     # Withdrawn, the person's decision no longer counts: the matcher's 'unsure' is in force and the pair waits
     # for review again.
     _write_pairs(decided, [{**row, "decision": "Ångra"}])
-    assert main(["review", "--import", str(decided), "--reviewer", "Granskare C"]) == 0
+    assert main(["review", "--lang", "en", "--import", str(decided), "--reviewer", "Granskare C"]) == 0
     assert (
-        "1 decisions recorded by Granskare C (0 revising an earlier decision, 1 withdrawn)" in capsys.readouterr().out
+        "1 decision recorded by Granskare C (0 revising an earlier decision, 1 withdrawn)" in capsys.readouterr().out
     )
-    assert main(["review", "--decided", "--export", str(decided)]) == 0
+    assert main(["review", "--lang", "en", "--decided", "--export", str(decided)]) == 0
     assert _read_pairs(decided) == []
-    assert main(["review", "--export", str(pending)]) == 0
+    assert main(["review", "--lang", "en", "--export", str(pending)]) == 0
     assert [(r["left_key"], r["right_key"], r["decided_by"], r["decision"]) for r in _read_pairs(pending)] == [
         (LE_MAT_PAIR[1], LE_MAT_PAIR[3], "matcher", "")
     ]
@@ -321,11 +333,11 @@ def test_a_person_revises_and_withdraws_a_decision(
     # In the terminal, a decided pair can be withdrawn too ([w]).
     capsys.readouterr()
     monkeypatch.setattr("builtins.input", lambda _prompt: "m")
-    assert main(["review", "--reviewer", "Granskare D"]) == 0
+    assert main(["review", "--lang", "en", "--reviewer", "Granskare D"]) == 0
     monkeypatch.setattr("builtins.input", lambda _prompt: "w")
-    assert main(["review", "--decided", "--reviewer", "Granskare D"]) == 0
+    assert main(["review", "--lang", "en", "--decided", "--reviewer", "Granskare D"]) == 0
     out = capsys.readouterr().out
-    assert "decided: match by Granskare D on " in out and "1 decisions recorded by Granskare D" in out
+    assert "decided: match by Granskare D on " in out and "1 decision recorded by Granskare D" in out
 
     # Nothing was overwritten: every decision and withdrawal is a row of its own.
     assert _people_on_le_mat(db_url) == [
@@ -354,29 +366,29 @@ def test_an_import_that_decides_a_pair_two_ways_records_nothing(
     _write_pairs(pairs, [{**row, "decision": "match"}, {**row, "decision": "skip"}, {**flipped, "decision": "olika"}])
     assert main(["review", "--import", str(pairs), "--reviewer", "Granskare E"]) == 2
     err = capsys.readouterr().err
-    assert "Nothing was recorded: pairs.csv contradicts itself" in err
-    assert f"lines 2 and 4 decide city_list/{LE_MAT_PAIR[1]} and social_trade/{LE_MAT_PAIR[3]} differently" in err
+    assert "Inget registrerades: pairs.csv motsäger sig själv" in err
+    assert f"raderna 2 och 4 avgör city_list/{LE_MAT_PAIR[1]} och social_trade/{LE_MAT_PAIR[3]} olika" in err
     assert "('match', 'olika')" in err
     assert _people_on_le_mat(published_everywhere) == []
 
     # Withdrawing what no person decided is a problem with the row, not a withdrawal.
     _write_pairs(pairs, [{**row, "decision": "withdraw"}])
     assert main(["review", "--import", str(pairs), "--reviewer", "Granskare E"]) == 1
-    assert "line 2: no decision by a person on" in capsys.readouterr().err
+    assert "rad 2: inget beslut av en person om" in capsys.readouterr().err
     assert _people_on_le_mat(published_everywhere) == []
 
 
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda p: None, "does not exist"),
-        (lambda p: p.mkdir(), "is a folder, not a CSV file"),
+        (lambda p: None, "pairs.csv finns inte"),
+        (lambda p: p.mkdir(), "är en mapp, inte en CSV-fil"),
         (
             lambda p: p.write_text("record_id,name\nr1,Macken\n", encoding="utf-8"),
-            "is not a review file: required column(s) left_source, left_key, right_source, right_key, decision "
-            "missing (found record_id, name)",
+            "är ingen granskningsfil: obligatoriska kolumner saknas: left_source, left_key, right_source, "
+            "right_key, decision (hittade record_id, name)",
         ),
-        (lambda p: p.write_text("", encoding="utf-8"), "required column(s) left_source"),
+        (lambda p: p.write_text("", encoding="utf-8"), "obligatoriska kolumner saknas: left_source"),
         (
             lambda p: p.write_text(
                 f"left_source,left_key,right_source,right_key,decision\ncity_list,{'x' * 1_000_001},a,b,match\n",
@@ -405,7 +417,7 @@ def test_an_import_file_that_cannot_be_used_is_a_clear_error(
     make(path)
     assert main(["review", "--import", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("Nothing was recorded: ") and message in err and "Traceback" not in err
+    assert err.startswith("Inget registrerades: ") and message in err and "Traceback" not in err
 
 
 def test_export_and_import_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
@@ -414,6 +426,8 @@ def test_export_and_import_together_are_refused(capsys: pytest.CaptureFixture[st
     assert exit_info.value.code == 2
     assert "argument --import: not allowed with argument --export" in capsys.readouterr().err
     assert main(["review", "--decided", "--import", "b.csv"]) == 2
+    assert "--import läser vilken exporterad fil som helst" in capsys.readouterr().err
+    assert main(["review", "--lang", "en", "--decided", "--import", "b.csv"]) == 2
     assert "--import reads any exported file" in capsys.readouterr().err
 
 
@@ -435,3 +449,13 @@ def test_a_withdrawn_decision_leaves_the_matcher_in_force() -> None:
     assert graph.person_decision(a, b) is None
     with pytest.raises(ValueError, match="only a person's decision can be withdrawn"):
         graph.decide(Decision(a, b, Judgement.WITHDRAWN, MATCHER, at))
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_word_a_review_file_is_written_with_reads_back_as_the_same_decision(lang: str) -> None:
+    labels = Labels(lang)
+    for judgement in (Judgement.POSITIVE, Judgement.NEGATIVE, Judgement.UNSURE, Judgement.WITHDRAWN):
+        assert DECISION_WORDS[word_for(judgement, labels).casefold()] is judgement
+    # The words the messages offer are the ones an import reads.
+    for word in decision_words(labels).split(" / "):
+        assert word.casefold() in DECISION_WORDS
