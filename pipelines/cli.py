@@ -27,11 +27,18 @@ from registry.identity.judgements import Judgement
 from registry.identity.scoring import MATCH, NO_MATCH, REVIEW
 from registry.publish.publish import PublishSummary
 from registry.reference.personnummer import redact_personnummer
-from registry.register.enrichment import EnrichmentQuery, match_all
+from registry.register.enrichment import (
+    METHOD_NAME,
+    METHOD_NONE,
+    METHOD_ORGNR,
+    METHOD_REVIEW,
+    EnrichmentQuery,
+    match_all,
+)
 from registry.register.register_snapshot import RegisterSnapshot, build_snapshot
 from registry.store.registry_access import Purpose, RegistryUnavailable, check_registry, open_registry
 from registry.tools.compare import MODELS, compare, read_pairs, write_compared
-from registry.tools.dedupe import dedupe, read_input, write_output
+from registry.tools.dedupe import InputRow, dedupe, read_input, write_output
 from registry.tools.export import TABLES as EXPORT_TABLES
 from registry.tools.export import (
     ExportError,
@@ -311,20 +318,37 @@ def review_command(args: argparse.Namespace) -> int:
         return 0
 
 
+def _row_problems(rows: Sequence[InputRow], labels: Labels) -> None:
+    for row in rows:
+        if row.problem:
+            problem = labels.phrase("input_problem", row.problem)
+            print(
+                labels.text("tool.row_problem", line=row.line, problem=problem, record_id=row.record_id),
+                file=sys.stderr,
+            )
+
+
 def dedupe_command(args: argparse.Namespace) -> int:
+    labels: Labels = args.labels
     try:
         rows = read_input(Path(args.input))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        print(f"Cannot read {args.input}: {exc}", file=sys.stderr)
+        print(labels.text("tool.cannot_read", path=args.input, error=exc), file=sys.stderr)
         return 2
-    for row in rows:
-        if row.problem:
-            print(f"line {row.line}: {row.problem} (record_id {row.record_id!r})", file=sys.stderr)
+    _row_problems(rows, labels)
     output = dedupe(rows)
     write_output(output, Path(args.output))
     clusters = {r["cluster_id"] for r in output if r.get("cluster_id")}
     bad = sum(1 for r in rows if r.problem)
-    print(f"{len(rows) - bad} records in {len(clusters)} organisations written to {args.output}; {bad} bad rows.")
+    print(
+        labels.text(
+            "dedupe.written",
+            records=labels.counted("tool.records", len(rows) - bad),
+            organisations=labels.counted("tool.organisations", len(clusters)),
+            path=args.output,
+            bad=labels.counted("tool.bad_rows", bad),
+        )
+    )
     return 0
 
 
@@ -332,44 +356,62 @@ def compare_command(args: argparse.Namespace) -> int:
     try:
         pairs = read_pairs(Path(args.input))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        print(f"Cannot read {args.input}: {exc}", file=sys.stderr)
+        print(args.labels.text("tool.cannot_read", path=args.input, error=exc), file=sys.stderr)
         return 2
+    labels: Labels = args.labels
     compared = compare(pairs, args.model)
     write_compared(compared, Path(args.output))
     counts = Counter(pair.decision or "not compared" for pair in compared)
-    summary = ", ".join(f"{counts[d]} {d}" for d in (MATCH, REVIEW, NO_MATCH, "not compared") if counts[d])
-    print(f"{len(compared)} pairs compared with the {args.model} model ({summary}) written to {args.output}.")
+    summary = ", ".join(
+        f"{labels.number(counts[d])} {labels.code('compare_decision', d)}"
+        for d in (MATCH, REVIEW, NO_MATCH, "not compared")
+        if counts[d]
+    )
+    pairs_compared = labels.counted("review.pairs", len(compared))
+    print(labels.text("compare.written", pairs=pairs_compared, model=args.model, summary=summary, path=args.output))
     return 0
 
 
 ENRICH_COLUMNS = ("record_id", "orgnr", "register_name", "legal_form", "status", "score", "method", "explanation")
 
 
-def _cached_snapshot(bulk_file: Path) -> Path:
+def _cached_snapshot(bulk_file: Path, labels: Labels) -> Path:
     """A snapshot built once per bulk file (by path, size and modification time) and reused after that."""
     stat = bulk_file.stat()
     key = hashlib.sha256(f"{bulk_file.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
     path = settings.register_snapshot_path().parent / "cli" / key
     if not path.exists():
-        print(f"Indexing {bulk_file.name} (once per file; a full bulk file takes seconds)...", file=sys.stderr)
+        print(labels.text("enrich.indexing", file=bulk_file.name), file=sys.stderr)
         started = time.monotonic()
-        report = build_snapshot(bulk_file, path, progress=lambda note: print(f"  {note}", file=sys.stderr))
-        print(
-            f"  {report.entries:,} organisations, {report.parse.personnummer_rows_skipped:,} sole traders skipped, "
-            f"{report.parse.malformed:,} malformed lines; indexed in {time.monotonic() - started:.1f} s",
-            file=sys.stderr,
+
+        def progress(note: str) -> None:
+            print(f"  {labels.phrase('build_progress', note)}", file=sys.stderr)
+
+        report = build_snapshot(bulk_file, path, progress=progress)
+        indexed = labels.text(
+            "enrich.indexed",
+            organisations=labels.counted("tool.organisations", report.entries),
+            sole_traders=labels.counted("tool.sole_traders", report.parse.personnummer_rows_skipped),
+            malformed=labels.counted("tool.malformed", report.parse.malformed),
+            seconds=f"{time.monotonic() - started:.1f}",
         )
+        print(indexed, file=sys.stderr)
     else:
-        print(f"Using the index of {bulk_file.name} built before ({path}).", file=sys.stderr)
+        print(labels.text("enrich.reusing", file=bulk_file.name, path=path), file=sys.stderr)
     return path
 
 
 def enrich_command(args: argparse.Namespace) -> int:
+    labels: Labels = args.labels
     try:
         rows = read_input(Path(args.input))
-        snapshot_path = _cached_snapshot(Path(args.register))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        print(f"Cannot read input: {exc}", file=sys.stderr)
+        print(labels.text("tool.cannot_read", path=args.input, error=exc), file=sys.stderr)
+        return 2
+    try:
+        snapshot_path = _cached_snapshot(Path(args.register), labels)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        print(labels.text("tool.cannot_read", path=args.register, error=exc), file=sys.stderr)
         return 2
     counts: dict[str, int] = {}
     queries = [
@@ -380,12 +422,15 @@ def enrich_command(args: argparse.Namespace) -> int:
     with RegisterSnapshot(snapshot_path) as snapshot, atomic_text_file(Path(args.output)) as out:
         started = time.monotonic()
         matches = iter(match_all(queries, snapshot))
-        print(f"{len(queries):,} records matched in {time.monotonic() - started:.1f} s.", file=sys.stderr)
+        seconds = f"{time.monotonic() - started:.1f}"
+        print(
+            labels.text("enrich.matched", records=labels.counted("tool.records", len(queries)), seconds=seconds),
+            file=sys.stderr,
+        )
         writer = csv.DictWriter(out, fieldnames=ENRICH_COLUMNS)
         writer.writeheader()
+        _row_problems(rows, labels)
         for row in rows:
-            if row.problem:
-                print(f"line {row.line}: {row.problem} (record_id {row.record_id!r})", file=sys.stderr)
             if row.record is None:
                 if row.record_id:
                     writer.writerow({"record_id": row.record_id, "method": "invalid input", "explanation": row.problem})
@@ -405,8 +450,11 @@ def enrich_command(args: argparse.Namespace) -> int:
                     "explanation": found.explanation,
                 }
             )
-    summary = ", ".join(f"{count} {method}" for method, count in sorted(counts.items()))
-    print(f"Written to {args.output}: {summary or 'no records'}.")
+    # Surest first: a number looked up, a name matched, then what is left to a person or not found.
+    order = [METHOD_ORGNR, METHOD_NAME, METHOD_REVIEW, METHOD_NONE]
+    methods = sorted(counts, key=lambda m: (order.index(m) if m in order else len(order), m))
+    summary = ", ".join(f"{labels.number(counts[m])} {labels.code('register_match', m)}" for m in methods)
+    print(labels.text("enrich.written", path=args.output, summary=summary or labels.text("enrich.nothing")))
     return 0
 
 

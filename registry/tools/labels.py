@@ -114,6 +114,13 @@ CODES: dict[str, dict[str, Said]] = {
         "unsure": Said("osäker", "unsure"),
         "withdrawn": Said("ångra", "withdraw"),
     },
+    # What `asf-registry compare` decided for a pair (registry/identity/resolve.py's thresholds).
+    "compare_decision": {
+        "match": Said("samma", "match"),
+        "review": Said("granskas", "review"),
+        "no_match": Said("olika", "no match"),
+        "not compared": Said("inte jämförda", "not compared"),
+    },
     # A source record's fields, short enough for the review's side-by-side view.
     "review_field": {
         "name": Said("namn", "name"),
@@ -400,6 +407,34 @@ TEXTS: dict[str, Said] = {
     "review.missing": Said("{path} finns inte", "{path} does not exist"),
     "review.denied": Said("{path} kan inte läsas (åtkomst nekad)", "{path} cannot be read (permission denied)"),
     "review.unreadable": Said("{path} kan inte läsas: {error}", "{path} cannot be read: {error}"),
+    # dedupe, compare and enrich (pipelines/cli.py): an analyst's spreadsheet in, a result file out.
+    "tool.cannot_read": Said("Kan inte läsa {path}: {error}", "Cannot read {path}: {error}"),
+    "tool.row_problem": Said(
+        "rad {line}: {problem} (record_id {record_id!r})", "line {line}: {problem} (record_id {record_id!r})"
+    ),
+    "dedupe.written": Said(
+        "{records} i {organisations} skrevs till {path}; {bad}.",
+        "{records} in {organisations} written to {path}; {bad}.",
+    ),
+    "compare.written": Said(
+        "{pairs} jämfördes med modellen {model} ({summary}) och skrevs till {path}.",
+        "{pairs} compared with the {model} model ({summary}) written to {path}.",
+    ),
+    "enrich.indexing": Said(
+        "Indexerar {file} (en gång per fil; en hel bulkfil tar några sekunder)...",
+        "Indexing {file} (once per file; a full bulk file takes seconds)...",
+    ),
+    "enrich.indexed": Said(
+        "  {organisations}, {sole_traders} utelämnade, {malformed}; indexerat på {seconds} s",
+        "  {organisations}, {sole_traders} skipped, {malformed}; indexed in {seconds} s",
+    ),
+    "enrich.reusing": Said(
+        "Använder indexet för {file} som byggdes tidigare ({path}).",
+        "Using the index of {file} built before ({path}).",
+    ),
+    "enrich.matched": Said("{records} matchade på {seconds} s.", "{records} matched in {seconds} s."),
+    "enrich.written": Said("Skrivet till {path}: {summary}.", "Written to {path}: {summary}."),
+    "enrich.nothing": Said("inga poster", "no records"),
     # export (registry/tools/export.py).
     "export.done": Said("Exporterade {what} som {format}: {paths}", "Exported {what} as {format}: {paths}"),
     "export.all": Said("(alla)", "(all)"),
@@ -655,6 +690,11 @@ COUNTED: dict[str, Counted] = {
     ),
     "report.changes": Counted("ändring i körningen", "ändringar i körningen", "change this run", "changes this run"),
     "review.pairs": Counted("par", "par", "pair", "pairs"),
+    "tool.records": Counted("post", "poster", "record", "records"),
+    "tool.organisations": Counted("organisation", "organisationer", "organisation", "organisations"),
+    "tool.bad_rows": Counted("felaktig rad", "felaktiga rader", "bad row", "bad rows"),
+    "tool.sole_traders": Counted("enskild firma", "enskilda firmor", "sole trader", "sole traders"),
+    "tool.malformed": Counted("felaktig rad", "felaktiga rader", "malformed line", "malformed lines"),
     "review.decisions": Counted("beslut", "beslut", "decision", "decisions"),
     "review.problem_rows": Counted("rad med problem", "rader med problem", "row with problems", "rows with problems"),
     "report.pairs": Counted("par att granska", "par att granska", "pair to review", "pairs to review"),
@@ -927,7 +967,27 @@ PHRASES: dict[str, tuple[Phrase, ...]] = {
         _phrase(r"p=(?P<p>\d+\.\d+)", "sannolikhet {p}", "p={p}"),
         _phrase(r"impossible", "omöjligt", "impossible"),
     ),
+    # How far a register snapshot's build has come (registry/register/register_snapshot.py).
+    "build_progress": (
+        _phrase(
+            r"(?P<count>[\d,]+) organisations read \((?P<seconds>\d+) s\)",
+            "{count} organisationer lästa ({seconds} s)",
+            "{count} organisations read ({seconds} s)",
+        ),
+        _phrase(
+            r"(?P<count>[\d,]+) organisations read; indexing the names",
+            "{count} organisationer lästa; indexerar namnen",
+            "{count} organisations read; indexing the names",
+        ),
+    ),
 }
+# A row of an analyst's spreadsheet that is not read (registry/tools/dedupe.py): a record's own problems are
+# the quarantine's.
+PHRASES["input_problem"] = (
+    _phrase(r"no record_id", "record_id saknas", "no record_id"),
+    _phrase(r"duplicate record_id", "record_id finns redan på en tidigare rad", "duplicate record_id"),
+    *PHRASES["quarantine"],
+)
 
 # The features of registry/identity/scoring.py (FEATURES, and the name), as an explanation names them.
 EXPLANATION_FEATURES: dict[str, Said] = {
@@ -967,7 +1027,12 @@ class Labels:
 
     def counted(self, key: str, count: int) -> str:
         """``count`` and its noun: '1 organisation', '3 organisationer'."""
-        return f"{count} {COUNTED[key](self.lang, count)}"
+        return f"{self.number(count)} {COUNTED[key](self.lang, count)}"
+
+    def number(self, count: int) -> str:
+        """A whole number with its thousands apart as the language writes them: '2 458 671', '2,458,671'."""
+        written = f"{count:,}"
+        return written.replace(",", "\u00a0") if self.lang == "sv" else written
 
     def code(self, vocabulary: str, code: str | None) -> str:
         """The code's label; a code without one is shown as it is."""

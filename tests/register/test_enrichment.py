@@ -83,12 +83,35 @@ def test_the_enrich_command(
     assert rows[3].startswith("c,,,,,0.000,none")
     assert len(rows) == 4
     err = capsys.readouterr().err
-    assert "line 5: no record_id" in err
+    assert "rad 5: record_id saknas" in err
     # The index is built once, saying what it found and how long it took; a second run reuses it.
-    assert "Indexing bolagsverket_bulkfil_sample.txt" in err and "organisations read; indexing the names" in err
-    assert re.search(r"8 organisations, 1 sole traders skipped, 1 malformed lines; indexed in \d+\.\d s", err)
+    assert "Indexerar bolagsverket_bulkfil_sample.txt" in err and "organisationer lästa; indexerar namnen" in err
+    assert re.search(r"8 organisationer, 1 enskild firma utelämnade, 1 felaktig rad; indexerat på \d+\.\d s", err)
+    assert "3 poster matchade på" in err
     assert main(["enrich", str(source), "--register", str(DEFAULT_REGISTER_BULK_FILE), "--output", str(output)]) == 0
-    assert "Using the index of bolagsverket_bulkfil_sample.txt built before" in capsys.readouterr().err
+    again = capsys.readouterr()
+    assert "Använder indexet för bolagsverket_bulkfil_sample.txt som byggdes tidigare" in again.err
+    assert "1 organisationsnummer, 1 namnlikhet, 1 ingen träff." in again.out
+    assert (
+        main(
+            [
+                "enrich",
+                "--lang",
+                "en",
+                str(source),
+                "--register",
+                str(DEFAULT_REGISTER_BULK_FILE),
+                "--output",
+                str(output),
+            ]
+        )
+        == 0
+    )
+    english = capsys.readouterr()
+    assert "Using the index of bolagsverket_bulkfil_sample.txt built before" in english.err
+    assert (
+        "line 5: no record_id" in english.err and "1 organisation number, 1 name similarity, 1 no match." in english.out
+    )
 
 
 def _snapshot_of(tmp_path: Path, rows: list[tuple[str, str, str]]) -> RegisterSnapshot:

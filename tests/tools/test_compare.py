@@ -34,7 +34,11 @@ def test_each_pair_gets_the_pipelines_decision_and_its_reasons(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rows = _compare(tmp_path)
-    assert "6 pairs compared with the dedupe model (2 match, 1 review, 2 no_match, 1 not compared)" in (
+    assert "6 par jämfördes med modellen dedupe (2 samma, 1 granskas, 2 olika, 1 inte jämförda)" in (
+        capsys.readouterr().out
+    )
+    _compare(tmp_path, "--lang", "en")
+    assert "6 pairs compared with the dedupe model (2 match, 1 review, 2 no match, 1 not compared)" in (
         capsys.readouterr().out
     )
     assert rows["forms"]["decision"] == "match"

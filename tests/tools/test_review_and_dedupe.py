@@ -136,6 +136,11 @@ def test_dedupe_a_spreadsheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     output = tmp_path / "out.csv"
     assert main(["dedupe", str(source), "--output", str(output)]) == 0
     out, err = capsys.readouterr()
+    assert "6 poster i 4 organisationer skrevs till" in out and "3 felaktiga rader" in out
+    assert "rad 6: record_id saknas" in err and "rad 7: record_id finns redan på en tidigare rad" in err
+    assert "rad 8: namn saknas" in err
+    assert main(["dedupe", "--lang", "en", str(source), "--output", str(output)]) == 0
+    out, err = capsys.readouterr()
     assert "6 records in 4 organisations written to" in out and "3 bad rows" in out
     assert "line 6: no record_id" in err and "line 7: duplicate record_id" in err and "line 8: missing name" in err
     with output.open(encoding="utf-8") as f:
@@ -172,7 +177,7 @@ def test_dedupe_names_each_record_and_says_which_pairs_wait_for_a_person(
         "b,Café Gemenskap,Malmö,Hamngatan 9\n"
         "c,Kooperativet Gröna Händer,Örebro,\n"
         "d,Gröna Händer ekonomisk föening,Örebro,\n"
-        "e,=HYPERLINK(\"http://x\"),Solna,\n",
+        'e,=HYPERLINK("http://x"),Solna,\n',
         encoding="utf-8",
     )
     output = tmp_path / "out.csv"
@@ -310,9 +315,7 @@ def test_a_person_revises_and_withdraws_a_decision(
     # A changed decision revises it: the newer person judgement wins at the next run.
     _write_pairs(decided, [{**row, "decision": "nej"}])
     assert main(["review", "--lang", "en", "--import", str(decided), "--reviewer", "Granskare B"]) == 0
-    assert (
-        "1 decision recorded by Granskare B (1 revising an earlier decision, 0 withdrawn)" in capsys.readouterr().out
-    )
+    assert "1 decision recorded by Granskare B (1 revising an earlier decision, 0 withdrawn)" in capsys.readouterr().out
     _night()
     assert _le_mat_sources(db_url) == {"Le Mat": "city_list", "Le Mat Göteborg": "social_trade"}
 
@@ -320,9 +323,7 @@ def test_a_person_revises_and_withdraws_a_decision(
     # for review again.
     _write_pairs(decided, [{**row, "decision": "Ångra"}])
     assert main(["review", "--lang", "en", "--import", str(decided), "--reviewer", "Granskare C"]) == 0
-    assert (
-        "1 decision recorded by Granskare C (0 revising an earlier decision, 1 withdrawn)" in capsys.readouterr().out
-    )
+    assert "1 decision recorded by Granskare C (0 revising an earlier decision, 1 withdrawn)" in capsys.readouterr().out
     assert main(["review", "--lang", "en", "--decided", "--export", str(decided)]) == 0
     assert _read_pairs(decided) == []
     assert main(["review", "--lang", "en", "--export", str(pending)]) == 0
