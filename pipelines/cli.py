@@ -12,11 +12,11 @@ import time
 import traceback
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipelines.inspect_cli import add_quarantine_command, add_show_command, registry_session
 from pipelines.operations_cli import add_doctor_command, add_sources_command
@@ -520,61 +520,40 @@ def find_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_run_command(commands: Commands) -> None:
+def _add_run_command(commands: Commands, labels: Labels) -> None:
     run = commands.add_parser(
         "run",
-        help="run the nightly job in-process and print a summary",
-        description="Ingest every source, resolve organisations and publish the registry to ASF_REGISTRY_DB_URL "
-        f"(default {settings.DEFAULT_DB_URL}). Sources are replayed from the raw archive unless ASF_HTTP_MODE=live.",
+        help=labels.text("help.run"),
+        description=labels.text("help.run.description", db_url=settings.DEFAULT_DB_URL),
     )
-    run.add_argument("-v", "--verbose", action="store_true", help="show Dagster's step-by-step log")
+    run.add_argument("-v", "--verbose", action="store_true", help=labels.text("help.run.verbose"))
     run.set_defaults(handler=run_command)
 
 
-def _add_review_command(commands: Commands) -> None:
+def _add_review_command(commands: Commands, labels: Labels) -> None:
     review = commands.add_parser(
-        "review",
-        help="judge pairs of records the matcher was unsure about, or revise a decision",
-        description="Shows each pair waiting for review with both records and the matcher's explanation, and "
-        "records your decision; or exports the pairs to a spreadsheet and imports the decisions from it. "
-        "People's decisions always win over the matcher and take effect at the next run. With --decided, the "
-        "pairs people have decided instead (who, when, what): decide again to revise a decision, or withdraw it "
-        "('withdraw' / 'ångra' in the file, [w] in the terminal) to put the matcher's judgement back in force. "
-        "Every decision is kept in the judgements table.",
+        "review", help=labels.text("help.review"), description=labels.text("help.review.description")
     )
     transfer = review.add_mutually_exclusive_group()
-    transfer.add_argument("--export", dest="export_path", metavar="PAIRS.csv", help="write the pairs to a CSV file")
-    transfer.add_argument("--import", dest="import_path", metavar="PAIRS.csv", help="record the decisions in a CSV")
-    review.add_argument(
-        "--decided", action="store_true", help="the pairs people have decided (to revise or withdraw a decision)"
-    )
-    review.add_argument("--reviewer", help="your name, kept with each decision (default: ASF_REVIEWER or login)")
+    transfer.add_argument("--export", dest="export_path", metavar="PAIRS.csv", help=labels.text("help.review.export"))
+    transfer.add_argument("--import", dest="import_path", metavar="PAIRS.csv", help=labels.text("help.review.import"))
+    review.add_argument("--decided", action="store_true", help=labels.text("help.review.decided"))
+    review.add_argument("--reviewer", help=labels.text("help.review.reviewer"))
     review.set_defaults(handler=review_command)
 
 
-def _add_dedupe_command(commands: Commands) -> None:
+def _add_dedupe_command(commands: Commands, labels: Labels) -> None:
     dedupe_parser = commands.add_parser(
-        "dedupe",
-        help="deduplicate a spreadsheet of organisations",
-        description="INPUT: UTF-8 CSV with a header; record_id and name required; source, orgnr, municipality, "
-        "website, email, phone, address optional; other columns ignored. OUTPUT: one row per record with "
-        "record_id, cluster_id (the smallest record_id of its organisation), cluster_size, matched_with, score, "
-        "explanation, problem.",
+        "dedupe", help=labels.text("help.dedupe"), description=labels.text("help.dedupe.description")
     )
     dedupe_parser.add_argument("input", metavar="INPUT.csv")
     dedupe_parser.add_argument("--output", required=True, metavar="OUTPUT.csv")
     dedupe_parser.set_defaults(handler=dedupe_command)
 
 
-def _add_compare_command(commands: Commands) -> None:
+def _add_compare_command(commands: Commands, labels: Labels) -> None:
     compare_parser = commands.add_parser(
-        "compare",
-        help="score pairs of names with the pipeline's matching model, and say why",
-        description="PAIRS: CSV with a header; pair_id, name1, name2 required; kommun1, kommun2, orgnr1, orgnr2, "
-        "website1, website2, address1, address2 optional. OUTPUT: pair_id, probability, decision (match, review "
-        "or no_match, with the thresholds the nightly run uses) and explanation (each feature's evidence and "
-        "weight). --model dedupe compares two source records, as resolution does; --model register compares "
-        "an organisation (side 1) with a company register entry written as the register writes it (side 2).",
+        "compare", help=labels.text("help.compare"), description=labels.text("help.compare.description")
     )
     compare_parser.add_argument("input", metavar="PAIRS.csv")
     compare_parser.add_argument("--output", required=True, metavar="OUT.csv")
@@ -582,14 +561,9 @@ def _add_compare_command(commands: Commands) -> None:
     compare_parser.set_defaults(handler=compare_command)
 
 
-def _add_enrich_command(commands: Commands) -> None:
+def _add_enrich_command(commands: Commands, labels: Labels) -> None:
     enrich = commands.add_parser(
-        "enrich",
-        help="match a spreadsheet of organisations to Bolagsverket's register",
-        description="INPUT: UTF-8 CSV with record_id, name and optional orgnr, municipality, website, address. "
-        "REGISTER: Bolagsverket's bulk file as downloaded (.zip) or unpacked (.txt). OUTPUT: one row per record with "
-        "record_id, orgnr (blank without a confident match), register_name, legal_form, status, score, method "
-        "(orgnr, name, review, none) and explanation.",
+        "enrich", help=labels.text("help.enrich"), description=labels.text("help.enrich.description")
     )
     enrich.add_argument("input", metavar="INPUT.csv")
     enrich.add_argument("--register", required=True, metavar="BULKFILE")
@@ -597,92 +571,93 @@ def _add_enrich_command(commands: Commands) -> None:
     enrich.set_defaults(handler=enrich_command)
 
 
-def _add_export_command(commands: Commands) -> None:
+def _add_export_command(commands: Commands, labels: Labels) -> None:
     export = commands.add_parser(
-        "export",
-        help="export the registry and its change log (CSV, JSON, Parquet, Excel)",
-        description="Exports the registry_v2_organisations and registry_v1_change_log views (the stable contract) "
-        "from ASF_REGISTRY_DB_URL; organisations in Swedish alphabetical order. csv and parquet: a PATH ending in "
-        ".csv / .parquet is exactly that file, holding the --table chosen (default organisations); any other PATH "
-        "is a directory that receives organisations.<ext> and change_log.<ext>. json: one file {schema_version, "
-        "exported_at, filters, organisations, change_log}. xlsx: one workbook with the sheets organisations, "
-        "change_log and about (column heads and the about sheet in --lang). Times are UTC. CSV is RFC 4180, UTF-8 "
-        "with a BOM (for Excel); text that a spreadsheet would run as a formula (starting with = @ tab CR, or + - "
-        "followed by more than a number or phone number) is prefixed with ' in csv and xlsx. A personnummer is "
-        "never exported: such a cell is replaced by '[personnummer redacted]' with a warning. Files are replaced "
-        "atomically.",
+        "export", help=labels.text("help.export"), description=labels.text("help.export.description")
     )
     export.add_argument("--format", required=True, choices=[f.value for f in ExportFormat])
-    export.add_argument(
-        "--output", required=True, metavar="PATH", help="a file, or a directory for both tables (csv, parquet)"
-    )
-    export.add_argument("--table", choices=EXPORT_TABLES, help="csv and parquet: the one table to export")
-    export.add_argument(
-        "--include-inactive",
-        action="store_true",
-        help="every organisation ever published, not only the active ones (the 'active' column tells them apart)",
-    )
-    export.add_argument(
-        "--since",
-        metavar="YYYY-MM-DD",
-        help="only change-log entries from that day (00:00 UTC) on; default: the whole change log",
-    )
+    export.add_argument("--output", required=True, metavar="PATH", help=labels.text("help.export.output"))
+    export.add_argument("--table", choices=EXPORT_TABLES, help=labels.text("help.export.table"))
+    export.add_argument("--include-inactive", action="store_true", help=labels.text("help.export.include_inactive"))
+    export.add_argument("--since", metavar="YYYY-MM-DD", help=labels.text("help.export.since"))
     export.set_defaults(handler=export_command)
 
 
-def _add_find_command(commands: Commands) -> None:
-    find = commands.add_parser(
-        "find",
-        help="market scan: which organisations can deliver what, where",
-        description="Lists active organisations with evidence of being an ASF that match every filter given "
-        "(several --area: any of them). Example, catering near Stockholm: asf-registry find --area catering "
-        "--lan 01. Free text matches name, registered name, activity, business description and areas, ignoring "
-        "case and accents.",
-    )
-    find.add_argument("--area", action="append", metavar="AREA", help="activity area, e.g. catering (repeatable)")
-    find.add_argument("--text", metavar="TEXT", help="words that must all occur, e.g. 'tvätt'")
-    find.add_argument("--kommun", metavar="KOMMUN", help="kommun name or code: Solna, 'Stockholms stad', 0184")
-    find.add_argument("--lan", metavar="LÄN", help="län name or code: 'Stockholms län', 01")
-    find.add_argument("--legal-form", metavar="FORM", help="AB, EK, I, S, HB... or aktiebolag, 'ekonomisk förening'")
-    find.add_argument(
-        "--include-inactive", action="store_true", help="also inactive organisations (no source lists them any more)"
-    )
-    find.add_argument(
-        "--include-weak-signal",
-        action="store_true",
-        help="also organisations listed only by a general member list (not evidence of being an ASF)",
-    )
-    find.add_argument("--csv", metavar="PATH", help="also write the result (all registry columns) to a CSV file")
+def _add_find_command(commands: Commands, labels: Labels) -> None:
+    find = commands.add_parser("find", help=labels.text("help.find"), description=labels.text("help.find.description"))
+    find.add_argument("--area", action="append", metavar="AREA", help=labels.text("help.find.area"))
+    find.add_argument("--text", metavar="TEXT", help=labels.text("help.find.text"))
+    find.add_argument("--kommun", metavar="KOMMUN", help=labels.text("help.find.kommun"))
+    find.add_argument("--lan", metavar="LÄN", help=labels.text("help.find.lan"))
+    find.add_argument("--legal-form", metavar="FORM", help=labels.text("help.find.legal_form"))
+    find.add_argument("--include-inactive", action="store_true", help=labels.text("help.find.include_inactive"))
+    find.add_argument("--include-weak-signal", action="store_true", help=labels.text("help.find.include_weak_signal"))
+    find.add_argument("--csv", metavar="PATH", help=labels.text("help.find.csv"))
     find.set_defaults(handler=find_command)
 
 
-LANG_HELP = "language of what it prints and writes: sv (default) or en; default ASF_LANG"
+def help_language(argv: Sequence[str], env: Mapping[str, str] | None = None) -> str:
+    """The language --help is written in, known before the arguments are parsed: --lang, else ASF_LANG, else
+    Swedish (a wrong value is reported once the arguments are parsed)."""
+    for i, arg in enumerate(argv):
+        lang = arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        if lang in settings.LANGUAGES:
+            return lang
+    try:
+        return settings.language(env=os.environ if env is None else env)
+    except ValueError:
+        return settings.LANGUAGES[0]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="asf-registry",
-        description="The registry of Swedish work-integrating social enterprises (ASF).",
-    )
+def _in_language(parser: argparse.ArgumentParser, labels: Labels) -> None:
+    """argparse's own words (usage, the section titles, -h and --version) in ``labels``' language."""
+    prefix = labels.text("help.usage")
+
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix_: str | None = None) -> None:
+            # An empty prefix is argparse's own (the subcommands' program name): kept as it is.
+            super().add_usage(usage, actions, groups, prefix if prefix_ is None else prefix_)
+
+    parser.formatter_class = Formatter
+    parser._positionals.title = labels.text("help.positionals")
+    parser._optionals.title = labels.text("help.options")
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = labels.text("help.help")
+        elif isinstance(action, argparse._VersionAction):
+            action.help = labels.text("help.version")
+        elif isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                _in_language(command, labels)
+
+
+def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
+    labels = Labels(lang)
+    parser = argparse.ArgumentParser(prog="asf-registry", description=labels.text("help.program"))
     parser.add_argument("--version", action="version", version=f"asf-registry {installed_version()}")
-    parser.add_argument("--lang", choices=settings.LANGUAGES, help=LANG_HELP)
-    commands = parser.add_subparsers(dest="command", required=True)
-    _add_run_command(commands)
-    _add_review_command(commands)
-    _add_dedupe_command(commands)
-    _add_enrich_command(commands)
-    _add_compare_command(commands)
-    _add_export_command(commands)
-    _add_find_command(commands)
-    add_show_command(commands)
-    add_quarantine_command(commands)
-    add_doctor_command(commands)
-    add_sources_command(commands)
+    parser.add_argument("--lang", choices=settings.LANGUAGES, help=labels.text("help.lang"))
+    commands = parser.add_subparsers(dest="command", required=True, title=labels.text("help.commands"))
+    _add_run_command(commands, labels)
+    _add_review_command(commands, labels)
+    _add_dedupe_command(commands, labels)
+    _add_enrich_command(commands, labels)
+    _add_compare_command(commands, labels)
+    _add_export_command(commands, labels)
+    _add_find_command(commands, labels)
+    add_show_command(commands, labels)
+    add_quarantine_command(commands, labels)
+    add_doctor_command(commands, labels)
+    add_sources_command(commands, labels)
     for name, command in commands.choices.items():
         if name != "run":  # run's -v also shows Dagster's log
-            command.add_argument("-v", "--verbose", action="store_true", help="show the traceback when it fails")
+            command.add_argument("-v", "--verbose", action="store_true", help=labels.text("help.verbose"))
         # After the command too (`asf-registry find --lang en ...`); SUPPRESS keeps a --lang given before it.
-        command.add_argument("--lang", choices=settings.LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP)
+        command.add_argument(
+            "--lang", choices=settings.LANGUAGES, default=argparse.SUPPRESS, help=labels.text("help.lang")
+        )
+    _in_language(parser, labels)
     return parser
 
 
@@ -694,7 +669,8 @@ def installed_version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(help_language(arguments)).parse_args(arguments)
     try:
         args.labels = Labels(settings.language(args.lang))
     except ValueError as exc:  # ASF_LANG set to a language there are no labels in

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from registry import settings
 from registry.store.registry_access import open_registry
 from registry.tools import quarantine, show
+from registry.tools.labels import Labels
 
 
 def registry_session() -> Session:
@@ -30,15 +31,9 @@ def show_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_show_command(commands: Any) -> None:
+def add_show_command(commands: Any, labels: Labels) -> None:
     parser = commands.add_parser(
-        "show",
-        help="everything the registry knows about one organisation",
-        description="One organisation, by registry ID (a retired ID leads to the organisation that stands for it "
-        "now), organisationsnummer or name: its values with who says each and since when, the sources that list "
-        "it and what each wrote, the company register match with its method and score, its change history and "
-        "the IDs merged into it. A name that fits several organisations lists them. Exit code 1 when it does not "
-        "name one organisation.",
+        "show", help=labels.text("help.show"), description=labels.text("help.show.description")
     )
     parser.add_argument("organisation", nargs="+", metavar="ID|ORGNR|NAME")
     parser.set_defaults(handler=show_command)
@@ -51,15 +46,11 @@ def quarantine_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_quarantine_command(commands: Any) -> None:
+def add_quarantine_command(commands: Any, labels: Labels) -> None:
     parser = commands.add_parser(
-        "quarantine",
-        help="the source records the last run held back, and why",
-        description="The records a run could not use (a missing name, a duplicate key, a sole trader's "
-        "personnummer...), with their source, key, name, where they were read and why. Personal numbers are "
-        "never shown. Default: the last published run.",
+        "quarantine", help=labels.text("help.quarantine"), description=labels.text("help.quarantine.description")
     )
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--run", metavar="RUN_ID", help="the quarantine of this run")
-    which.add_argument("--all", action="store_true", help="every run's quarantine, oldest first")
+    which.add_argument("--run", metavar="RUN_ID", help=labels.text("help.quarantine.run"))
+    which.add_argument("--all", action="store_true", help=labels.text("help.quarantine.all"))
     parser.set_defaults(handler=quarantine_command)

@@ -435,6 +435,261 @@ TEXTS: dict[str, Said] = {
     "enrich.matched": Said("{records} matchade på {seconds} s.", "{records} matched in {seconds} s."),
     "enrich.written": Said("Skrivet till {path}: {summary}.", "Written to {path}: {summary}."),
     "enrich.nothing": Said("inga poster", "no records"),
+    # What --help says (pipelines/cli.py, inspect_cli.py, operations_cli.py): argparse's own words too.
+    "help.usage": Said("användning: ", "usage: "),
+    "help.positionals": Said("argument", "positional arguments"),
+    "help.options": Said("flaggor", "options"),
+    "help.help": Said("visa den här hjälpen och avsluta", "show this help message and exit"),
+    "help.version": Said("visa programmets version och avsluta", "show program's version number and exit"),
+    "help.commands": Said("kommandon", "commands"),
+    "help.program": Said(
+        "Registret över arbetsintegrerande sociala företag (ASF) i Sverige.",
+        "The registry of Swedish work-integrating social enterprises (ASF).",
+    ),
+    "help.lang": Said(
+        "språket i det som skrivs ut och till filer: sv (standard) eller en; standard ASF_LANG",
+        "language of what it prints and writes: sv (default) or en; default ASF_LANG",
+    ),
+    "help.verbose": Said("visa hela felutskriften (traceback) när något går fel", "show the traceback when it fails"),
+    "help.run": Said(
+        "kör nattjobbet och skriv ut en sammanfattning", "run the nightly job in-process and print a summary"
+    ),
+    "help.run.description": Said(
+        "Läser in varje källa, slår ihop organisationerna och publicerar registret i ASF_REGISTRY_DB_URL "
+        "(standard {db_url}). Källorna spelas upp från råarkivet om inte ASF_HTTP_MODE=live.",
+        "Ingest every source, resolve organisations and publish the registry to ASF_REGISTRY_DB_URL (default "
+        "{db_url}). Sources are replayed from the raw archive unless ASF_HTTP_MODE=live.",
+    ),
+    "help.run.verbose": Said("visa Dagsters logg steg för steg", "show Dagster's step-by-step log"),
+    "help.review": Said(
+        "avgör par av poster som matchningen var osäker på, eller ändra ett beslut",
+        "judge pairs of records the matcher was unsure about, or revise a decision",
+    ),
+    "help.review.description": Said(
+        "Visar varje par som väntar på granskning, med båda posterna och matchningens förklaring, och "
+        "registrerar ditt beslut; eller exporterar paren till ett kalkylark och importerar besluten därifrån. "
+        "Människors beslut går alltid före matchningen och gäller från nästa körning. Med --decided i stället de "
+        "par som personer har avgjort (vem, när, vad): avgör igen för att ändra ett beslut, eller ångra det "
+        "('ångra' i filen, [å] i terminalen) så att matchningens bedömning gäller igen. Varje beslut sparas i "
+        "tabellen judgements.",
+        "Shows each pair waiting for review with both records and the matcher's explanation, and records your "
+        "decision; or exports the pairs to a spreadsheet and imports the decisions from it. People's decisions "
+        "always win over the matcher and take effect at the next run. With --decided, the pairs people have "
+        "decided instead (who, when, what): decide again to revise a decision, or withdraw it ('withdraw' in the "
+        "file, [w] in the terminal) to put the matcher's judgement back in force. Every decision is kept in the "
+        "judgements table.",
+    ),
+    "help.review.export": Said("skriv paren till en CSV-fil", "write the pairs to a CSV file"),
+    "help.review.import": Said("registrera besluten i en CSV-fil", "record the decisions in a CSV"),
+    "help.review.decided": Said(
+        "de par som personer har avgjort (för att ändra eller ångra ett beslut)",
+        "the pairs people have decided (to revise or withdraw a decision)",
+    ),
+    "help.review.reviewer": Said(
+        "ditt namn, sparas med varje beslut (standard: ASF_REVIEWER eller inloggningsnamnet)",
+        "your name, kept with each decision (default: ASF_REVIEWER or login)",
+    ),
+    "help.dedupe": Said(
+        "hitta dubbletter i ett kalkylark med organisationer", "deduplicate a spreadsheet of organisations"
+    ),
+    "help.dedupe.description": Said(
+        "INDATA: CSV i UTF-8 med rubrikrad; record_id och name krävs; source, orgnr, municipality, website, "
+        "email, phone, address är valfria; andra kolumner hoppas över. UTDATA: en rad per post med record_id, "
+        "cluster_id (organisationens minsta record_id), cluster_size, matched_with, score, explanation, problem.",
+        "INPUT: UTF-8 CSV with a header; record_id and name required; source, orgnr, municipality, website, "
+        "email, phone, address optional; other columns ignored. OUTPUT: one row per record with record_id, "
+        "cluster_id (the smallest record_id of its organisation), cluster_size, matched_with, score, "
+        "explanation, problem.",
+    ),
+    "help.compare": Said(
+        "poängsätt namnpar med pipelinens matchningsmodell och säg varför",
+        "score pairs of names with the pipeline's matching model, and say why",
+    ),
+    "help.compare.description": Said(
+        "PAR: CSV med rubrikrad; pair_id, name1, name2 krävs; kommun1, kommun2, orgnr1, orgnr2, website1, "
+        "website2, address1, address2 är valfria. UTDATA: pair_id, probability, decision (match, review eller "
+        "no_match, med nattkörningens tröskelvärden) och explanation (varje egenskaps belägg och vikt). --model "
+        "dedupe jämför två poster från källor, som sammanslagningen gör; --model register jämför en organisation "
+        "(sida 1) med en post i bolagsregistret skriven som registret skriver den (sida 2).",
+        "PAIRS: CSV with a header; pair_id, name1, name2 required; kommun1, kommun2, orgnr1, orgnr2, website1, "
+        "website2, address1, address2 optional. OUTPUT: pair_id, probability, decision (match, review or "
+        "no_match, with the thresholds the nightly run uses) and explanation (each feature's evidence and "
+        "weight). --model dedupe compares two source records, as resolution does; --model register compares an "
+        "organisation (side 1) with a company register entry written as the register writes it (side 2).",
+    ),
+    "help.enrich": Said(
+        "matcha ett kalkylark med organisationer mot Bolagsverkets register",
+        "match a spreadsheet of organisations to Bolagsverket's register",
+    ),
+    "help.enrich.description": Said(
+        "INDATA: CSV i UTF-8 med record_id, name och valfria orgnr, municipality, website, address. REGISTER: "
+        "Bolagsverkets bulkfil som den laddades ned (.zip) eller uppackad (.txt). UTDATA: en rad per post med "
+        "record_id, orgnr (tomt utan en säker träff), register_name, legal_form, status, score, method (orgnr, "
+        "name, review, none) och explanation.",
+        "INPUT: UTF-8 CSV with record_id, name and optional orgnr, municipality, website, address. REGISTER: "
+        "Bolagsverket's bulk file as downloaded (.zip) or unpacked (.txt). OUTPUT: one row per record with "
+        "record_id, orgnr (blank without a confident match), register_name, legal_form, status, score, method "
+        "(orgnr, name, review, none) and explanation.",
+    ),
+    "help.export": Said(
+        "exportera registret och dess ändringslogg (CSV, JSON, Parquet, Excel)",
+        "export the registry and its change log (CSV, JSON, Parquet, Excel)",
+    ),
+    "help.export.description": Said(
+        "Exporterar vyerna registry_v2_organisations och registry_v1_change_log (det stabila kontraktet) från "
+        "ASF_REGISTRY_DB_URL; organisationerna i svensk alfabetisk ordning. csv och parquet: en SÖKVÄG som slutar "
+        "på .csv / .parquet är just den filen och innehåller den tabell --table väljer (standard organisations); "
+        "en annan SÖKVÄG är en mapp som får organisations.<ext> och change_log.<ext>. json: en fil "
+        "{{schema_version, exported_at, filters, organisations, change_log}}. xlsx: en arbetsbok med bladen "
+        "organisations, change_log och Om exporten (kolumnrubriker och om-bladet på --lang). Tider i UTC. CSV "
+        "enligt RFC 4180, UTF-8 med BOM (för Excel); text som ett kalkylark skulle köra som en formel (börjar med "
+        "= @ tab CR, eller + - följt av mer än ett tal eller telefonnummer) får ett ' framför i csv och xlsx. Ett "
+        "personnummer exporteras aldrig: en sådan cell ersätts av '[personnummer redacted]' med en varning. "
+        "Filerna ersätts atomärt.",
+        "Exports the registry_v2_organisations and registry_v1_change_log views (the stable contract) from "
+        "ASF_REGISTRY_DB_URL; organisations in Swedish alphabetical order. csv and parquet: a PATH ending in .csv "
+        "/ .parquet is exactly that file, holding the --table chosen (default organisations); any other PATH is a "
+        "directory that receives organisations.<ext> and change_log.<ext>. json: one file {{schema_version, "
+        "exported_at, filters, organisations, change_log}}. xlsx: one workbook with the sheets organisations, "
+        "change_log and about (column heads and the about sheet in --lang). Times are UTC. CSV is RFC 4180, UTF-8 "
+        "with a BOM (for Excel); text that a spreadsheet would run as a formula (starting with = @ tab CR, or + - "
+        "followed by more than a number or phone number) is prefixed with ' in csv and xlsx. A personnummer is "
+        "never exported: such a cell is replaced by '[personnummer redacted]' with a warning. Files are replaced "
+        "atomically.",
+    ),
+    "help.export.output": Said(
+        "en fil, eller en mapp för båda tabellerna (csv, parquet)",
+        "a file, or a directory for both tables (csv, parquet)",
+    ),
+    "help.export.table": Said(
+        "csv och parquet: den enda tabell som exporteras", "csv and parquet: the one table to export"
+    ),
+    "help.export.include_inactive": Said(
+        "alla organisationer som någonsin publicerats, inte bara de aktiva (kolumnen 'active' skiljer dem åt)",
+        "every organisation ever published, not only the active ones (the 'active' column tells them apart)",
+    ),
+    "help.export.since": Said(
+        "bara ändringar från den dagen (00:00 UTC) och framåt; standard: hela ändringsloggen",
+        "only change-log entries from that day (00:00 UTC) on; default: the whole change log",
+    ),
+    "help.find": Said(
+        "marknadsöversikt: vilka organisationer kan leverera vad, och var",
+        "market scan: which organisations can deliver what, where",
+    ),
+    "help.find.description": Said(
+        "Listar aktiva organisationer med belägg för att vara ASF som uppfyller varje filter som anges (flera "
+        "--area: något av dem). Exempel, catering nära Stockholm: asf-registry find --area catering --lan 01. "
+        "Fritext söker i namn, registrerat namn, verksamhet, verksamhetsbeskrivning och områden, utan hänsyn till "
+        "versaler och accenter.",
+        "Lists active organisations with evidence of being an ASF that match every filter given (several --area: "
+        "any of them). Example, catering near Stockholm: asf-registry find --area catering --lan 01. Free text "
+        "matches name, registered name, activity, business description and areas, ignoring case and accents.",
+    ),
+    "help.find.area": Said(
+        "verksamhetsområde, t.ex. catering (kan anges flera gånger)", "activity area, e.g. catering (repeatable)"
+    ),
+    "help.find.text": Said("ord som alla måste förekomma, t.ex. 'tvätt'", "words that must all occur, e.g. 'tvätt'"),
+    "help.find.kommun": Said(
+        "kommunens namn eller kod: Solna, 'Stockholms stad', 0184",
+        "kommun name or code: Solna, 'Stockholms stad', 0184",
+    ),
+    "help.find.lan": Said("länets namn eller kod: 'Stockholms län', 01", "län name or code: 'Stockholms län', 01"),
+    "help.find.legal_form": Said(
+        "AB, EK, I, S, HB ... eller aktiebolag, 'ekonomisk förening'",
+        "AB, EK, I, S, HB... or aktiebolag, 'ekonomisk förening'",
+    ),
+    "help.find.include_inactive": Said(
+        "även inaktiva organisationer (ingen källa listar dem längre)",
+        "also inactive organisations (no source lists them any more)",
+    ),
+    "help.find.include_weak_signal": Said(
+        "även organisationer som bara finns på en allmän medlemslista (inte belägg för ASF)",
+        "also organisations listed only by a general member list (not evidence of being an ASF)",
+    ),
+    "help.find.csv": Said(
+        "skriv även resultatet (alla registrets kolumner) till en CSV-fil",
+        "also write the result (all registry columns) to a CSV file",
+    ),
+    "help.show": Said("allt registret vet om en organisation", "everything the registry knows about one organisation"),
+    "help.show.description": Said(
+        "En organisation, efter register-ID (ett avvecklat ID leder till organisationen som står för det nu), "
+        "organisationsnummer eller namn: dess uppgifter med vem som lämnar varje och sedan när, källorna som listar "
+        "den och vad var och en skrev, matchningen i bolagsregistret med metod och poäng, ändringshistoriken och "
+        "de ID som slagits ihop med den. Ett namn som passar flera organisationer listar dem. Slutkod 1 när det "
+        "inte pekar ut en organisation.",
+        "One organisation, by registry ID (a retired ID leads to the organisation that stands for it now), "
+        "organisationsnummer or name: its values with who says each and since when, the sources that list it and "
+        "what each wrote, the company register match with its method and score, its change history and the IDs "
+        "merged into it. A name that fits several organisations lists them. Exit code 1 when it does not name one "
+        "organisation.",
+    ),
+    "help.quarantine": Said(
+        "posterna som den senaste körningen höll tillbaka, och varför",
+        "the source records the last run held back, and why",
+    ),
+    "help.quarantine.description": Said(
+        "Posterna som en körning inte kunde använda (ett namn som saknas, en nyckel som finns två gånger, en "
+        "enskild firmas personnummer ...), med källa, nyckel, namn, var de lästes och varför. Personnummer visas "
+        "aldrig. Standard: den senast publicerade körningen.",
+        "The records a run could not use (a missing name, a duplicate key, a sole trader's personnummer...), "
+        "with their source, key, name, where they were read and why. Personal numbers are never shown. Default: "
+        "the last published run.",
+    ),
+    "help.quarantine.run": Said("karantänen för den här körningen", "the quarantine of this run"),
+    "help.quarantine.all": Said("alla körningars karantän, äldst först", "every run's quarantine, oldest first"),
+    "help.doctor": Said(
+        "kontrollera inställningar, databas, källor och diskar, och säg vad som ska åtgärdas",
+        "check the configuration, database, sources and disks, and say what to fix",
+    ),
+    "help.doctor.description": Said(
+        "Kontrollerar inställningarna (miljövariablerna och filerna de pekar på), att registrets databas går att "
+        "nå och dess schemaversion, källorna (i råarkivet, eller på webben med --online eller i skarpt läge), "
+        "ledigt diskutrymme för råarkivet och bolagsregistret, larminställningarna och Dagster-instansen. Läser "
+        "bara. Slutkod 1 när en kontroll misslyckas.",
+        "Checks the configuration (environment variables and the files they name), that the registry database is "
+        "reachable and its schema version, the sources (in the raw archive, or on the web with --online or in "
+        "live mode), free disk space for the raw archive and the company register, the alert settings and the "
+        "Dagster instance. Reads only. Exit code 1 when a check fails.",
+    ),
+    "help.doctor.online": Said(
+        "kontrollera att varje källas webbplats svarar", "check that each source's site answers"
+    ),
+    "help.doctor.archive": Said(
+        "ledigt utrymme som råarkivet behöver i skarpt läge (standard %(default)s GiB)",
+        "free space the raw archive needs in live mode (default %(default)s GiB)",
+    ),
+    "help.doctor.register": Said(
+        "ledigt utrymme som bolagsregistret behöver (standard %(default)s GiB)",
+        "free space the company register needs (default %(default)s GiB)",
+    ),
+    "help.sources": Said(
+        "källorna i källfilen: kontrollera vad var och en ger",
+        "the sources in the sources file: check what each yields",
+    ),
+    "help.sources.check": Said(
+        "hämta (--live) eller spela upp varje källa och visa vad den ger",
+        "fetch (--live) or replay each source and show what it yields",
+    ),
+    "help.sources.check.description": Said(
+        "För varje källa i källfilen (sources.toml, eller ASF_SOURCES_FILE), eller de som anges: adresserna som "
+        "hämtas med sin HTTP-status (varje omdirigering och den slutliga adressen), listans form på varje sida, "
+        "antalet poster mot expected_entries, de första posterna med sina fält och sidtexten de kom från, vad som "
+        "inte togs som en post och varför, och varningarna. Spelar upp råarkivet om inte --live (som hämtar "
+        "artigt: robots.txt och väntetiden per värd på varje värd, omdirigeringar inräknade, och arkiverar det "
+        "som hämtas). Publicerar ingenting. Slutkod 1 när en källa misslyckas eller ligger utanför sitt väntade "
+        "intervall.",
+        "For each source of the sources file (sources.toml, or ASF_SOURCES_FILE), or those named: the URLs "
+        "fetched with their HTTP status (each redirect hop and the final URL), the list shape found on each page, "
+        "the entry count against expected_entries, the first entries with their fields and the page text each "
+        "came from, what was not taken for an entry and why, and the warnings. Replays the raw archive unless "
+        "--live (which fetches politely: robots.txt and the per-host spacing on every host, redirects included, "
+        "and archives what it fetches). Publishes nothing. Exit code 1 when a source fails or is outside its "
+        "expected range.",
+    ),
+    "help.sources.names": Said("bara dessa källor", "only these sources"),
+    "help.sources.live": Said(
+        "hämta från webben i stället för från råarkivet", "fetch from the web instead of the raw archive"
+    ),
     # export (registry/tools/export.py).
     "export.done": Said("Exporterade {what} som {format}: {paths}", "Exported {what} as {format}: {paths}"),
     "export.all": Said("(alla)", "(all)"),
