@@ -961,6 +961,9 @@ COUNTED: dict[str, Counted] = {
 
 # Said again from stored English (see the module's docstring). Each table is tried in order, the first
 # pattern that matches the whole text wins: put a narrower pattern before a wider one.
+# What assets/ingest.py puts before a source's error: the kind of exception (FetchError and its kinds, the
+# errors a connector raises).
+_FAILED = r"(?:[A-Za-z]*Error|NotInArchive|DisallowedByRobots|AnswerTooSlow): "
 _HINT_SV = "kör jobbet weekly_register_refresh för att bygga den (det körs på söndagar kl. 04:00)"
 PHRASES: dict[str, tuple[Phrase, ...]] = {
     # Why a record was held back (registry/ingest/records.py).
@@ -1092,6 +1095,7 @@ PHRASES: dict[str, tuple[Phrase, ...]] = {
             r"kept the last good records \((?P<count>\d+)\): (?P<error>.*)",
             "behöll de senaste goda posterna ({count}): {error}",
             "kept the last good records ({count}): {error}",
+            error="phrases:source_error",
         ),
         _phrase(
             r"source failed: its last good records are used",
@@ -1221,6 +1225,86 @@ PHRASES: dict[str, tuple[Phrase, ...]] = {
     "explanation.verdict": (
         _phrase(r"p=(?P<p>\d+\.\d+)", "sannolikhet {p}", "p={p}"),
         _phrase(r"impossible", "omöjligt", "impossible"),
+    ),
+    # Why a source could not be read (assets/ingest.py stores "<kind of error>: <message>"; the messages of
+    # registry/ingest/http_client.py and the connectors): shown in the report's sources table.
+    "source_error": (
+        _phrase(
+            _FAILED + r"(?P<url>\S+) answered HTTP (?P<status>\d+)",
+            "{url} svarade med HTTP-status {status}",
+            "{url} answered HTTP {status}",
+        ),
+        _phrase(
+            _FAILED + r"(?P<url>\S+) is not in the raw archive (?P<archive>.+) \(replay mode\)",
+            "{url} finns inte i råarkivet {archive} (uppspelningsläge)",
+            "{url} is not in the raw archive {archive} (replay mode)",
+        ),
+        _phrase(
+            _FAILED + r"(?P<url>\S+) is disallowed by (?P<robots>\S+) for this project's User-Agent",
+            "{url} får inte hämtas enligt {robots} (för projektets User-Agent)",
+            "{url} is disallowed by {robots} for this project's User-Agent",
+        ),
+        _phrase(
+            _FAILED + r"(?P<url>\S+) redirects to (?P<target>\S+), which is not an http\(s\) address",
+            "{url} leder vidare till {target}, som inte är en http(s)-adress",
+            "{url} redirects to {target}, which is not an http(s) address",
+        ),
+        _phrase(
+            _FAILED + r"(?P<url>\S+): more than (?P<count>\d+) redirects \(the last to (?P<last>\S+)\), not followed "
+            r"further",
+            "{url}: fler än {count} omdirigeringar (den sista till {last}), som inte följdes längre",
+            "{url}: more than {count} redirects (the last to {last}), not followed further",
+        ),
+        _phrase(
+            _FAILED
+            + r"(?P<url>\S+): no complete answer within the deadline of (?P<seconds>[\d.]+) s \(connect, headers "
+            r"and body, retries and redirects included\)",
+            "{url}: inget fullständigt svar inom tidsgränsen {seconds} s (anslutning, rubriker och innehåll, nya "
+            "försök och omdirigeringar inräknade)",
+            "{url}: no complete answer within the deadline of {seconds} s (connect, headers and body, retries and "
+            "redirects included)",
+        ),
+        _phrase(
+            _FAILED + r"(?P<url>\S+): body larger than (?P<count>\d+) bytes, not read further",
+            "{url}: svaret är större än {count} byte och lästes inte vidare",
+            "{url}: body larger than {count} bytes, not read further",
+        ),
+        _phrase(
+            _FAILED + r"the Wayback Machine has no capture of (?P<url>\S+)",
+            "Wayback Machine har ingen sparad kopia av {url}",
+            "the Wayback Machine has no capture of {url}",
+        ),
+        _phrase(
+            _FAILED + r"city list folder (?P<folder>.+) does not exist",
+            "mappen för stadens lista, {folder}, finns inte",
+            "city list folder {folder} does not exist",
+        ),
+        _phrase(
+            _FAILED + r"no \.csv or \.xlsx files in the city list folder (?P<folder>.+)",
+            "inga .csv- eller .xlsx-filer i mappen för stadens lista, {folder}",
+            "no .csv or .xlsx files in the city list folder {folder}",
+        ),
+        _phrase(
+            _FAILED + r"(?P<file>.+): no sheet has a name column",
+            "{file}: inget blad har en kolumn med namn",
+            "{file}: no sheet has a name column",
+        ),
+        _phrase(
+            _FAILED + r"(?P<file>.+?): no name column among (?P<header>.+)",
+            "{file}: ingen kolumn med namn bland {header}",
+            "{file}: no name column among {header}",
+        ),
+        _phrase(
+            r"no usable records \((?P<count>\d+) quarantined\): layout change or empty answer\?",
+            "inga användbara poster ({count} i karantän): har sidans uppställning ändrats, eller var svaret tomt?",
+            "no usable records ({count} quarantined): layout change or empty answer?",
+        ),
+        # Last: any other failure to reach a site (a refused connection, a name that does not resolve).
+        _phrase(
+            _FAILED + r"(?P<url>https?://\S+?): (?P<error>\w+(?:Error|Timeout)\b.*)",
+            "{url} gick inte att nå ({error})",
+            "{url}: {error}",
+        ),
     ),
     # How far a register snapshot's build has come (registry/register/register_snapshot.py).
     "build_progress": (

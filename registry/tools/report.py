@@ -392,7 +392,7 @@ def _sources(data: ReportData, labels: Labels) -> str:
             labels.text("report.source_ok") if s.ok else failed,
             s.records,
             s.quarantined,
-            s.error,
+            labels.phrase("source_error", s.error),
         ]
         for s in data.source_health
     ]

@@ -27,6 +27,7 @@ from registry.ingest.raw_archive import RawArchive
 from registry.settings import DEFAULT_CITY_LIST_DIR, DEFAULT_RECORDINGS_DIR
 from registry.store.engines import shared_engine
 from registry.store.models import Organisation, RunRow, SourceRecordRow
+from registry.tools.labels import Labels
 from tests.ops_helpers import published_state
 from tests.pipeline_helpers import run_nightly
 
@@ -147,17 +148,23 @@ def _organisations(db_url: str) -> dict[str, tuple[str, bool]]:
 
 
 @pytest.mark.parametrize(
-    ("fault", "reason"),
+    ("fault", "reason", "said_in_swedish"),
     [
-        ("timeout", "ReadTimeout"),
-        ("http_500", "answered HTTP 500"),
-        ("empty", "no usable records"),
-        ("garbage", "no usable records"),
-        ("huge", f"body larger than {MAX_BYTES} bytes"),
+        ("timeout", "ReadTimeout", "/ gick inte att nå ("),
+        ("http_500", "answered HTTP 500", "svarade med HTTP-status 500"),
+        ("empty", "no usable records", "inga användbara poster (0 i karantän)"),
+        ("garbage", "no usable records", "inga användbara poster"),
+        ("huge", f"body larger than {MAX_BYTES} bytes", f"svaret är större än {MAX_BYTES} byte"),
     ],
 )
 def test_a_faulty_source_is_flagged_and_the_registry_keeps_its_organisations(
-    fault: str, reason: str, offline_env: None, sqlite_url: str, monkeypatch: pytest.MonkeyPatch, web: _Web
+    fault: str,
+    reason: str,
+    said_in_swedish: str,
+    offline_env: None,
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    web: _Web,
 ) -> None:
     monkeypatch.setenv("ASF_REGISTRY_DB_URL", sqlite_url)
     with dg.instance_for_test() as instance:
@@ -182,6 +189,8 @@ def test_a_faulty_source_is_flagged_and_the_registry_keeps_its_organisations(
     assert last is not None and last.failed_sources == "region_orebro"
     metadata = result.asset_materializations_for_node("source_region_orebro")[0].metadata
     assert metadata["ok"].value is False and reason in metadata["error"].value
+    # The report's sources table says it to the city's officials in Swedish.
+    assert said_in_swedish in Labels("sv").phrase("source_error", metadata["error"].value)
 
 
 # -- the database goes away while publishing -------------------------------------------------------------------

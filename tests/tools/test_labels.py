@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +96,38 @@ def test_the_redaction_marker_is_stored_in_english_and_shown_in_the_reader_s_lan
     assert Labels("en").text("personnummer.redacted") == REDACTED_PERSONNUMMER
     shown = Labels("sv").redacted(f"ring 811218-9876 eller se {REDACTED_PERSONNUMMER}")
     assert shown == "ring [personnummer borttaget] eller se [personnummer borttaget]"
+
+
+def test_why_a_source_failed_is_said_in_swedish_as_the_sources_write_it(tmp_path: Path) -> None:
+    from assets.ingest import crawl_source
+    from assets.sources import SOURCES
+    from tests.source_helpers import replay_ctx
+
+    sv = Labels("sv")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    no_names = tmp_path / "no_names"
+    no_names.mkdir()
+    (no_names / "lista.csv").write_text("Kommun;Webbplats\nSolna;x.se\n", encoding="utf-8")
+    failures = {
+        "missing folder": (SOURCES["city_list"], replay_ctx(tmp_path / "raw", city_list_dir=tmp_path / "saknas")),
+        "empty folder": (SOURCES["city_list"], replay_ctx(tmp_path / "raw", city_list_dir=empty)),
+        "no name column": (SOURCES["city_list"], replay_ctx(tmp_path / "raw", city_list_dir=no_names)),
+        "not archived": (SOURCES["skoopi"], replay_ctx(tmp_path / "raw")),
+    }
+    said = {}
+    for what, (connector, ctx) in failures.items():
+        batch = crawl_source(connector, ctx)
+        assert not batch.ok and batch.error
+        said[what] = sv.phrase("source_error", batch.error)
+    assert said["missing folder"].startswith("mappen för stadens lista, ") and said["missing folder"].endswith(
+        ", finns inte"
+    )
+    assert said["empty folder"].startswith("inga .csv- eller .xlsx-filer i mappen för stadens lista, ")
+    assert said["no name column"].startswith("lista.csv: ingen kolumn med namn bland ")
+    assert "finns inte i råarkivet" in said["not archived"] and said["not archived"].endswith("(uppspelningsläge)")
+    # A reason no phrase reads is shown as written; the stored text is never changed.
+    assert sv.phrase("source_error", "RuntimeError: something new") == "RuntimeError: something new"
+    assert sv.phrase("check", "kept the last good records (3): FetchError: https://x.se/ answered HTTP 503") == (
+        "behöll de senaste goda posterna (3): https://x.se/ svarade med HTTP-status 503"
+    )
