@@ -425,7 +425,7 @@ TEXTS: dict[str, Said] = {
         "Indexing {file} (once per file; a full bulk file takes seconds)...",
     ),
     "enrich.indexed": Said(
-        "  {organisations}, {sole_traders} utelämnade, {malformed}; indexerat på {seconds} s",
+        "  {organisations}, {sole_traders} hoppades över, {malformed}; indexerat på {seconds} s",
         "  {organisations}, {sole_traders} skipped, {malformed}; indexed in {seconds} s",
     ),
     "enrich.reusing": Said(
