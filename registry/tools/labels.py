@@ -343,12 +343,12 @@ TEXTS: dict[str, Said] = {
         "[m]atch, [n]o match, [u]nsure, [w]ithdraw the decision, [s]kip, [q]uit? ",
     ),
     "review.recorded": Said(
-        "{decisions} registrerade av {reviewer}; de gäller från nästa körning.",
+        "{reviewer} registrerade {decisions}; de gäller från nästa körning.",
         "{decisions} recorded by {reviewer}; they take effect at the next run.",
     ),
     "review.imported": Said(
-        "{decisions} registrerade av {reviewer} ({revised} ändrar ett tidigare beslut, {withdrawn} ångrade), "
-        "{unchanged} oförändrade, {skipped} överhoppade, {problems}.",
+        "{reviewer} registrerade {decisions} ({revised} ändrar ett tidigare beslut, {withdrawn} ångrar ett); "
+        "{unchanged} utan ändring, {skipped} hoppades över, {problems}.",
         "{decisions} recorded by {reviewer} ({revised} revising an earlier decision, {withdrawn} withdrawn), "
         "{unchanged} unchanged, {skipped} skipped, {problems}.",
     ),
@@ -432,7 +432,7 @@ TEXTS: dict[str, Said] = {
         "Använder indexet för {file} som byggdes tidigare ({path}).",
         "Using the index of {file} built before ({path}).",
     ),
-    "enrich.matched": Said("{records} matchade på {seconds} s.", "{records} matched in {seconds} s."),
+    "enrich.matched": Said("{records} matchades på {seconds} s.", "{records} matched in {seconds} s."),
     "enrich.written": Said("Skrivet till {path}: {summary}.", "Written to {path}: {summary}."),
     "enrich.nothing": Said("inga poster", "no records"),
     # What --help says (pipelines/cli.py, inspect_cli.py, operations_cli.py): argparse's own words too.

@@ -87,7 +87,7 @@ def test_the_enrich_command(
     # The index is built once, saying what it found and how long it took; a second run reuses it.
     assert "Indexerar bolagsverket_bulkfil_sample.txt" in err and "organisationer lästa; indexerar namnen" in err
     assert re.search(r"8 organisationer, 1 enskild firma hoppades över, 1 felaktig rad; indexerat på \d+\.\d s", err)
-    assert "3 poster matchade på" in err
+    assert "3 poster matchades på" in err
     assert main(["enrich", str(source), "--register", str(DEFAULT_REGISTER_BULK_FILE), "--output", str(output)]) == 0
     again = capsys.readouterr()
     assert "Använder indexet för bolagsverket_bulkfil_sample.txt som byggdes tidigare" in again.err

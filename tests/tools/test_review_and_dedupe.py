@@ -64,8 +64,8 @@ def test_export_then_import_decides_pairs_and_the_next_run_follows_the_person(
     assert main(["review", "--import", str(pairs), "--reviewer", "Granskare A"]) == 0
     out, err = capsys.readouterr()
     assert (
-        "1 beslut registrerade av Granskare A (0 ändrar ett tidigare beslut, 0 ångrade), 0 oförändrade, "
-        "0 överhoppade, 2 rader med problem." in out
+        "Granskare A registrerade 1 beslut (0 ändrar ett tidigare beslut, 0 ångrar ett); 0 utan ändring, "
+        "0 hoppades över, 2 rader med problem." in out
     )
     assert "rad 3: inget par som väntar på granskning eller som en person har avgjort mellan" in err
     assert "rad 4: okänt beslut 'kanske' (skriv samma / olika / osäker / ångra / hoppa över)" in err
@@ -75,7 +75,9 @@ def test_export_then_import_decides_pairs_and_the_next_run_follows_the_person(
     assert "1 par som personer har avgjort skrevs till" in capsys.readouterr().out
     assert [r["decision"] for r in _read_pairs(decided)] == ["samma"]
     assert main(["review", "--import", str(decided), "--reviewer", "Granskare A"]) == 0
-    assert "0 beslut registrerade av Granskare A" in capsys.readouterr().out
+    assert "Granskare A registrerade 0 beslut (0 ändrar ett tidigare beslut, 0 ångrar ett); 1 utan ändring" in (
+        capsys.readouterr().out
+    )
 
     with dg.instance_for_test() as instance:
         assert run_nightly(instance).success
@@ -103,7 +105,7 @@ def test_interactive_review_in_the_terminal(published: str, tmp_path: Path) -> N
     assert session.returncode == 0, session.stderr
     assert "Par 1 av 1  (poäng 0.800)" in session.stdout and "[j] samma, [n] olika" in session.stdout
     assert "Le Mat Göteborg" in session.stdout and "varför: namn: likhet 100 (+9.0)" in session.stdout
-    assert "1 beslut registrerade av Granskare B; de gäller från nästa körning." in session.stdout
+    assert "Granskare B registrerade 1 beslut; de gäller från nästa körning." in session.stdout
     again = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "review"],
         env=env,
