@@ -333,7 +333,10 @@ def dedupe_command(args: argparse.Namespace) -> int:
     try:
         rows = read_input(Path(args.input))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        print(labels.text("tool.cannot_read", path=args.input, error=exc), file=sys.stderr)
+        print(
+            labels.text("tool.cannot_read", path=args.input, error=labels.phrase("spreadsheet", str(exc))),
+            file=sys.stderr,
+        )
         return 2
     _row_problems(rows, labels)
     output = dedupe(rows)
@@ -356,7 +359,10 @@ def compare_command(args: argparse.Namespace) -> int:
     try:
         pairs = read_pairs(Path(args.input))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        print(args.labels.text("tool.cannot_read", path=args.input, error=exc), file=sys.stderr)
+        print(
+            args.labels.text("tool.cannot_read", path=args.input, error=args.labels.phrase("spreadsheet", str(exc))),
+            file=sys.stderr,
+        )
         return 2
     labels: Labels = args.labels
     compared = compare(pairs, args.model)
@@ -406,12 +412,18 @@ def enrich_command(args: argparse.Namespace) -> int:
     try:
         rows = read_input(Path(args.input))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        print(labels.text("tool.cannot_read", path=args.input, error=exc), file=sys.stderr)
+        print(
+            labels.text("tool.cannot_read", path=args.input, error=labels.phrase("spreadsheet", str(exc))),
+            file=sys.stderr,
+        )
         return 2
     try:
         snapshot_path = _cached_snapshot(Path(args.register), labels)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        print(labels.text("tool.cannot_read", path=args.register, error=exc), file=sys.stderr)
+        print(
+            labels.text("tool.cannot_read", path=args.register, error=labels.phrase("spreadsheet", str(exc))),
+            file=sys.stderr,
+        )
         return 2
     counts: dict[str, int] = {}
     queries = [

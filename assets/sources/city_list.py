@@ -55,6 +55,7 @@ def crawl(ctx: CrawlContext, spec: SourceSpec) -> Iterator[SourceRecord]:
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith("~$"))
     if not files:
         raise FileNotFoundError(f"no .csv or .xlsx files in the city list folder {shown_location(folder)}")
+    refused: list[str] = []
     for path in files:
         # Officers name files after whom they are about ("Ansökan Anna 811218-9876.csv"): a file's name is only
         # ever shown through shown_location, which cuts such a number out.
@@ -62,6 +63,7 @@ def crawl(ctx: CrawlContext, spec: SourceSpec) -> Iterator[SourceRecord]:
         problem = unsafe_list_file(folder, path)
         if problem:
             ctx.warn(f"city list {shown} skipped: {problem}")
+            refused.append(f"{shown}: {problem}")
             continue
         ctx.log.info(f"reading city list {shown}")
         try:
@@ -72,8 +74,15 @@ def crawl(ctx: CrawlContext, spec: SourceSpec) -> Iterator[SourceRecord]:
                 records = list(read_city_csv(path, LIMITS, source=spec.name))
         except UnsafeFile as exc:
             ctx.warn(f"city list {shown} skipped: {exc}")
+            refused.append(str(exc))
             continue
         yield from records
+    if len(refused) == len(files):
+        # The city's own list, every file of it refused: the night says why (the report shows it to the people
+        # who keep the list), not only that no records came.
+        raise ValueError(
+            f"no file in the city list folder {shown_location(folder)} could be read: {'; '.join(refused)}"
+        )
 
 
 def unsafe_list_file(folder: Path, path: Path) -> str | None:

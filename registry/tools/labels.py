@@ -77,7 +77,8 @@ class Phrase:
     """A stored English sentence, recognised by ``pattern``, and how it reads in each language. The pattern's
     named groups are the sentence's values; ``values`` says how a group reads when it is not shown as
     written: a vocabulary of CODES, ``fields:<table>`` (column names joined by " and ", read as their labels),
-    ``counted:<key>`` (a number and its noun, COUNTED) or ``phrases:<table>`` (another sentence of PHRASES)."""
+    ``counted:<key>`` (a number and its noun, COUNTED), ``phrases:<table>`` (another sentence of PHRASES) or
+    ``each:<table>`` (sentences of that table joined by "; ")."""
 
     pattern: re.Pattern[str]
     said: Said
@@ -1295,6 +1296,12 @@ PHRASES: dict[str, tuple[Phrase, ...]] = {
             "{file}: no name column among {header}",
         ),
         _phrase(
+            _FAILED + r"no file in the city list folder (?P<folder>.+?) could be read: (?P<reasons>.+)",
+            "ingen fil i mappen för stadens lista, {folder}, kunde läsas: {reasons}",
+            "no file in the city list folder {folder} could be read: {reasons}",
+            reasons="each:spreadsheet",
+        ),
+        _phrase(
             r"no usable records \((?P<count>\d+) quarantined\): layout change or empty answer\?",
             "inga användbara poster ({count} i karantän): har sidans uppställning ändrats, eller var svaret tomt?",
             "no usable records ({count} quarantined): layout change or empty answer?",
@@ -1305,6 +1312,130 @@ PHRASES: dict[str, tuple[Phrase, ...]] = {
             "{url} gick inte att nå ({error})",
             "{url}: {error}",
         ),
+    ),
+    # Why a spreadsheet, or a row of one, was not read (registry/files/spreadsheets.py; assets/sources/city_list.py):
+    # "<where>: <why>", where is a file and line, or a workbook's sheet and row.
+    "spreadsheet": (
+        _phrase(
+            r"(?P<where>.+?): a quote opened on this line is never closed \(the rest of the file would be one "
+            r"value\): refused",
+            "{where}: ett citattecken som öppnas på den här raden stängs aldrig (resten av filen skulle bli ett enda "
+            "värde): läses inte",
+            "{where}: a quote opened on this line is never closed (the rest of the file would be one value): refused",
+            where="phrases:spreadsheet.where",
+        ),
+        _phrase(
+            r"(?P<where>.+?): a quoted value runs from this line to line (?P<to>\d+) and its closing quote is "
+            r"followed by more text \(a quote never closed where its value ends\): refused",
+            "{where}: ett värde inom citattecken löper från den här raden till rad {to} och har mer text efter sitt "
+            "avslutande citattecken (ett citattecken som inte stängdes där värdet slutar): läses inte",
+            "{where}: a quoted value runs from this line to line {to} and its closing quote is followed by more "
+            "text (a quote never closed where its value ends): refused",
+            where="phrases:spreadsheet.where",
+        ),
+        _phrase(
+            r"(?P<where>.+?): a quoted value runs from line (?P<start>\d+) to line (?P<to>\d+) and holds lines that "
+            r"read as rows of their own \(a quote never closed where its value ends\): refused",
+            "{where}: ett värde inom citattecken löper från rad {start} till rad {to} och innehåller rader som läses "
+            "som egna rader (ett citattecken som inte stängdes där värdet slutar): läses inte",
+            "{where}: a quoted value runs from line {start} to line {to} and holds lines that read as rows of their "
+            "own (a quote never closed where its value ends): refused",
+            where="phrases:spreadsheet.where",
+        ),
+        _phrase(
+            r"(?P<where>.+?): a field longer than (?P<count>[\d,]+) characters, the limit for one cell \(a quote "
+            r"that is never closed makes the rest of the file one field\): refused",
+            "{where}: ett fält längre än {count} tecken, gränsen för en cell (ett citattecken som aldrig stängs gör "
+            "resten av filen till ett enda fält): läses inte",
+            "{where}: a field longer than {count} characters, the limit for one cell (a quote that is never closed "
+            "makes the rest of the file one field): refused",
+            where="phrases:spreadsheet.where",
+        ),
+        _phrase(
+            r"(?P<file>.+), near line (?P<line>\d+): not (?P<encoding>\S+) text \(save it as 'CSV UTF-8'\)",
+            "{file}, nära rad {line}: inte text i {encoding} (spara filen som 'CSV UTF-8')",
+            "{file}, near line {line}: not {encoding} text (save it as 'CSV UTF-8')",
+        ),
+        _phrase(
+            r"(?P<where>.+?): a cell longer than (?P<count>[\d,]+) characters: refused",
+            "{where}: en cell längre än {count} tecken: läses inte",
+            "{where}: a cell longer than {count} characters: refused",
+            where="phrases:spreadsheet.where",
+        ),
+        _phrase(
+            r"(?P<where>.+?): more than (?P<count>[\d,]+) rows: refused",
+            "{where}: fler än {count} rader: läses inte",
+            "{where}: more than {count} rows: refused",
+            where="phrases:spreadsheet.where",
+        ),
+        _phrase(
+            r"(?P<where>.+?): content beyond column (?P<count>\d+), the most a list may have: refused",
+            "{where}: innehåll efter kolumn {count}, det mesta en lista får ha: läses inte",
+            "{where}: content beyond column {count}, the most a list may have: refused",
+            where="phrases:spreadsheet.where",
+        ),
+        _phrase(
+            r"(?P<where>.+?): content in column (?P<column>\d+) \((?P<cell>[^)]*)\), beyond the (?P<count>\d+) a list "
+            r"may have: refused",
+            "{where}: innehåll i kolumn {column} ({cell}), efter de {count} en lista får ha: läses inte",
+            "{where}: content in column {column} ({cell}), beyond the {count} a list may have: refused",
+            where="phrases:spreadsheet.where",
+        ),
+        _phrase(
+            r"(?P<file>.+?): more than (?P<count>[\d,]+) characters of text \(at (?P<where>.+)\), far beyond any list "
+            r"of enterprises: refused",
+            "{file}: mer än {count} tecken text (vid {where}), långt mer än någon lista över företag: läses inte",
+            "{file}: more than {count} characters of text (at {where}), far beyond any list of enterprises: refused",
+            where="phrases:spreadsheet.where",
+        ),
+        _phrase(
+            r"(?P<where>.+?): beyond Excel's last row \((?P<count>[\d,]+)\): refused",
+            "{where}: efter Excels sista rad ({count}): läses inte",
+            "{where}: beyond Excel's last row ({count}): refused",
+            where="phrases:spreadsheet.where",
+        ),
+        _phrase(
+            r"(?P<where>.+?): more cells than Excel's (?P<count>[\d,]+) columns: refused",
+            "{where}: fler celler än Excels {count} kolumner: läses inte",
+            "{where}: more cells than Excel's {count} columns: refused",
+            where="phrases:spreadsheet.where",
+        ),
+        _phrase(
+            r"(?P<file>.+?) is not an \.xlsx workbook but an old-format \.xls or a password-protected one: open it in "
+            r"Excel and save it as \.xlsx without a password",
+            "{file} är ingen .xlsx-arbetsbok utan en .xls i det gamla formatet eller en lösenordsskyddad fil: öppna "
+            "den i Excel och spara den som .xlsx utan lösenord",
+            "{file} is not an .xlsx workbook but an old-format .xls or a password-protected one: open it in Excel "
+            "and save it as .xlsx without a password",
+        ),
+        _phrase(
+            r"(?P<file>.+?) is not an Excel workbook \(an \.xlsx file is a zip archive, this one is not: a CSV or text "
+            r"file renamed \.xlsx\?\)",
+            "{file} är ingen Excel-arbetsbok (en .xlsx-fil är ett zip-arkiv, den här är inte det: en CSV- eller "
+            "textfil som döpts om till .xlsx?)",
+            "{file} is not an Excel workbook (an .xlsx file is a zip archive, this one is not: a CSV or text file "
+            "renamed .xlsx?)",
+        ),
+        _phrase(
+            r"(?P<file>.+?): larger than (?P<count>\d+) MB, which no list of enterprises is",
+            "{file}: större än {count} MB, vilket ingen lista över företag är",
+            "{file}: larger than {count} MB, which no list of enterprises is",
+        ),
+        _phrase(
+            r"(?P<file>.+?): required column\(s\) (?P<missing>.+) missing \(found (?P<found>.*)\)",
+            "{file}: obligatoriska kolumner saknas: {missing} (hittade {found})",
+            "{file}: required column(s) {missing} missing (found {found})",
+        ),
+    ),
+    # Where in a spreadsheet: a file's line, or a workbook's sheet and row.
+    "spreadsheet.where": (
+        _phrase(r"(?P<file>.+), line (?P<line>\d+)", "{file}, rad {line}", "{file}, line {line}"),
+        _phrase(
+            r"(?P<file>.+) / (?P<sheet>.+), row (?P<row>\d+)",
+            "{file} / {sheet}, rad {row}",
+            "{file} / {sheet}, row {row}",
+        ),
+        _phrase(r"(?P<sheet>.+), row (?P<row>\d+)", "{sheet}, rad {row}", "{sheet}, row {row}"),
     ),
     # How far a register snapshot's build has come (registry/register/register_snapshot.py).
     "build_progress": (
@@ -1486,6 +1617,8 @@ class Labels:
             return self.counted(of, int(value))
         if kind == "phrases":
             return self.phrase(of, value)
+        if kind == "each":  # several sentences of one table, joined by "; "
+            return "; ".join(self.phrase(of, part) for part in value.split("; "))
         return self.code(kind, value) if kind else value
 
     def explanation(self, text: str | None) -> str:

@@ -330,7 +330,7 @@ def _read_rows(path: Path, labels: Labels) -> list[tuple[int, dict[str, str]]]:
     except PermissionError:
         raise ReviewFileError(labels.text("review.denied", path=path)) from None
     except SpreadsheetRefused as exc:
-        raise ReviewFileError(str(exc)) from None
+        raise ReviewFileError(labels.phrase("spreadsheet", str(exc))) from None
     except OSError as exc:
         raise ReviewFileError(labels.text("review.unreadable", path=path, error=exc.strerror or exc)) from None
 

@@ -23,6 +23,7 @@ from registry.files.spreadsheets import (
     XlsxWorkbook,
 )
 from registry.settings import PROJECT_ROOT
+from registry.tools.labels import Labels
 from tests.source_helpers import replay_ctx
 from tests.spreadsheet_files import MAIN, list_rows, rows_of, write_workbook
 
@@ -117,6 +118,14 @@ def test_a_workbook_built_to_exhaust_a_parser_is_read_in_little_memory(tmp_path:
     assert run["peak_mb"] < 100  # type: ignore[operator]
 
 
+def _said_in_swedish(warning: str) -> str:
+    """A skipped file's reason as the city's officials read it: every refusal is said in Swedish."""
+    reason = warning.split(" skipped: ", 1)[1]
+    said = Labels("sv").phrase("spreadsheet", reason)
+    assert said != reason and "refused" not in said, reason
+    return said
+
+
 def _crawl(folder: Path) -> tuple[list[str], list[str]]:
     ctx = replay_ctx(folder / "no-archive", city_list_dir=folder)
     batch = crawl_source(SOURCES["city_list"], ctx)
@@ -181,6 +190,7 @@ def test_a_workbook_over_a_limit_is_refused_with_the_limit(
     names, warnings = _crawl(tmp_path)
     assert names == ["Södra Gårdens Kooperativ"]
     assert len(warnings) == 1 and warnings[0].startswith(f"city list fel.xlsx skipped: {reason}"), warnings
+    assert _said_in_swedish(warnings[0]).startswith("fel.xlsx")
 
 
 def test_the_shared_strings_a_workbook_holds_whole_are_capped(tmp_path: Path) -> None:
@@ -226,6 +236,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_its_name(tmp_path: Path, 
     names, warnings = _crawl(tmp_path)
     assert names == ["Södra Gårdens Kooperativ"]
     assert len(warnings) == 1 and warnings[0].startswith(f"city list lista.xlsx skipped: {reason}"), warnings
+    assert _said_in_swedish(warnings[0]).startswith("lista.xlsx är ingen")
 
 
 def test_excel_shared_strings_rich_text_and_numbers_read_as_a_person_sees_them(tmp_path: Path) -> None:
@@ -262,6 +273,10 @@ def test_a_csv_field_over_the_cap_is_refused_with_the_file_and_line(tmp_path: Pa
         "city list for_lang.csv skipped: for_lang.csv, line 3: a field longer than 1,000,000 characters, the "
         "limit for one cell (a quote that is never closed makes the rest of the file one field): refused"
     ]
+    assert _said_in_swedish(warnings[0]) == (
+        "for_lang.csv, rad 3: ett fält längre än 1,000,000 tecken, gränsen för en cell (ett citattecken som aldrig "
+        "stängs gör resten av filen till ett enda fält): läses inte"
+    )
 
 
 def test_a_quote_never_closed_names_the_line_it_opens_on(tmp_path: Path) -> None:
@@ -312,6 +327,7 @@ def test_a_csv_quote_never_closed_is_refused_with_the_file_and_line_and_nothing_
     names, warnings = _crawl(tmp_path)
     assert names == ["Södra Gårdens Kooperativ"]  # the whole file is skipped, its good rows too, as for any limit
     assert warnings == [f"city list citat.csv skipped: {reason}"]
+    assert _said_in_swedish(warnings[0]).startswith("citat.csv, rad ")
 
 
 def test_a_csv_value_with_its_own_line_break_or_a_quote_inside_is_read_as_before(tmp_path: Path) -> None:
@@ -346,6 +362,7 @@ def test_a_csv_list_over_a_limit_is_skipped_with_the_reason(
     names, warnings = _crawl(tmp_path)
     assert names == ["Södra Gårdens Kooperativ"]
     assert warnings == [f"city list rader.csv skipped: {reason}"]
+    assert _said_in_swedish(warnings[0]).startswith("rader.csv, rad ")
 
 
 def test_dedupe_names_the_file_and_line_of_a_field_over_the_cap(
@@ -355,5 +372,21 @@ def test_dedupe_names_the_file_and_line_of_a_field_over_the_cap(
     source.write_text(f"record_id,name\nr1,Macken\nr2,{'x' * (MAX_CELL_CHARS + 1)}\n", encoding="utf-8")
     assert main(["dedupe", str(source), "--output", str(tmp_path / "out.csv")]) == 2
     err = capsys.readouterr().err
-    assert "in.csv, line 3: a field longer than 1,000,000 characters" in err and "Traceback" not in err
-    assert not (tmp_path / "out.csv").exists()
+    assert "Kan inte läsa " in err and "in.csv, rad 3: ett fält längre än 1,000,000 tecken" in err
+    assert "Traceback" not in err and not (tmp_path / "out.csv").exists()
+    assert main(["dedupe", "--lang", "en", str(source), "--output", str(tmp_path / "out.csv")]) == 2
+    assert "in.csv, line 3: a field longer than 1,000,000 characters" in capsys.readouterr().err
+
+
+def test_a_city_list_whose_every_file_is_refused_fails_the_source_saying_why(tmp_path: Path) -> None:
+    # The officials who keep the list read why in the report, not only that no records came.
+    (tmp_path / "citat.csv").write_text('Namn;Kommun\nA Kooperativ;Solna\n"D Kooperativ;Solna\n', encoding="utf-8")
+    (tmp_path / "gammal.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    batch = crawl_source(SOURCES["city_list"], replay_ctx(tmp_path / "no-archive", city_list_dir=tmp_path))
+    assert not batch.ok and batch.error is not None
+    assert batch.error.startswith("ValueError: no file in the city list folder ") and "could be read: " in batch.error
+    assert "citat.csv, line 3: a quote opened on this line is never closed" in batch.error
+    said = Labels("sv").phrase("source_error", batch.error)
+    assert said.startswith("ingen fil i mappen för stadens lista, ") and "kunde läsas: " in said
+    assert "citat.csv, rad 3: ett citattecken som öppnas på den här raden stängs aldrig" in said
+    assert "gammal.xlsx är ingen .xlsx-arbetsbok utan en .xls i det gamla formatet" in said

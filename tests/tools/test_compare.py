@@ -66,4 +66,6 @@ def test_a_file_without_the_required_columns_is_refused(tmp_path: Path, capsys: 
     source = tmp_path / "pairs.csv"
     source.write_text("id,a,b\n1,Macken,Macken AB\n", encoding="utf-8")
     assert main(["compare", str(source), "--output", str(tmp_path / "out.csv")]) == 2
+    assert "pairs.csv: obligatoriska kolumner saknas: pair_id, name1, name2 (hittade" in capsys.readouterr().err
+    assert main(["compare", "--lang", "en", str(source), "--output", str(tmp_path / "out.csv")]) == 2
     assert "required column(s) pair_id, name1, name2 missing" in capsys.readouterr().err

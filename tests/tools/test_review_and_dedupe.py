@@ -201,6 +201,8 @@ def test_dedupe_refuses_a_file_without_the_required_columns(tmp_path: Path, caps
     source = tmp_path / "in.csv"
     source.write_text("id,namn\n1,Macken\n", encoding="utf-8")
     assert main(["dedupe", str(source), "--output", str(tmp_path / "out.csv")]) == 2
+    assert "in.csv: obligatoriska kolumner saknas: record_id, name (hittade" in capsys.readouterr().err
+    assert main(["dedupe", "--lang", "en", str(source), "--output", str(tmp_path / "out.csv")]) == 2
     assert "required column(s) record_id, name missing" in capsys.readouterr().err
 
 
@@ -397,7 +399,7 @@ def test_an_import_that_decides_a_pair_two_ways_records_nothing(
                 f"left_source,left_key,right_source,right_key,decision\ncity_list,{'x' * 1_000_001},a,b,match\n",
                 encoding="utf-8",
             ),
-            "pairs.csv, line 2: a field longer than 1,000,000 characters",
+            "pairs.csv, rad 2: ett fält längre än 1,000,000 tecken",
         ),
     ],
     ids=["missing", "folder", "wrong-columns", "empty", "huge-field"],
