@@ -280,14 +280,14 @@ def review_command(args: argparse.Namespace) -> int:
             counted = labels.counted("review.pairs", len(pairs))
             if args.decided:
                 withdraw = word_for(Judgement.WITHDRAWN, labels)
-                words = decision_words(labels, decided_only=True)
+                words = decision_words(labels, withdraw=False, skip=False)
                 print(
                     labels.text(
                         "review.exported_decided", pairs=counted, path=args.export_path, words=words, withdraw=withdraw
                     )
                 )
             else:
-                words = decision_words(labels, decided_only=True) + " / " + labels.text("review.skip_word")
+                words = decision_words(labels, withdraw=False)
                 print(labels.text("review.exported_pending", pairs=counted, path=args.export_path, words=words))
             return 0
         if not pairs:
@@ -356,15 +356,15 @@ def dedupe_command(args: argparse.Namespace) -> int:
 
 
 def compare_command(args: argparse.Namespace) -> int:
+    labels: Labels = args.labels
     try:
         pairs = read_pairs(Path(args.input))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         print(
-            args.labels.text("tool.cannot_read", path=args.input, error=args.labels.phrase("spreadsheet", str(exc))),
+            labels.text("tool.cannot_read", path=args.input, error=labels.phrase("spreadsheet", str(exc))),
             file=sys.stderr,
         )
         return 2
-    labels: Labels = args.labels
     compared = compare(pairs, args.model)
     write_compared(compared, Path(args.output))
     counts = Counter(pair.decision or "not compared" for pair in compared)

@@ -67,11 +67,11 @@ def word_for(judgement: Judgement, labels: Labels) -> str:
     return labels.code("judgement", judgement.value)
 
 
-def decision_words(labels: Labels, decided_only: bool = False) -> str:
+def decision_words(labels: Labels, withdraw: bool = True, skip: bool = True) -> str:
     """The words a reviewer may write, in the reader's language: 'samma / olika / osäker / ångra / hoppa över'."""
     words = [word_for(j, labels) for j in DECIDED]
-    if not decided_only:
-        words += [word_for(Judgement.WITHDRAWN, labels), labels.text("review.skip_word")]
+    words += [word_for(Judgement.WITHDRAWN, labels)] if withdraw else []
+    words += [labels.text("review.skip_word")] if skip else []
     return " / ".join(words)
 
 
